@@ -1,0 +1,69 @@
+# Passage. The README's two commands are `make run` and `make test`; both set up what is missing.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV       := .venv
+RASA_VENV  := .venv-rasa
+PASSAGE    := $(VENV)/bin/passage
+RASA       := $(RASA_VENV)/bin/rasa
+export RASA_TELEMETRY_ENABLED := false
+export SQLALCHEMY_SILENCE_UBER_WARNING := 1
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: help venvs model migrate run test lint typecheck rasa-validate rasa-test-core pytest bench clean
+
+help:
+	@echo "make run    set up what is missing, then start the assistant (Ctrl-C stops it)"
+	@echo "make test   set up what is missing, then run every check and test"
+	@echo "make bench  run the benchmarks and print a table"
+	@echo "make venvs | model | migrate | lint | typecheck | clean"
+
+# The Rasa environment: Python 3.10 and rasa==3.6.21 only; its dependency tree is pinned by the lock.
+$(RASA_VENV)/.installed: requirements/rasa.lock
+	@py=$$(scripts/find-python 3.10) && echo "Creating $(RASA_VENV) with $$py (several minutes the first time) ..." \
+	  && rm -rf $(RASA_VENV) && $$py -m venv $(RASA_VENV)
+	$(RASA_VENV)/bin/pip install --quiet "rasa==3.6.21" -c requirements/rasa.lock
+	@touch $@
+
+# The application environment: Python 3.11, this project installed in editable mode.
+$(VENV)/.installed: pyproject.toml requirements/app.lock
+	@py=$$(scripts/find-python 3.11) && echo "Creating $(VENV) with $$py ..." \
+	  && rm -rf $(VENV) && $$py -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet -c requirements/app.lock -e ".[dev]"
+	@touch $@
+
+venvs: $(RASA_VENV)/.installed $(VENV)/.installed
+
+model: venvs
+	@$(PASSAGE) rasa model
+
+migrate: $(VENV)/.installed
+	@$(PASSAGE) db upgrade
+
+run: venvs
+	@$(PASSAGE) run
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check .
+
+typecheck: $(VENV)/.installed
+	$(VENV)/bin/mypy
+
+rasa-validate: venvs
+	@$(PASSAGE) rasa domain >/dev/null
+	$(RASA) data validate --domain var/build/domain --data bot/data --config bot/config.yml --fail-on-warnings
+
+rasa-test-core: venvs
+	@model=$$($(PASSAGE) rasa model) && \
+	  $(RASA) test core --model "$$model" --stories bot/tests --fail-on-prediction-errors --out var/results/core
+
+pytest: venvs
+	$(VENV)/bin/pytest
+
+test: lint typecheck rasa-validate rasa-test-core pytest
+
+bench: model
+	$(VENV)/bin/python benchmarks/turn_latency.py
+
+clean:
+	rm -rf var .mypy_cache .ruff_cache .pytest_cache
