@@ -1,0 +1,1 @@
+"""Cases, consent, assessments, referrals and their dispatch: the rules of casework, once."""

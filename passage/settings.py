@@ -1,0 +1,83 @@
+"""All configuration, read from environment variables (prefix PASSAGE_) and an optional .env."""
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="PASSAGE_", env_file=".env", extra="ignore")
+
+    var_dir: Path = Field(
+        default=Path("var"), description="Where databases, models and run files live."
+    )
+    database_url: str = Field(
+        default="",
+        description="SQLAlchemy URL of the app database; empty means sqlite:///<var_dir>/passage.db.",
+    )
+    tracker_db: Path = Field(
+        default=Path(""),
+        description="SQLite file of the Rasa tracker store; empty means <var_dir>/tracker.db.",
+    )
+    model_cache_dir: Path = Field(
+        default=Path.home() / ".cache" / "passage" / "models",
+        description="Trained Rasa models, kept across clones and keyed by a hash of their inputs.",
+    )
+    rasa_executable: Path = Field(
+        default=Path(".venv-rasa/bin/rasa"),
+        description="The `rasa` command of the Python 3.10 venv.",
+    )
+    host: str = Field(default="127.0.0.1", description="Interface every server binds to.")
+    api_port: int = Field(default=8000, ge=1, le=65535)
+    actions_port: int = Field(default=5055, ge=1, le=65535)
+    rasa_port: int = Field(default=5005, ge=1, le=65535)
+    rasa_url: str = Field(
+        default="", description="Rasa server base URL; empty means http://<host>:<rasa_port>."
+    )
+    default_language: str = Field(
+        default="en", description="Language of the bot before one is chosen."
+    )
+    worker_interval_seconds: float = Field(default=5.0, gt=0)
+    log_level: str = Field(default="INFO")
+    chat_message_max_chars: int = Field(
+        default=2000, ge=1, description="Longer web chat messages are refused."
+    )
+
+    @field_validator("log_level")
+    @classmethod
+    def _known_level(cls, value: str) -> str:
+        level = value.upper()
+        if level not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
+            raise ValueError("must be DEBUG, INFO, WARNING or ERROR")
+        return level
+
+    @property
+    def resolved_database_url(self) -> str:
+        return self.database_url or f"sqlite:///{self.var_dir / 'passage.db'}"
+
+    @property
+    def resolved_tracker_db(self) -> Path:
+        return (
+            self.tracker_db
+            if str(self.tracker_db) not in {"", "."}
+            else self.var_dir / "tracker.db"
+        )
+
+    def as_environment(self) -> dict[str, str]:
+        """These settings as PASSAGE_* variables, so child processes see the same configuration."""
+        return {
+            f"PASSAGE_{name.upper()}": str(value)
+            for name, value in self.model_dump().items()
+            if value is not None
+        }
+
+    @property
+    def resolved_rasa_url(self) -> str:
+        return (self.rasa_url or f"http://{self.host}:{self.rasa_port}").rstrip("/")
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()
