@@ -1,0 +1,89 @@
+"""Rasa response variations generated from the catalogs, so the catalogs stay the one source.
+
+Each response gets a default variation (English), one variation per other language (conditioned
+on the `language` slot), and, for SMS-like channels that cannot show buttons, variations with the
+options numbered inside the text. Rasa ranks conditional+channel > channel > conditional > default,
+which is exactly the fallback order wanted here.
+"""
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from translations.catalog import SOURCE_LANGUAGE, Catalogs
+
+RESPONSES_FILE = Path(__file__).parent / "responses.yml"
+LANGUAGE_SLOT = "language"
+# Rasa channel names whose messages are plain text only.
+TEXT_ONLY_CHANNELS = ("twilio",)
+
+
+@dataclass(frozen=True)
+class Button:
+    title: str  # catalog id
+    payload: str
+
+
+@dataclass(frozen=True)
+class ResponseSpec:
+    name: str
+    buttons: list[Button] = field(default_factory=list)
+
+
+def load_specs(path: Path = RESPONSES_FILE) -> list[ResponseSpec]:
+    raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return [
+        ResponseSpec(name, [Button(**b) for b in (body or {}).get("buttons", [])])
+        for name, body in raw.items()
+    ]
+
+
+def _variation(
+    spec: ResponseSpec, catalogs: Catalogs, language: str, channel: str | None
+) -> dict[str, Any]:
+    text = catalogs.lookup(spec.name, language).text
+    titles = [catalogs.lookup(b.title, language).text for b in spec.buttons]
+    variation: dict[str, Any] = {}
+    if channel is None:
+        variation["text"] = text
+        if spec.buttons:
+            variation["buttons"] = [
+                {"title": t, "payload": b.payload}
+                for t, b in zip(titles, spec.buttons, strict=True)
+            ]
+    else:
+        numbered = [f"{i}. {t}" for i, t in enumerate(titles, start=1)]
+        variation["text"] = "\n".join([text, *numbered])
+        variation["channel"] = channel
+    if language != SOURCE_LANGUAGE:
+        variation["condition"] = [{"type": "slot", "name": LANGUAGE_SLOT, "value": language}]
+    return variation
+
+
+def build_responses(
+    catalogs: Catalogs, specs: list[ResponseSpec]
+) -> dict[str, list[dict[str, Any]]]:
+    responses: dict[str, list[dict[str, Any]]] = {}
+    for spec in specs:
+        variations = []
+        for channel in (None, *TEXT_ONLY_CHANNELS):
+            for language in catalogs.languages:
+                variations.append(_variation(spec, catalogs, language, channel))
+        responses[spec.name] = variations
+    return responses
+
+
+def write_domain_file(
+    catalogs: Catalogs, out: Path, specs: list[ResponseSpec] | None = None
+) -> None:
+    domain = {
+        "version": "3.1",
+        "responses": build_responses(catalogs, specs if specs is not None else load_specs()),
+    }
+    out.parent.mkdir(parents=True, exist_ok=True)
+    header = "# Generated from translations/ by `passage rasa domain`. Do not edit.\n"
+    out.write_text(
+        header + yaml.safe_dump(domain, allow_unicode=True, sort_keys=False), encoding="utf-8"
+    )
