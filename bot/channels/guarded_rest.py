@@ -1,0 +1,103 @@
+"""Rasa's REST channel with its input checked first (this module runs inside the Rasa server).
+
+The built-in channel answers a JSON array or a non-text message with HTTP 500, passes empty
+and oversized messages to the model, and logs the text of a message it failed on. This one
+refuses bad requests with a 4xx and a reason, turns unknown button payloads into the
+not-understood intent, and never logs message text.
+"""
+
+import logging
+import os
+import re
+from typing import Any, Awaitable, Callable, Dict, Optional, Text, Tuple
+
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
+
+logger = logging.getLogger(__name__)
+
+_PAYLOAD = re.compile(r"^/([A-Za-z0-9_]+)")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_SENDER = re.compile(r"^[A-Za-z0-9_.:@+-]{1,128}$")
+UNKNOWN_PAYLOAD_INTENT = "/nlu_fallback"
+
+
+def _max_chars() -> int:
+    try:
+        return max(1, int(os.environ.get("PASSAGE_CHAT_MESSAGE_MAX_CHARS", "2000")))
+    except ValueError:
+        return 2000
+
+
+def _refuse(status: int, reason: Text) -> HTTPResponse:
+    return response.json({"error": reason}, status=status)
+
+
+def clean_text(text: Text) -> Text:
+    """Drop control characters and lone surrogates, which the tracker store cannot encode."""
+    text = text.encode("utf-8", "replace").decode("utf-8")
+    return _CONTROL.sub(" ", text).strip()
+
+
+def checked_message(body: Any, max_chars: int) -> Tuple[Optional[Tuple[Text, Text]], Optional[HTTPResponse]]:
+    if not isinstance(body, dict):
+        return None, _refuse(400, "the body must be a JSON object with 'sender' and 'message'")
+    sender, message = body.get("sender"), body.get("message")
+    if not isinstance(sender, str) or not _SENDER.match(sender):
+        return None, _refuse(400, "'sender' must be 1 to 128 letters, digits or _.:@+-")
+    if not isinstance(message, str):
+        return None, _refuse(400, "'message' must be a string")
+    if len(message) > max_chars:
+        return None, _refuse(413, f"'message' is longer than {max_chars} characters")
+    text = clean_text(message)
+    if not text:
+        return None, _refuse(400, "'message' is empty")
+    return (sender, text), None
+
+
+class GuardedRestInput(InputChannel):
+    @classmethod
+    def name(cls) -> Text:
+        return "rest"
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        webhook = Blueprint("guarded_rest_webhook", __name__)
+
+        @webhook.route("/", methods=["GET"])
+        async def health(_: Request) -> HTTPResponse:
+            return response.json({"status": "ok"})
+
+        @webhook.route("/webhook", methods=["POST"])
+        async def receive(request: Request) -> HTTPResponse:
+            try:
+                body = request.json
+            except Exception:  # sanic raises its own error types for undecodable bodies
+                return _refuse(400, "the body is not valid JSON")
+            checked, refusal = checked_message(body, _max_chars())
+            if refusal is not None:
+                return refusal
+            assert checked is not None
+            sender, text = checked
+            text = self._known_payload_or_fallback(request, text)
+            collector = CollectingOutputChannel()
+            try:
+                await on_new_message(UserMessage(text, collector, sender, input_channel=self.name()))
+            except Exception as error:  # noqa: BLE001  the reply must not be a bare 500
+                logger.error("message from a REST sender failed: %s", type(error).__name__)
+                return _refuse(503, "the assistant could not process this message; try again")
+            return response.json(collector.messages)
+
+        return webhook
+
+    @staticmethod
+    def _known_payload_or_fallback(request: Request, text: Text) -> Text:
+        match = _PAYLOAD.match(text)
+        agent = getattr(request.app.ctx, "agent", None)
+        domain = getattr(agent, "domain", None)
+        if match is None or domain is None:
+            return text
+        # An unknown payload would otherwise be classified as if it were words.
+        return text if match.group(1) in domain.intents else UNKNOWN_PAYLOAD_INTENT
