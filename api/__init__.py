@@ -1,0 +1,1 @@
+"""FastAPI adapters: health, the web chat page and its proxy to Rasa."""

@@ -1,0 +1,19 @@
+"""Request-scoped dependencies: settings and a database session per request."""
+
+from collections.abc import Iterator
+from typing import Annotated
+
+from fastapi import Depends
+from sqlalchemy.orm import Session
+
+from passage.database import session_factory
+from passage.settings import Settings, get_settings
+
+
+def database_session() -> Iterator[Session]:
+    with session_factory()() as session:
+        yield session
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+SessionDep = Annotated[Session, Depends(database_session)]
