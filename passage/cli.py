@@ -1,0 +1,200 @@
+"""The `passage` command."""
+
+import argparse
+import logging
+import signal
+import socket
+import sys
+import time
+from types import FrameType
+from typing import TYPE_CHECKING
+
+from passage.settings import Settings, get_settings
+
+if TYPE_CHECKING:
+    from passage.processes import ProcessGroup
+
+
+def _configure_logging(settings: Settings) -> None:
+    logging.basicConfig(
+        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+
+
+def _serve(args: argparse.Namespace) -> int:
+    settings = get_settings()
+    _configure_logging(settings)
+    if args.what == "api":
+        import uvicorn
+
+        uvicorn.run(
+            "api.app:create_app",
+            factory=True,
+            host=settings.host,
+            port=args.port or settings.api_port,
+            log_level=settings.log_level.lower(),
+        )
+    elif args.what == "actions":
+        from passage.action_server import serve_actions
+
+        serve_actions(settings.host, args.port or settings.actions_port)
+    else:
+        from passage.worker import run_forever
+
+        run_forever()
+    return 0
+
+
+def _db_upgrade(_args: argparse.Namespace) -> int:
+    from passage.migrate import upgrade
+
+    upgrade(get_settings().resolved_database_url)
+    print(f"Database is at the newest schema: {get_settings().resolved_database_url}")
+    return 0
+
+
+def _rasa_domain(_args: argparse.Namespace) -> int:
+    from passage.rasa_project import RasaProject
+
+    print(RasaProject(get_settings()).write_domain())
+    return 0
+
+
+def _rasa_model(_args: argparse.Namespace) -> int:
+    from passage.rasa_project import RasaProject
+
+    print(RasaProject(get_settings()).ensure_model())
+    return 0
+
+
+def _port_in_use(host: str, port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError:
+            return True
+    return False
+
+
+def _run(_args: argparse.Namespace) -> int:
+    from passage.migrate import upgrade
+    from passage.processes import ProcessGroup, StartupFailed
+    from passage.rasa_project import RasaProject
+    from passage.stack import AlreadyRunning, build_processes, exclusive_run
+
+    settings = get_settings()
+    try:
+        with exclusive_run(settings.var_dir):
+            ports = {
+                "PASSAGE_ACTIONS_PORT": settings.actions_port,
+                "PASSAGE_RASA_PORT": settings.rasa_port,
+                "PASSAGE_API_PORT": settings.api_port,
+            }
+            busy = [
+                f"{port} ({var})"
+                for var, port in ports.items()
+                if _port_in_use(settings.host, port)
+            ]
+            if busy:
+                print(
+                    f"Port(s) in use by another program: {', '.join(busy)}. "
+                    "Stop it, or choose other ports with the variables named.",
+                    file=sys.stderr,
+                )
+                return 1
+            upgrade(settings.resolved_database_url)
+            model = RasaProject(settings).ensure_model()
+            group = ProcessGroup(build_processes(settings, model))
+            return _supervise(group)
+    except AlreadyRunning as running:
+        print(
+            f"Passage is already running ({running}): the chat is at "
+            f"http://{settings.host}:{settings.api_port}/ . Stop it with Ctrl-C in its terminal."
+        )
+        return 0
+    except StartupFailed as failure:
+        print(f"Could not start Passage: {failure}", file=sys.stderr)
+        return 1
+
+
+def _supervise(group: "ProcessGroup") -> int:
+    stopping = False
+
+    def _request_stop(_signum: int, _frame: FrameType | None) -> None:
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGINT, _request_stop)
+    signal.signal(signal.SIGTERM, _request_stop)
+    group.start_all(timeout=300, progress=lambda line: print(line, flush=True))
+    settings = get_settings()
+    print(
+        "\nPassage is running.\n"
+        f"  web chat        http://{settings.host}:{settings.api_port}/\n"
+        f"  API health      http://{settings.host}:{settings.api_port}/health\n"
+        f"  Rasa server     {settings.resolved_rasa_url}  (REST: /webhooks/rest/webhook)\n"
+        f"  action server   http://{settings.host}:{settings.actions_port}/health\n"
+        f"  logs            {settings.var_dir / 'log'}/\n"
+        "Press Ctrl-C to stop.",
+        flush=True,
+    )
+    code = 0
+    while not stopping:
+        crashed = group.first_exited()
+        if crashed is not None:
+            print(f"{crashed.name} stopped unexpectedly:\n{crashed.log_tail()}", file=sys.stderr)
+            code = 1
+            break
+        time.sleep(0.5)
+    print("Stopping ...", flush=True)
+    group.stop_all()
+    print("Stopped.", flush=True)
+    return code
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="passage",
+        description="Passage: consent, needs assessment and referrals for presumed victims of "
+        "trafficking. Configuration comes from PASSAGE_* environment variables (see README).",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    run = commands.add_parser(
+        "run", help="start action server, Rasa, API and worker; stop all with Ctrl-C"
+    )
+    run.set_defaults(handler=_run)
+
+    serve = commands.add_parser("serve", help="run one process in the foreground")
+    serve.add_argument("what", choices=["api", "actions", "worker"], help="which process")
+    serve.add_argument("--port", type=int, help="port to listen on (default from settings)")
+    serve.set_defaults(handler=_serve)
+
+    db = commands.add_parser("db", help="database maintenance")
+    db_commands = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
+    db_commands.add_parser("upgrade", help="apply the Alembic migrations").set_defaults(
+        handler=_db_upgrade
+    )
+
+    rasa = commands.add_parser("rasa", help="build the Rasa project from bot/ and the catalogs")
+    rasa_commands = rasa.add_subparsers(dest="rasa_command", required=True, metavar="ACTION")
+    rasa_commands.add_parser(
+        "domain", help="write the domain with responses generated from translations/"
+    ).set_defaults(handler=_rasa_domain)
+    rasa_commands.add_parser(
+        "model", help="train the model unless one for the current bot/ exists; print its path"
+    ).set_defaults(handler=_rasa_model)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if getattr(args, "port", None) is not None and not 1 <= args.port <= 65535:
+        build_parser().error("--port must be between 1 and 65535")
+    handler = args.handler
+    return int(handler(args))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
