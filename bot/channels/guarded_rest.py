@@ -9,13 +9,13 @@ not-understood intent, and never logs message text.
 import logging
 import os
 import re
-from typing import Any, Awaitable, Callable, Dict, Optional, Text, Tuple
+from collections.abc import Awaitable, Callable
+from typing import Any
 
+from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
-
-from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
 
 logger = logging.getLogger(__name__)
 
@@ -32,17 +32,19 @@ def _max_chars() -> int:
         return 2000
 
 
-def _refuse(status: int, reason: Text) -> HTTPResponse:
+def _refuse(status: int, reason: str) -> HTTPResponse:
     return response.json({"error": reason}, status=status)
 
 
-def clean_text(text: Text) -> Text:
+def clean_text(text: str) -> str:
     """Drop control characters and lone surrogates, which the tracker store cannot encode."""
     text = text.encode("utf-8", "replace").decode("utf-8")
     return _CONTROL.sub(" ", text).strip()
 
 
-def checked_message(body: Any, max_chars: int) -> Tuple[Optional[Tuple[Text, Text]], Optional[HTTPResponse]]:
+def checked_message(
+    body: Any, max_chars: int
+) -> tuple[tuple[str, str] | None, HTTPResponse | None]:
     if not isinstance(body, dict):
         return None, _refuse(400, "the body must be a JSON object with 'sender' and 'message'")
     sender, message = body.get("sender"), body.get("message")
@@ -60,7 +62,7 @@ def checked_message(body: Any, max_chars: int) -> Tuple[Optional[Tuple[Text, Tex
 
 class GuardedRestInput(InputChannel):
     @classmethod
-    def name(cls) -> Text:
+    def name(cls) -> str:
         return "rest"
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
@@ -84,8 +86,10 @@ class GuardedRestInput(InputChannel):
             text = self._known_payload_or_fallback(request, text)
             collector = CollectingOutputChannel()
             try:
-                await on_new_message(UserMessage(text, collector, sender, input_channel=self.name()))
-            except Exception as error:  # noqa: BLE001  the reply must not be a bare 500
+                await on_new_message(
+                    UserMessage(text, collector, sender, input_channel=self.name())
+                )
+            except Exception as error:  # the reply must not be a bare 500
                 logger.error("message from a REST sender failed: %s", type(error).__name__)
                 return _refuse(503, "the assistant could not process this message; try again")
             return response.json(collector.messages)
@@ -93,7 +97,7 @@ class GuardedRestInput(InputChannel):
         return webhook
 
     @staticmethod
-    def _known_payload_or_fallback(request: Request, text: Text) -> Text:
+    def _known_payload_or_fallback(request: Request, text: str) -> str:
         match = _PAYLOAD.match(text)
         agent = getattr(request.app.ctx, "agent", None)
         domain = getattr(agent, "domain", None)
