@@ -27,7 +27,11 @@ def open_case(
     """Create a case with a fresh unique reference; the caller commits."""
     for _ in range(_MAX_REFERENCE_ATTEMPTS):
         case = Case(
-            reference=make_reference(), status="open", channel=channel, opened_at=now, resume_count=0
+            reference=make_reference(),
+            status="open",
+            channel=channel,
+            opened_at=now,
+            resume_count=0,
         )
         try:
             with session.begin_nested():

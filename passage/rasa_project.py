@@ -53,7 +53,10 @@ class RasaProject:
         return self.bot_dir / "data"
 
     def _inputs(self) -> list[Path]:
-        files = [p for p in self.bot_dir.rglob("*") if p.is_file()]
+        """What the model is trained from (channels and test stories are not part of it)."""
+        files = [self.config_file]
+        for folder in (self.bot_dir / "domain", self.data_dir):
+            files += [p for p in folder.rglob("*.yml") if p.is_file()]
         files += list(LOCALE_DIR.rglob("*.po"))
         files += [RESPONSES_FILE, *_GENERATOR_SOURCES]
         return sorted(files)
