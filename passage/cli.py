@@ -46,10 +46,13 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def _db_upgrade(_args: argparse.Namespace) -> int:
+    from sqlalchemy import make_url
+
     from passage.migrate import upgrade
 
-    upgrade(get_settings().resolved_database_url)
-    print(f"Database is at the newest schema: {get_settings().resolved_database_url}")
+    url = get_settings().resolved_database_url
+    upgrade(url)
+    print(f"Database is at the newest schema: {make_url(url).render_as_string(hide_password=True)}")
     return 0
 
 
