@@ -1,0 +1,68 @@
+from datetime import UTC, datetime
+
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from actions.cases import ActionOpenCase, ActionResumeCase
+from casework.cases import open_case
+from casework.models import Case
+from tests.actions.conftest import tracker_for
+
+
+def _reference_entity(value: str) -> list[dict[str, str]]:
+    return [{"entity": "case_reference", "value": value}]
+
+
+def test_open_case_writes_a_case_and_tells_its_reference(session: Session) -> None:
+    dispatcher = CollectingDispatcher()
+    events = ActionOpenCase().run(dispatcher, tracker_for("/start_case", "start_case"), {})
+
+    case = session.scalars(select(Case)).one()
+    assert case.channel == "rest"
+    assert events == [SlotSet("case_reference", case.reference)]
+    assert dispatcher.messages[0]["response"] == "utter_case_opened"
+    assert dispatcher.messages[0]["case_reference"] == case.reference
+
+
+def test_resume_without_a_code_asks_for_it(session: Session) -> None:
+    dispatcher = CollectingDispatcher()
+    events = ActionResumeCase().run(dispatcher, tracker_for("/resume_case", "resume_case"), {})
+    assert events == []
+    assert [m["response"] for m in dispatcher.messages] == ["utter_ask_case_reference"]
+
+
+def test_resume_with_a_known_code_resumes_that_case(session: Session) -> None:
+    case = open_case(session, channel="rest", now=datetime(2026, 11, 20, tzinfo=UTC))
+    session.commit()
+    typed = case.reference.lower()
+    dispatcher = CollectingDispatcher()
+    tracker = tracker_for(typed, "inform_case_reference", _reference_entity(typed))
+
+    events = ActionResumeCase().run(dispatcher, tracker, {})
+
+    assert events == [SlotSet("case_reference", case.reference)]
+    message = dispatcher.messages[0]
+    assert message["response"] == "utter_case_resumed"
+    assert message["case_reference"] == case.reference
+    assert message["opened_on"] == "2026-11-20"
+    session.refresh(case)
+    assert case.resume_count == 1
+
+
+def test_resume_with_an_unknown_code_says_not_found(session: Session) -> None:
+    dispatcher = CollectingDispatcher()
+    tracker = tracker_for("zzzz-2222", "inform_case_reference", _reference_entity("zzzz-2222"))
+    events = ActionResumeCase().run(dispatcher, tracker, {})
+    assert events == []
+    assert dispatcher.messages[0]["response"] == "utter_case_not_found"
+    assert dispatcher.messages[0]["case_reference"] == "ZZZZ-2222"
+
+
+def test_resume_with_something_that_is_no_code_says_so(session: Session) -> None:
+    dispatcher = CollectingDispatcher()
+    tracker = tracker_for("abc", "inform_case_reference", _reference_entity("abc"))
+    events = ActionResumeCase().run(dispatcher, tracker, {})
+    assert events == []
+    assert [m["response"] for m in dispatcher.messages] == ["utter_case_reference_invalid"]

@@ -1,0 +1,35 @@
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.language import ActionSetLanguage
+from tests.actions.conftest import tracker_for
+from translations.catalog import shipped_catalogs
+
+
+def _set_language(value: str | None) -> tuple[list, CollectingDispatcher]:
+    entities = [] if value is None else [{"entity": "language", "value": value}]
+    dispatcher = CollectingDispatcher()
+    events = ActionSetLanguage().run(
+        dispatcher, tracker_for("/set_language", "set_language", entities), {}
+    )
+    return events, dispatcher
+
+
+def test_a_shipped_language_is_set_and_confirmed_in_that_language() -> None:
+    events, dispatcher = _set_language("ru")
+    assert events == [SlotSet("language", "ru")]
+    assert (
+        dispatcher.messages[0]["text"] == shipped_catalogs().lookup("utter_language_set", "ru").text
+    )
+
+
+def test_an_unsupported_language_is_refused_with_the_choices() -> None:
+    events, dispatcher = _set_language("fr")
+    assert events == []
+    assert dispatcher.messages[0]["response"] == "utter_language_unsupported"
+
+
+def test_no_language_at_all_is_refused_too() -> None:
+    events, dispatcher = _set_language(None)
+    assert events == []
+    assert dispatcher.messages[0]["response"] == "utter_language_unsupported"

@@ -1,0 +1,80 @@
+from pathlib import Path
+
+import pytest
+
+from translations.catalog import (
+    SOURCE_LANGUAGE,
+    Catalogs,
+    UnknownMessage,
+    load_catalogs,
+    placeholders,
+    shipped_catalogs,
+)
+
+SHIPPED = shipped_catalogs()
+OTHER_LANGUAGES = [lang for lang in SHIPPED.languages if lang != SOURCE_LANGUAGE]
+
+
+def test_english_and_russian_are_shipped() -> None:
+    assert {"en", "ru"} <= set(SHIPPED.languages)
+
+
+@pytest.mark.parametrize("language", OTHER_LANGUAGES)
+def test_every_message_is_translated(language: str) -> None:
+    assert SHIPPED.message_ids(language) == SHIPPED.message_ids(SOURCE_LANGUAGE)
+
+
+@pytest.mark.parametrize("language", OTHER_LANGUAGES)
+def test_placeholders_match_the_source(language: str) -> None:
+    for message_id in SHIPPED.message_ids(SOURCE_LANGUAGE):
+        source = SHIPPED.lookup(message_id, SOURCE_LANGUAGE).text
+        translated = SHIPPED.lookup(message_id, language).text
+        assert placeholders(translated) == placeholders(source), message_id
+
+
+def test_unreviewed_russian_is_reported_as_unreviewed() -> None:
+    text = SHIPPED.lookup("utter_greet", "ru")
+    assert text.language == "ru"
+    assert not text.reviewed
+
+
+def _write_po(directory: Path, language: str, entries: str) -> None:
+    folder = directory / language / "LC_MESSAGES"
+    folder.mkdir(parents=True)
+    header = 'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+    (folder / "passage.po").write_text(header + entries, encoding="utf-8")
+
+
+def test_missing_translation_falls_back_to_english_unreviewed(tmp_path: Path) -> None:
+    _write_po(tmp_path, "en", 'msgid "a"\nmsgstr "Hello {name}"\n\nmsgid "b"\nmsgstr "Bye"\n')
+    _write_po(tmp_path, "ru", 'msgid "a"\nmsgstr "Привет {name}"\n')
+    catalogs = load_catalogs(tmp_path)
+    assert catalogs.lookup("a", "ru").reviewed
+    assert catalogs.render("a", "ru", name="Ivan") == "Привет Ivan"
+    fallback = catalogs.lookup("b", "ru")
+    assert (fallback.language, fallback.text, fallback.reviewed) == ("en", "Bye", False)
+    assert catalogs.lookup("b", "xx").text == "Bye"
+
+
+def test_unknown_message_id_is_an_error(tmp_path: Path) -> None:
+    _write_po(tmp_path, "en", 'msgid "a"\nmsgstr "Hello"\n')
+    with pytest.raises(UnknownMessage):
+        load_catalogs(tmp_path).lookup("nope", "en")
+
+
+def test_catalogs_need_the_english_source(tmp_path: Path) -> None:
+    _write_po(tmp_path, "ru", 'msgid "a"\nmsgstr "Привет"\n')
+    with pytest.raises(ValueError, match="source catalog"):
+        load_catalogs(tmp_path)
+
+
+def test_placeholders_are_the_brace_fields() -> None:
+    assert placeholders("Case {case_reference} opened on {opened_on}.") == {
+        "case_reference",
+        "opened_on",
+    }
+    assert placeholders("No fields") == set()
+
+
+def test_catalogs_type_is_exported() -> None:
+    assert isinstance(SHIPPED, Catalogs)
