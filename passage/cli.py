@@ -2,6 +2,7 @@
 
 import argparse
 import logging
+import os
 import signal
 import socket
 import sys
@@ -67,6 +68,22 @@ def _rasa_model(_args: argparse.Namespace) -> int:
     from passage.rasa_project import RasaProject
 
     print(RasaProject(get_settings()).ensure_model())
+    return 0
+
+
+def _needs_list(args: argparse.Namespace) -> int:
+    import json
+
+    from referral_directory.needs import NEEDS
+
+    chosen = [n for n in NEEDS if args.level is None or n.level == args.level]
+    if args.json:
+        print(json.dumps([n.as_json() for n in chosen], ensure_ascii=False, indent=2))
+        return 0
+    for item in chosen:
+        urgent = " (usually urgent)" if item.usually_urgent else ""
+        print(f"{int(item.level)}  {item.id:<34} {item.label}{urgent}")
+        print(f"   {'':<34} -> {', '.join(item.categories)}")
     return 0
 
 
@@ -180,6 +197,20 @@ def build_parser() -> argparse.ArgumentParser:
         handler=_db_upgrade
     )
 
+    needs = commands.add_parser("needs", help="the needs catalog of the assessment")
+    needs_commands = needs.add_subparsers(dest="needs_command", required=True, metavar="ACTION")
+    needs_list = needs_commands.add_parser(
+        "list", help="list the 35 needs with level, label and service categories"
+    )
+    needs_list.add_argument("--json", action="store_true", help="print a JSON array")
+    needs_list.add_argument(
+        "--level",
+        type=int,
+        choices=[1, 2, 3],
+        help="only this level: 1 basic, 2 services, 3 rights",
+    )
+    needs_list.set_defaults(handler=_needs_list)
+
     rasa = commands.add_parser("rasa", help="build the Rasa project from bot/ and the catalogs")
     rasa_commands = rasa.add_subparsers(dest="rasa_command", required=True, metavar="ACTION")
     rasa_commands.add_parser(
@@ -196,7 +227,12 @@ def main(argv: list[str] | None = None) -> int:
     if getattr(args, "port", None) is not None and not 1 <= args.port <= 65535:
         build_parser().error("--port must be between 1 and 65535")
     handler = args.handler
-    return int(handler(args))
+    try:
+        return int(handler(args))
+    except BrokenPipeError:
+        # The reader went away (`passage needs list | head`): not an error of ours.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 if __name__ == "__main__":
