@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import Integer, String
+from sqlalchemy import Boolean, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from casework.db import Base, UTCDateTime
@@ -18,6 +18,23 @@ class Case(Base):
     opened_at: Mapped[datetime] = mapped_column(UTCDateTime())
     last_resumed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     resume_count: Mapped[int] = mapped_column(Integer, default=0)
+    # What the officer answered about the person at intake; never a name or a contact.
+    # Answers are codes (casework.intake), None while not yet asked.
+    urgent_medical: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    private_space: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    person_language: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    interpreter_present: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    appears_under_18: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    guardian_may_be_involved: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    gender: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    has_children: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    area: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    exploitation_form: Mapped[str | None] = mapped_column(String(24), nullable=True)
+
+    @property
+    def presumed_child(self) -> bool:
+        """Under 18 or unsure, or not yet asked: treated as a child until known to be an adult."""
+        return self.appears_under_18 != "no"
 
 
 class WorkerHeartbeat(Base):
@@ -28,3 +45,43 @@ class WorkerHeartbeat(Base):
     worker_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     beat_at: Mapped[datetime] = mapped_column(UTCDateTime())
     ticks: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class ConsentReceipt(Base):
+    """One decision of the person (or their representative) on one scope, as it was made.
+
+    Receipts are never edited except to record a withdrawal: a new decision is a new receipt.
+    """
+
+    __tablename__ = "consent_receipt"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case.id"), index=True)
+    scope: Mapped[str] = mapped_column(String(24))
+    granted: Mapped[bool] = mapped_column(Boolean)
+    script_id: Mapped[str] = mapped_column(String(64))
+    script_version: Mapped[str] = mapped_column(String(16))
+    text_sha256: Mapped[str] = mapped_column(String(64))
+    language: Mapped[str] = mapped_column(String(16))
+    delivery: Mapped[str] = mapped_column(String(24))
+    consenter: Mapped[str] = mapped_column(String(24))
+    representative_role: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    child_assent: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
+    comprehension_confirmed: Mapped[bool] = mapped_column(Boolean)
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+
+class AssessedNeed(Base):
+    """The answer for one item of the needs catalog in one case."""
+
+    __tablename__ = "assessed_need"
+    __table_args__ = (UniqueConstraint("case_id", "need_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case.id"), index=True)
+    need_id: Mapped[str] = mapped_column(String(64))
+    answer: Mapped[str] = mapped_column(String(16))
+    urgent: Mapped[bool] = mapped_column(Boolean, default=False)
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -1,0 +1,171 @@
+"""Informed consent: receipts, the rules for who may consent, and the gate other code calls.
+
+A scope is one separate decision. Consent to share with law enforcement is its own scope and
+no other rule ever looks at it: help never depends on it.
+"""
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from casework.models import Case, ConsentReceipt
+
+DEFAULT_VALIDITY = timedelta(days=90)
+
+
+class Scope(StrEnum):
+    ASSESSMENT = "assessment"
+    REFERRALS = "referrals"
+    LAW_ENFORCEMENT = "law_enforcement"
+
+
+class Delivery(StrEnum):
+    READ_BY_OFFICER = "read_by_officer"
+    SHOWN_ON_SCREEN = "shown_on_screen"
+    INTERPRETER = "interpreter"
+
+
+class Consenter(StrEnum):
+    PERSON = "person"
+    REPRESENTATIVE = "representative"
+
+
+class RepresentativeRole(StrEnum):
+    SOCIAL_WORKER = "social_worker"
+    NGO = "ngo"
+    GUARDIAN = "guardian"
+
+
+class ConsentRefused(ValueError):
+    """A consent decision that the rules do not allow to be recorded as given."""
+
+
+class ConsentRequired(PermissionError):
+    """An action needs a consent the case does not hold. The message names only the scope."""
+
+    def __init__(self, scope: Scope) -> None:
+        super().__init__(f"no valid consent for {scope.value}")
+        self.scope = scope
+
+
+@dataclass(frozen=True)
+class ConsentScript:
+    """The words the decision was taken on: which script, which version, which exact text."""
+
+    script_id: str
+    version: str
+    language: str
+    text: str
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class Decision:
+    scope: Scope
+    granted: bool
+    delivery: Delivery
+    consenter: Consenter
+    comprehension_confirmed: bool
+    representative_role: RepresentativeRole | None = None
+    child_assent: bool | None = None
+
+
+def _check(case: Case, decision: Decision) -> None:
+    if case.presumed_child:
+        if (
+            decision.consenter is not Consenter.REPRESENTATIVE
+            or decision.representative_role is None
+        ):
+            raise ConsentRefused("a presumed child consents through a best-interest representative")
+        if (
+            decision.representative_role is RepresentativeRole.GUARDIAN
+            and case.guardian_may_be_involved != "no"
+        ):
+            raise ConsentRefused(
+                "a guardian who may be involved in the exploitation cannot consent"
+            )
+        if decision.granted and decision.child_assent is not True:
+            raise ConsentRefused("the child's own assent is needed as well")
+    if decision.granted and not decision.comprehension_confirmed:
+        raise ConsentRefused("consent counts only when the person could say back what it means")
+
+
+def record_decision(
+    session: Session,
+    case: Case,
+    decision: Decision,
+    script: ConsentScript,
+    *,
+    now: datetime,
+    valid_for: timedelta = DEFAULT_VALIDITY,
+) -> ConsentReceipt:
+    """Store a receipt for one decision; raises ConsentRefused if the rules forbid it."""
+    _check(case, decision)
+    receipt = ConsentReceipt(
+        case_id=case.id,
+        scope=decision.scope.value,
+        granted=decision.granted,
+        script_id=script.script_id,
+        script_version=script.version,
+        text_sha256=script.sha256,
+        language=script.language,
+        delivery=decision.delivery.value,
+        consenter=decision.consenter.value,
+        representative_role=(
+            decision.representative_role.value if decision.representative_role else None
+        ),
+        child_assent=decision.child_assent,
+        comprehension_confirmed=decision.comprehension_confirmed,
+        recorded_at=now,
+        expires_at=now + valid_for,
+    )
+    session.add(receipt)
+    session.flush()
+    return receipt
+
+
+def current_decision(
+    session: Session, case: Case, scope: Scope, *, now: datetime
+) -> ConsentReceipt | None:
+    """The latest unwithdrawn, unexpired decision on `scope`, granted or not."""
+    return session.scalars(
+        select(ConsentReceipt)
+        .where(
+            ConsentReceipt.case_id == case.id,
+            ConsentReceipt.scope == scope.value,
+            ConsentReceipt.withdrawn_at.is_(None),
+            ConsentReceipt.expires_at > now,
+        )
+        .order_by(ConsentReceipt.recorded_at.desc(), ConsentReceipt.id.desc())
+        .limit(1)
+    ).first()
+
+
+def has_consent(session: Session, case: Case, scope: Scope, *, now: datetime) -> bool:
+    receipt = current_decision(session, case, scope, now=now)
+    return receipt is not None and receipt.granted
+
+
+def require_consent(session: Session, case: Case, scope: Scope, *, now: datetime) -> None:
+    if not has_consent(session, case, scope, now=now):
+        raise ConsentRequired(scope)
+
+
+def withdraw_all(session: Session, case: Case, *, now: datetime) -> int:
+    """The person withdraws: every standing consent ends now and the case stops."""
+    receipts = session.scalars(
+        select(ConsentReceipt).where(
+            ConsentReceipt.case_id == case.id, ConsentReceipt.withdrawn_at.is_(None)
+        )
+    ).all()
+    for receipt in receipts:
+        receipt.withdrawn_at = now
+    case.status = "withdrawn"
+    return len(receipts)
