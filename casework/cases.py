@@ -42,14 +42,27 @@ def open_case(
     raise ReferenceSpaceExhausted(f"{_MAX_REFERENCE_ATTEMPTS} reference collisions in a row")
 
 
-def find_open_case(session: Session, reference_text: str) -> Case | None:
-    """The open case with the reference the officer typed; InvalidReference if it is not one."""
+RESUMABLE_STATUSES = ("open", "paused")
+
+
+def find_case(session: Session, reference: str) -> Case | None:
+    """The case with exactly this canonical reference, whatever its status."""
+    return session.scalars(select(Case).where(Case.reference == reference)).one_or_none()
+
+
+def find_resumable_case(session: Session, reference_text: str) -> Case | None:
+    """The open or paused case with the reference the officer typed.
+
+    Raises InvalidReference when the text cannot be a reference at all.
+    """
     reference = normalize_reference(reference_text)
     return session.scalars(
-        select(Case).where(Case.reference == reference, Case.status == "open")
+        select(Case).where(Case.reference == reference, Case.status.in_(RESUMABLE_STATUSES))
     ).one_or_none()
 
 
 def resume_case(case: Case, *, now: datetime) -> None:
     case.last_resumed_at = now
     case.resume_count += 1
+    if case.status == "paused":
+        case.status = "open"

@@ -85,3 +85,20 @@ class AssessedNeed(Base):
     answer: Mapped[str] = mapped_column(String(16))
     urgent: Mapped[bool] = mapped_column(Boolean, default=False)
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class IntakeAnswer(Base):
+    """What was answered to one intake question: option codes, or a short text for `area`.
+
+    A multiple-choice question being toggled in the chat has a draft row (`final` false).
+    """
+
+    __tablename__ = "intake_answer"
+    __table_args__ = (UniqueConstraint("case_id", "question_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case.id"), index=True)
+    question_id: Mapped[str] = mapped_column(String(32))
+    value: Mapped[str] = mapped_column(String(512), default="")
+    final: Mapped[bool] = mapped_column(Boolean, default=False)
+    answered_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -4,7 +4,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from casework.cases import ReferenceSpaceExhausted, find_open_case, open_case, resume_case
+from casework.cases import ReferenceSpaceExhausted, find_resumable_case, open_case, resume_case
 from casework.models import Case
 from casework.references import InvalidReference
 
@@ -21,23 +21,23 @@ def test_open_case_stores_an_open_case_with_a_reference(session: Session) -> Non
     assert stored.opened_at == NOW
 
 
-def test_find_open_case_accepts_the_code_as_typed(session: Session) -> None:
+def test_find_resumable_case_accepts_the_code_as_typed(session: Session) -> None:
     case = open_case(session, channel="rest", now=NOW)
     session.commit()
     typed = case.reference.lower().replace("-", " ")
-    assert find_open_case(session, typed) is case
+    assert find_resumable_case(session, typed) is case
 
 
-def test_find_open_case_ignores_closed_cases(session: Session) -> None:
+def test_find_resumable_case_ignores_closed_cases(session: Session) -> None:
     case = open_case(session, channel="rest", now=NOW)
     case.status = "closed"
     session.commit()
-    assert find_open_case(session, case.reference) is None
+    assert find_resumable_case(session, case.reference) is None
 
 
-def test_find_open_case_refuses_text_that_is_no_code(session: Session) -> None:
+def test_find_resumable_case_refuses_text_that_is_no_code(session: Session) -> None:
     with pytest.raises(InvalidReference):
-        find_open_case(session, "my name is Anna")
+        find_resumable_case(session, "my name is Anna")
 
 
 def test_resume_counts_and_timestamps(session: Session) -> None:
@@ -64,3 +64,13 @@ def test_endless_collisions_are_an_error_not_a_loop(session: Session) -> None:
     session.commit()
     with pytest.raises(ReferenceSpaceExhausted):
         open_case(session, channel="rest", now=NOW, make_reference=lambda: first.reference)
+
+
+def test_a_paused_case_is_resumable_and_resuming_reopens_it(session: Session) -> None:
+    case = open_case(session, channel="rest", now=NOW)
+    case.status = "paused"
+    session.commit()
+    found = find_resumable_case(session, case.reference)
+    assert found is case
+    resume_case(case, now=NOW)
+    assert case.status == "open"

@@ -1,0 +1,235 @@
+"""The intake interview: which question comes next, what an answer does, going back.
+
+All state is in the database, so a case resumed days later, on another device or after a
+restart of every server, continues at the first question not yet answered.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from casework.assessment import (
+    Answer,
+    applicable_needs,
+    mark_urgent,
+    needed,
+    record_level,
+    record_urgent_medical_need,
+)
+from casework.consent import (
+    Consenter,
+    ConsentScript,
+    Decision,
+    Delivery,
+    RepresentativeRole,
+    Scope,
+    has_consent,
+    record_decision,
+)
+from casework.intake_questions import DECLINED, QUESTIONS, UNKNOWN, YES, Kind, Question
+from casework.models import Case, IntakeAnswer
+from translations.catalog import shipped_catalogs
+
+CONSENT_SCRIPT_ID = "consent.script"
+CONSENT_SCRIPT_VERSION = "1"
+AREA_MAX_CHARS = 64
+_PROFILE = {
+    "private_space", "person_language", "interpreter_present", "appears_under_18",
+    "guardian_may_be_involved", "gender", "has_children", "area", "exploitation_form",
+}  # fmt: skip
+# Identifying answers dropped when a case ends as information only (principle 3).
+_IDENTIFYING = ("gender", "has_children", "area", "exploitation_form")
+
+
+class Outcome(StrEnum):
+    NEXT = "next"
+    INVALID = "invalid"
+    PAUSED_FOR_MEDICAL = "paused_for_medical"
+    NEED_REPRESENTATIVE = "need_representative"
+    EXPLAIN_AGAIN = "explain_again"
+    INFORMATION_ONLY = "information_only"
+
+
+@dataclass(frozen=True)
+class Step:
+    question: Question
+    options: list[str]
+
+
+def _answers(session: Session, case: Case) -> dict[str, IntakeAnswer]:
+    rows = session.scalars(select(IntakeAnswer).where(IntakeAnswer.case_id == case.id))
+    return {row.question_id: row for row in rows}
+
+
+def _final_value(answers: dict[str, IntakeAnswer], question_id: str) -> str | None:
+    row = answers.get(question_id)
+    return row.value if row is not None and row.final else None
+
+
+def options_for(session: Session, case: Case, question: Question) -> list[str]:
+    if question.level is not None:
+        return applicable_needs(case, question.level)
+    if question.id == "urgency":
+        return [row.need_id for row in needed(session, case)]
+    if question.id == "person_language":
+        return [*shipped_catalogs().languages, "other"]
+    if question.id == "representative" and case.guardian_may_be_involved != "no":
+        return [o for o in question.options if o != "guardian"]  # never ask that guardian
+    return list(question.options)
+
+
+def _applies(
+    session: Session, case: Case, question: Question, answers: dict[str, IntakeAnswer]
+) -> bool:
+    if not question.applies(case):
+        return False
+    if question.id == "level_3":
+        return _final_value(answers, "wants_rights_information") == YES
+    if question.id == "urgency":
+        return bool(needed(session, case))
+    return True
+
+
+def next_step(session: Session, case: Case, *, now: datetime) -> Step | None:
+    """The next question to ask, or None when the interview is over."""
+    if case.status != "open":
+        return None
+    answers = _answers(session, case)
+    for question in QUESTIONS:
+        if question.stage == "assessment" and not has_consent(
+            session, case, Scope.ASSESSMENT, now=now
+        ):
+            return None
+        if _final_value(answers, question.id) is None and _applies(
+            session, case, question, answers
+        ):
+            return Step(question, options_for(session, case, question))
+    return None
+
+
+def consent_script(case: Case) -> ConsentScript:
+    catalogs = shipped_catalogs()
+    language = case.person_language if case.person_language in catalogs.languages else "en"
+    text = catalogs.lookup(CONSENT_SCRIPT_ID, language)
+    return ConsentScript(CONSENT_SCRIPT_ID, CONSENT_SCRIPT_VERSION, text.language, text.text)
+
+
+def _save(
+    session: Session, case: Case, question_id: str, value: str, *, final: bool, now: datetime
+) -> None:
+    row = _answers(session, case).get(question_id)
+    if row is None:
+        row = IntakeAnswer(case_id=case.id, question_id=question_id)
+        session.add(row)
+    row.value, row.final, row.answered_at = value, final, now
+
+
+def toggle(session: Session, case: Case, step: Step, option: str, *, now: datetime) -> set[str]:
+    """Add or remove one option of a multiple-choice question; returns the selection so far."""
+    if option not in step.options:
+        raise ValueError("not an option of this question")
+    chosen = draft(session, case, step.question)
+    chosen ^= {option}
+    _save(session, case, step.question.id, " ".join(sorted(chosen)), final=False, now=now)
+    return chosen
+
+
+def draft(session: Session, case: Case, question: Question) -> set[str]:
+    row = _answers(session, case).get(question.id)
+    return set(row.value.split()) if row is not None and row.value else set()
+
+
+def answer(
+    session: Session, case: Case, step: Step, values: list[str], *, now: datetime
+) -> Outcome:
+    """Apply the answer to the current step and record it; INVALID changes nothing."""
+    question = step.question
+    if question.kind is Kind.TEXT:
+        text = " ".join(" ".join(values).split())
+        if not text or len(text) > AREA_MAX_CHARS:
+            return Outcome.INVALID
+        values = [text]
+    else:
+        whole = question.level is not None and values in ([UNKNOWN], [DECLINED])
+        if not whole and (
+            not set(values) <= set(step.options) or (question.kind is Kind.ONE and len(values) != 1)
+        ):
+            return Outcome.INVALID
+    outcome = _apply(session, case, question, values, now=now)
+    if outcome in (Outcome.NEXT, Outcome.PAUSED_FOR_MEDICAL, Outcome.INFORMATION_ONLY):
+        _save(session, case, question.id, " ".join(values), final=True, now=now)
+    return outcome
+
+
+def _apply(
+    session: Session, case: Case, question: Question, values: list[str], *, now: datetime
+) -> Outcome:
+    value = values[0] if values else ""
+    if question.id == "urgent_medical":
+        if value == YES:
+            record_urgent_medical_need(session, case, now=now)
+            case.status = "paused"
+            return Outcome.PAUSED_FOR_MEDICAL
+        case.urgent_medical = value
+    elif question.id in _PROFILE:
+        setattr(case, question.id, value)
+    elif question.id == "representative" and value == "none":
+        case.status = "paused"
+        return Outcome.NEED_REPRESENTATIVE
+    elif question.id == "comprehension" and value != YES:
+        return Outcome.EXPLAIN_AGAIN
+    elif question.id == "consent_decisions":
+        return _record_consent(session, case, set(values), now=now)
+    elif question.level is not None:
+        whole = Answer(value) if values in ([UNKNOWN], [DECLINED]) else None
+        chosen = [] if whole is not None else values
+        record_level(session, case, question.level, selected=chosen, whole_level=whole, now=now)
+    elif question.id == "urgency":
+        mark_urgent(session, case, values, now=now)
+    return Outcome.NEXT
+
+
+def _record_consent(session: Session, case: Case, granted: set[str], *, now: datetime) -> Outcome:
+    answers = _answers(session, case)
+    representative = _final_value(answers, "representative")
+    assent = _final_value(answers, "child_assent")
+    if case.presumed_child and assent != YES:
+        granted = set()  # without the child's own assent nothing is given
+    for scope in Scope:
+        decision = Decision(
+            scope=scope,
+            granted=scope.value in granted,
+            delivery=Delivery(
+                _final_value(answers, "consent_delivery") or Delivery.READ_BY_OFFICER
+            ),
+            consenter=Consenter.REPRESENTATIVE if case.presumed_child else Consenter.PERSON,
+            comprehension_confirmed=_final_value(answers, "comprehension") == YES,
+            representative_role=RepresentativeRole(representative)
+            if case.presumed_child and representative
+            else None,
+            child_assent=(assent == YES) if case.presumed_child else None,
+        )
+        record_decision(session, case, decision, consent_script(case), now=now)
+    if Scope.ASSESSMENT.value not in granted:
+        close_information_only(case)
+        return Outcome.INFORMATION_ONLY
+    return Outcome.NEXT
+
+
+def close_information_only(case: Case) -> None:
+    for field in _IDENTIFYING:
+        setattr(case, field, None)
+    case.status = "information_only"
+
+
+def back(session: Session, case: Case) -> str | None:
+    """Forget the latest answer, so its question is asked again; returns its id."""
+    rows = sorted(_answers(session, case).values(), key=lambda r: (r.answered_at, r.id))
+    if not rows:
+        return None
+    latest = rows[-1]
+    session.delete(latest)
+    return latest.question_id

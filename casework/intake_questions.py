@@ -1,0 +1,99 @@
+"""The questions of a case intake, in the order they are asked (SOP Annex A, then consent,
+then the three assessment levels). Texts are catalog entries `ask.<id>` and `option.<code>`;
+need items show as `need.<id>`.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from casework.models import Case
+from referral_directory.needs import Level
+
+YES, NO, UNKNOWN, DECLINED = "yes", "no", "does_not_know", "declined"
+
+
+class Stage(StrEnum):
+    SAFETY = "safety"
+    PERSON = "person"
+    CONSENT = "consent"
+    ASSESSMENT = "assessment"
+
+
+class Kind(StrEnum):
+    ONE = "one"  # pick one option
+    MANY = "many"  # pick any number of options
+    TEXT = "text"  # short free text (never a name: the question says so)
+
+
+def _always(_case: Case) -> bool:
+    return True
+
+
+def _child(case: Case) -> bool:
+    return case.presumed_child
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str
+    stage: Stage
+    kind: Kind
+    options: tuple[str, ...] = ()
+    applies: Callable[[Case], bool] = field(default=_always)
+    level: Level | None = None  # assessment questions: which level's needs are the options
+
+    @property
+    def message_id(self) -> str:
+        return f"ask.{self.id}"
+
+
+QUESTIONS: tuple[Question, ...] = (
+    Question("urgent_medical", Stage.SAFETY, Kind.ONE, (YES, NO, UNKNOWN)),
+    Question("private_space", Stage.SAFETY, Kind.ONE, (YES, NO)),
+    Question("person_language", Stage.PERSON, Kind.ONE, ("en", "ru", "other")),
+    Question("interpreter_present", Stage.PERSON, Kind.ONE, (YES, NO)),
+    Question("appears_under_18", Stage.PERSON, Kind.ONE, (YES, NO, "unsure")),
+    Question("guardian_may_be_involved", Stage.PERSON, Kind.ONE, (YES, NO, UNKNOWN), _child),
+    Question("gender", Stage.PERSON, Kind.ONE, ("female", "male", "other", DECLINED)),
+    Question("has_children", Stage.PERSON, Kind.ONE, (YES, NO, DECLINED)),
+    Question("area", Stage.PERSON, Kind.TEXT),
+    Question(
+        "exploitation_form",
+        Stage.PERSON,
+        Kind.ONE,
+        ("sexual", "labour", "domestic_servitude", "begging_crime", "other", UNKNOWN),
+    ),
+    Question(
+        "representative",
+        Stage.CONSENT,
+        Kind.ONE,
+        ("social_worker", "ngo", "guardian", "none"),
+        _child,
+    ),
+    Question(
+        "consent_delivery",
+        Stage.CONSENT,
+        Kind.ONE,
+        ("read_by_officer", "shown_on_screen", "interpreter"),
+    ),
+    Question("comprehension", Stage.CONSENT, Kind.ONE, (YES, "not_yet")),
+    Question("child_assent", Stage.CONSENT, Kind.ONE, (YES, NO), _child),
+    Question(
+        "consent_decisions",
+        Stage.CONSENT,
+        Kind.MANY,
+        ("assessment", "referrals", "law_enforcement"),
+    ),
+    Question("level_1", Stage.ASSESSMENT, Kind.MANY, level=Level.BASIC_NEEDS),
+    Question("level_2", Stage.ASSESSMENT, Kind.MANY, level=Level.ASSISTANCE_AND_SERVICES),
+    Question("wants_rights_information", Stage.ASSESSMENT, Kind.ONE, (YES, NO)),
+    Question("level_3", Stage.ASSESSMENT, Kind.MANY, level=Level.RIGHTS),
+    Question("urgency", Stage.ASSESSMENT, Kind.MANY),
+)
+
+_BY_ID = {q.id: q for q in QUESTIONS}
+
+
+def question(question_id: str) -> Question:
+    return _BY_ID[question_id]

@@ -1,0 +1,295 @@
+"""The intake interview driven through the domain functions, question by question."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from casework.assessment import needed
+from casework.cases import open_case
+from casework.consent import Scope, has_consent
+from casework.intake import Outcome, answer, back, draft, next_step, toggle
+from casework.models import Case, ConsentReceipt
+
+NOW = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
+
+CHILD_PROFILE = [
+    ("urgent_medical", ["no"]),
+    ("private_space", ["yes"]),
+    ("person_language", ["en"]),
+    ("interpreter_present", ["no"]),
+    ("appears_under_18", ["yes"]),
+    ("guardian_may_be_involved", ["no"]),
+    ("gender", ["female"]),
+    ("has_children", ["no"]),
+    ("area", ["Tashkent"]),
+    ("exploitation_form", ["does_not_know"]),
+]
+
+ADULT_PROFILE = [
+    ("urgent_medical", ["no"]),
+    ("private_space", ["yes"]),
+    ("person_language", ["ru"]),
+    ("interpreter_present", ["yes"]),
+    ("appears_under_18", ["no"]),
+    ("gender", ["female"]),
+    ("has_children", ["no"]),
+    ("area", ["  Almaty,   Bostandyk district "]),
+    ("exploitation_form", ["labour"]),
+    ("consent_delivery", ["interpreter"]),
+    ("comprehension", ["yes"]),
+]
+
+
+def _answer(session: Session, case: Case, question_id: str, values: list[str]) -> Outcome:
+    step = next_step(session, case, now=NOW)
+    assert step is not None and step.question.id == question_id
+    return answer(session, case, step, values, now=NOW)
+
+
+def _through(session: Session, case: Case, answers: list[tuple[str, list[str]]]) -> None:
+    for question_id, values in answers:
+        assert _answer(session, case, question_id, values) is Outcome.NEXT, question_id
+
+
+@pytest.fixture
+def case(session: Session) -> Case:
+    created = open_case(session, channel="rest", now=NOW)
+    session.flush()
+    return created
+
+
+def test_an_adult_consenting_to_everything_completes_the_assessment(
+    session: Session, case: Case
+) -> None:
+    _through(session, case, ADULT_PROFILE)
+    assert case.area == "Almaty, Bostandyk district"
+    _through(
+        session,
+        case,
+        [
+            ("consent_decisions", ["assessment", "referrals", "law_enforcement"]),
+            ("level_1", ["basic.housing", "basic.food"]),
+            ("level_2", ["services.medical", "services.legal_advocacy"]),
+            ("wants_rights_information", ["yes"]),
+            ("level_3", ["rights.compensation_claim"]),
+            ("urgency", ["basic.housing"]),
+        ],
+    )
+    assert next_step(session, case, now=NOW) is None
+    assert {row.need_id: row.urgent for row in needed(session, case)} == {
+        "basic.housing": True,
+        "basic.food": False,
+        "services.medical": False,
+        "services.legal_advocacy": False,
+        "rights.compensation_claim": False,
+    }
+    receipts = session.scalars(
+        select(ConsentReceipt).where(ConsentReceipt.case_id == case.id)
+    ).all()
+    assert {(r.scope, r.granted, r.language, r.delivery) for r in receipts} == {
+        (scope.value, True, "ru", "interpreter") for scope in Scope
+    }
+
+
+def test_consent_to_services_but_not_police_is_respected(session: Session, case: Case) -> None:
+    _through(session, case, [*ADULT_PROFILE, ("consent_decisions", ["assessment", "referrals"])])
+    assert has_consent(session, case, Scope.REFERRALS, now=NOW)
+    assert not has_consent(session, case, Scope.LAW_ENFORCEMENT, now=NOW)
+    step = next_step(session, case, now=NOW)
+    assert step is not None and step.question.id == "level_1"
+
+
+def test_refusal_closes_as_information_only_and_keeps_nothing_identifying(
+    session: Session, case: Case
+) -> None:
+    _through(session, case, ADULT_PROFILE)
+    assert _answer(session, case, "consent_decisions", []) is Outcome.INFORMATION_ONLY
+    assert case.status == "information_only"
+    assert (case.gender, case.area, case.exploitation_form, case.has_children) == (
+        None,
+        None,
+        None,
+        None,
+    )
+    assert next_step(session, case, now=NOW) is None
+
+
+def test_an_urgent_medical_need_pauses_before_anything_else(session: Session, case: Case) -> None:
+    assert _answer(session, case, "urgent_medical", ["yes"]) is Outcome.PAUSED_FOR_MEDICAL
+    assert case.status == "paused"
+    assert [(r.need_id, r.urgent) for r in needed(session, case)] == [("services.medical", True)]
+    assert next_step(session, case, now=NOW) is None
+    case.status = "open"  # resumed
+    step = next_step(session, case, now=NOW)
+    assert step is not None and step.question.id == "private_space"
+
+
+def test_a_presumed_child_needs_a_representative_and_assent(session: Session, case: Case) -> None:
+    _through(
+        session,
+        case,
+        [
+            ("urgent_medical", ["no"]),
+            ("private_space", ["yes"]),
+            ("person_language", ["en"]),
+            ("interpreter_present", ["no"]),
+            ("appears_under_18", ["unsure"]),
+            ("guardian_may_be_involved", ["no"]),
+            ("gender", ["male"]),
+            ("has_children", ["no"]),
+            ("area", ["Tashkent"]),
+            ("exploitation_form", ["begging_crime"]),
+        ],
+    )
+    step = next_step(session, case, now=NOW)
+    assert step is not None and step.question.id == "representative"
+    assert "guardian" in step.options
+    assert answer(session, case, step, ["none"], now=NOW) is Outcome.NEED_REPRESENTATIVE
+    assert case.status == "paused"
+    case.status = "open"
+    _through(
+        session,
+        case,
+        [
+            ("representative", ["social_worker"]),
+            ("consent_delivery", ["read_by_officer"]),
+            ("comprehension", ["yes"]),
+            ("child_assent", ["yes"]),
+            ("consent_decisions", ["assessment", "referrals"]),
+        ],
+    )
+    receipt = session.scalars(
+        select(ConsentReceipt).where(
+            ConsentReceipt.case_id == case.id, ConsentReceipt.scope == "referrals"
+        )
+    ).one()
+    assert (receipt.consenter, receipt.representative_role, receipt.child_assent) == (
+        "representative",
+        "social_worker",
+        True,
+    )
+
+
+def test_a_guardian_who_may_be_involved_is_never_offered(session: Session, case: Case) -> None:
+    _through(
+        session,
+        case,
+        [
+            ("urgent_medical", ["no"]),
+            ("private_space", ["no"]),
+            ("person_language", ["ru"]),
+            ("interpreter_present", ["yes"]),
+            ("appears_under_18", ["yes"]),
+            ("guardian_may_be_involved", ["yes"]),
+            ("gender", ["female"]),
+            ("has_children", ["no"]),
+            ("area", ["Siem Reap"]),
+            ("exploitation_form", ["domestic_servitude"]),
+        ],
+    )
+    step = next_step(session, case, now=NOW)
+    assert step is not None and step.question.id == "representative"
+    assert "guardian" not in step.options
+    assert answer(session, case, step, ["guardian"], now=NOW) is Outcome.INVALID
+
+
+def test_a_child_without_assent_gives_no_consent(session: Session, case: Case) -> None:
+    _through(session, case, CHILD_PROFILE)
+    _through(
+        session,
+        case,
+        [
+            ("representative", ["ngo"]),
+            ("consent_delivery", ["interpreter"]),
+            ("comprehension", ["yes"]),
+            ("child_assent", ["no"]),
+        ],
+    )
+    assert _answer(session, case, "consent_decisions", ["assessment"]) is Outcome.INFORMATION_ONLY
+    assert not has_consent(session, case, Scope.ASSESSMENT, now=NOW)
+
+
+def test_no_comprehension_means_explain_again(session: Session, case: Case) -> None:
+    _through(session, case, ADULT_PROFILE[:-1])
+    assert _answer(session, case, "comprehension", ["not_yet"]) is Outcome.EXPLAIN_AGAIN
+    step = next_step(session, case, now=NOW)
+    assert step is not None and step.question.id == "comprehension"
+
+
+@pytest.mark.parametrize(
+    ("question_id", "values"),
+    [
+        ("urgent_medical", ["maybe"]),
+        ("urgent_medical", ["yes", "no"]),
+        ("urgent_medical", []),
+        ("urgent_medical", ["<script>"]),
+    ],
+)
+def test_invalid_answers_change_nothing(
+    session: Session, case: Case, question_id: str, values: list[str]
+) -> None:
+    assert _answer(session, case, question_id, values) is Outcome.INVALID
+    step = next_step(session, case, now=NOW)
+    assert step is not None and step.question.id == question_id
+
+
+@pytest.mark.parametrize("text", ["", "   ", "x" * 65])
+def test_the_area_must_be_short_text(session: Session, case: Case, text: str) -> None:
+    _through(session, case, ADULT_PROFILE[:7])
+    assert _answer(session, case, "area", [text]) is Outcome.INVALID
+
+
+def test_toggles_build_a_selection_that_done_submits(session: Session, case: Case) -> None:
+    _through(session, case, [*ADULT_PROFILE, ("consent_decisions", ["assessment"])])
+    step = next_step(session, case, now=NOW)
+    assert step is not None
+    toggle(session, case, step, "basic.food", now=NOW)
+    toggle(session, case, step, "basic.clothing", now=NOW)
+    toggle(session, case, step, "basic.food", now=NOW)
+    assert draft(session, case, step.question) == {"basic.clothing"}
+    with pytest.raises(ValueError):
+        toggle(session, case, step, "rights.information", now=NOW)
+    assert (
+        answer(session, case, step, sorted(draft(session, case, step.question)), now=NOW)
+        is Outcome.NEXT
+    )
+    assert [r.need_id for r in needed(session, case)] == ["basic.clothing"]
+
+
+def test_level_three_is_skipped_when_no_information_is_wanted(session: Session, case: Case) -> None:
+    _through(
+        session,
+        case,
+        [
+            *ADULT_PROFILE,
+            ("consent_decisions", ["assessment", "referrals"]),
+            ("level_1", ["does_not_know"]),
+            ("level_2", ["declined"]),
+            ("wants_rights_information", ["no"]),
+        ],
+    )
+    # Nothing was needed, so there is no urgency question either.
+    assert next_step(session, case, now=NOW) is None
+
+
+def test_back_forgets_the_latest_answer_and_asks_again(session: Session, case: Case) -> None:
+    assert back(session, case) is None
+    _through(session, case, ADULT_PROFILE[:3])
+    later = NOW + timedelta(seconds=1)
+    step = next_step(session, case, now=later)
+    assert step is not None
+    answer(session, case, step, ["no"], now=later)
+    assert back(session, case) == "interpreter_present"
+    session.flush()
+    step = next_step(session, case, now=NOW)
+    assert step is not None and step.question.id == "interpreter_present"
+
+
+def test_no_assessment_question_without_consent(session: Session, case: Case) -> None:
+    _through(session, case, ADULT_PROFILE)
+    receipts = session.scalars(select(ConsentReceipt)).all()
+    assert receipts == []
+    step = next_step(session, case, now=NOW)
+    assert step is not None and step.question.id == "consent_decisions"
