@@ -1,0 +1,35 @@
+"""A question with options, rendered for a channel: buttons where the channel has them,
+numbered lines in the text where it does not (SMS, WhatsApp)."""
+
+from dataclasses import dataclass
+from typing import Any
+
+from translations.catalog import Catalogs
+from translations.rasa_responses import TEXT_ONLY_CHANNELS
+
+
+@dataclass(frozen=True)
+class Choice:
+    title: str
+    payload: str
+
+
+def option_message_id(code: str, languages: list[str]) -> str:
+    """Catalog id of an option code: need ids, language codes, or plain option codes."""
+    if "." in code:
+        return f"need.{code}"
+    if code in languages:
+        return f"language.{code}"
+    return f"option.{code}"
+
+
+def option_title(catalogs: Catalogs, code: str, language: str) -> str:
+    return catalogs.lookup(option_message_id(code, catalogs.languages), language).text
+
+
+def render_choices(text: str, choices: list[Choice], channel: str | None) -> dict[str, Any]:
+    """Keyword arguments for a dispatcher message."""
+    if channel in TEXT_ONLY_CHANNELS:
+        numbered = [f"{i}. {c.title}" for i, c in enumerate(choices, start=1)]
+        return {"text": "\n".join([text, *numbered])}
+    return {"text": text, "buttons": [{"title": c.title, "payload": c.payload} for c in choices]}
