@@ -4,14 +4,16 @@ from datetime import UTC, datetime
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from casework.cases import find_open_case, open_case, resume_case
+from casework.cases import find_resumable_case, open_case, resume_case
 from casework.references import InvalidReference
 from passage.database import unit_of_work
 
 CASE_REFERENCE = "case_reference"
+INTAKE_ANSWER = "intake_answer"
+INTAKE_FORM = "intake_form"
 
 
 def _channel(tracker: Tracker) -> str:
@@ -29,7 +31,7 @@ class ActionOpenCase(Action):
             case = open_case(session, channel=_channel(tracker), now=datetime.now(UTC))
             reference = case.reference
         dispatcher.utter_message(response="utter_case_opened", case_reference=reference)
-        return [SlotSet(CASE_REFERENCE, reference)]
+        return [SlotSet(CASE_REFERENCE, reference), SlotSet(INTAKE_ANSWER, None)]
 
 
 class ActionResumeCase(Action):
@@ -47,7 +49,7 @@ class ActionResumeCase(Action):
             return []
         try:
             with unit_of_work() as session:
-                case = find_open_case(session, str(typed))
+                case = find_resumable_case(session, str(typed))
                 if case is None:
                     dispatcher.utter_message(
                         response="utter_case_not_found", case_reference=str(typed).upper()
@@ -61,4 +63,9 @@ class ActionResumeCase(Action):
         dispatcher.utter_message(
             response="utter_case_resumed", case_reference=reference, opened_on=opened_on
         )
-        return [SlotSet(CASE_REFERENCE, reference)]
+        # The interview goes on where it stopped; its answers are all in the database.
+        return [
+            SlotSet(CASE_REFERENCE, reference),
+            SlotSet(INTAKE_ANSWER, None),
+            FollowupAction(INTAKE_FORM),
+        ]

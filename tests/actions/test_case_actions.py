@@ -1,6 +1,6 @@
 from datetime import UTC, datetime
 
-from rasa_sdk.events import SlotSet
+from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -21,7 +21,7 @@ def test_open_case_writes_a_case_and_tells_its_reference(session: Session) -> No
 
     case = session.scalars(select(Case)).one()
     assert case.channel == "rest"
-    assert events == [SlotSet("case_reference", case.reference)]
+    assert events == [SlotSet("case_reference", case.reference), SlotSet("intake_answer", None)]
     assert dispatcher.messages[0]["response"] == "utter_case_opened"
     assert dispatcher.messages[0]["case_reference"] == case.reference
 
@@ -42,7 +42,11 @@ def test_resume_with_a_known_code_resumes_that_case(session: Session) -> None:
 
     events = ActionResumeCase().run(dispatcher, tracker, {})
 
-    assert events == [SlotSet("case_reference", case.reference)]
+    assert events == [
+        SlotSet("case_reference", case.reference),
+        SlotSet("intake_answer", None),
+        FollowupAction("intake_form"),
+    ]
     message = dispatcher.messages[0]
     assert message["response"] == "utter_case_resumed"
     assert message["case_reference"] == case.reference

@@ -1,0 +1,227 @@
+"""The intake interview in the chat: Rasa's `intake_form` asks, these actions do the rest.
+
+The form has one slot, `intake_answer`, filled from every message; the validation action hands
+the message to `casework.intake`, which stores the answer and decides what comes next. The
+slot only ever keeps "done" (interview over) or nothing: answers live in the database.
+"""
+
+from datetime import UTC, datetime
+from typing import Any
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import ActiveLoop, EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from sqlalchemy.orm import Session
+
+from actions.intake_view import DONE, codes_from_numbers, person_block, render_step
+from casework.assessment import needed
+from casework.cases import find_case
+from casework.consent import withdraw_all
+from casework.intake import Outcome, Step, answer, back, draft, next_step, toggle
+from casework.intake_questions import Kind
+from casework.models import Case
+from passage.database import unit_of_work
+from translations.catalog import shipped_catalogs
+from translations.choices import option_title
+
+SLOT = "intake_answer"
+FINISHED = "done"
+_OUTCOME_MESSAGES = {
+    Outcome.INVALID: "intake.invalid",
+    Outcome.EXPLAIN_AGAIN: "intake.explain_again",
+    Outcome.PAUSED_FOR_MEDICAL: "intake.paused_for_medical",
+    Outcome.NEED_REPRESENTATIVE: "intake.need_representative",
+    Outcome.INFORMATION_ONLY: "intake.information_only",
+}
+
+
+def officer_language(tracker: Tracker) -> str:
+    language = tracker.get_slot("language")
+    return language if language in shipped_catalogs().languages else "en"
+
+
+def _say(
+    dispatcher: CollectingDispatcher, tracker: Tracker, message_id: str, **values: Any
+) -> None:
+    dispatcher.utter_message(
+        text=shipped_catalogs().render(message_id, officer_language(tracker), **values)
+    )
+
+
+def _case(session: Session, tracker: Tracker) -> Case | None:
+    reference = tracker.get_slot("case_reference")
+    return find_case(session, reference) if isinstance(reference, str) else None
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+class ActionAskIntakeAnswer(Action):
+    """Shows the next question, with the consent text first when consent is asked."""
+
+    def name(self) -> str:
+        return "action_ask_intake_answer"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        language = officer_language(tracker)
+        with unit_of_work() as session:
+            case = _case(session, tracker)
+            step = next_step(session, case, now=_now()) if case is not None else None
+            if case is None or step is None:
+                return []
+            question = step.question
+            if question.id == "consent_delivery":
+                dispatcher.utter_message(
+                    text=person_block(
+                        "consent.script",
+                        person_language=case.person_language or language,
+                        officer_language=language,
+                    )
+                )
+            if question.id == "representative" and case.guardian_may_be_involved != "no":
+                _say(dispatcher, tracker, "intake.child_protection")
+            chosen = draft(session, case, question) if question.kind is Kind.MANY else set()
+            dispatcher.utter_message(
+                **render_step(
+                    step,
+                    language=language,
+                    channel=tracker.get_latest_input_channel(),
+                    chosen=chosen,
+                )
+            )
+        return []
+
+
+class ValidateIntakeForm(FormValidationAction):
+    def name(self) -> str:
+        return "validate_intake_form"
+
+    def validate_intake_answer(
+        self,
+        value: Any,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: dict[str, Any],
+    ) -> dict[str, Any]:
+        now = _now()
+        with unit_of_work() as session:
+            case = _case(session, tracker)
+            step = next_step(session, case, now=now) if case is not None else None
+            if case is None or step is None:
+                return {SLOT: FINISHED}
+            outcome = self._handle(session, case, step, tracker, now=now)
+            if outcome is None:  # a multiple-choice toggle: ask again with the new selection
+                return {SLOT: None}
+            message_id = _OUTCOME_MESSAGES.get(outcome)
+            if message_id is not None:
+                _say(dispatcher, tracker, message_id, case_reference=case.reference)
+            if outcome in (Outcome.INVALID, Outcome.EXPLAIN_AGAIN):
+                return {SLOT: None}
+            finished = next_step(session, case, now=now) is None
+        return {SLOT: FINISHED if finished else None}
+
+    @staticmethod
+    def _handle(
+        session: Session, case: Case, step: Step, tracker: Tracker, *, now: datetime
+    ) -> Outcome | None:
+        choice = next(tracker.get_latest_entity_values("choice"), None)
+        text = str(tracker.latest_message.get("text") or "")
+        if isinstance(choice, str):
+            if step.question.kind is Kind.MANY and choice == DONE:
+                return answer(
+                    session, case, step, sorted(draft(session, case, step.question)), now=now
+                )
+            if step.question.kind is Kind.MANY and choice in step.options:
+                toggle(session, case, step, choice, now=now)
+                return None
+            return answer(session, case, step, [choice], now=now)
+        numbered = codes_from_numbers(step, text)
+        if numbered is not None:
+            return answer(session, case, step, [c for c in numbered if c != DONE], now=now)
+        if step.question.kind is Kind.TEXT and not text.startswith("/"):
+            return answer(session, case, step, [text], now=now)
+        return Outcome.INVALID
+
+
+class ActionIntakeFinish(Action):
+    """After the form: the summary of a completed assessment (other endings spoke already)."""
+
+    def name(self) -> str:
+        return "action_intake_finish"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        language = officer_language(tracker)
+        catalogs = shipped_catalogs()
+        with unit_of_work() as session:
+            case = _case(session, tracker)
+            if case is None:
+                _say(dispatcher, tracker, "intake.no_case")
+                return [SlotSet(SLOT, None)]
+            if case.status != "open" or next_step(session, case, now=_now()) is not None:
+                return [SlotSet(SLOT, None)]
+            urgent = catalogs.lookup("intake.urgent_mark", language).text
+            lines = [
+                f"- {option_title(catalogs, row.need_id, language)}"
+                + (f" {urgent}" if row.urgent else "")
+                for row in needed(session, case)
+            ]
+            needs = "\n".join(lines) or catalogs.lookup("intake.summary_none", language).text
+            _say(dispatcher, tracker, "intake.summary", case_reference=case.reference, needs=needs)
+        return [SlotSet(SLOT, None)]
+
+
+class ActionIntakeBack(Action):
+    def name(self) -> str:
+        return "action_intake_back"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        with unit_of_work() as session:
+            case = _case(session, tracker)
+            undone = back(session, case) if case is not None and case.status == "open" else None
+        _say(dispatcher, tracker, "intake.went_back" if undone else "intake.nothing_to_go_back")
+        return [SlotSet(SLOT, None)]
+
+
+class ActionIntakePause(Action):
+    def name(self) -> str:
+        return "action_intake_pause"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        with unit_of_work() as session:
+            case = _case(session, tracker)
+            if case is None:
+                _say(dispatcher, tracker, "intake.no_case")
+                return [ActiveLoop(None), SlotSet("requested_slot", None)]
+            if case.status == "open":
+                case.status = "paused"
+            reference = case.reference
+        _say(dispatcher, tracker, "intake.paused", case_reference=reference)
+        return [ActiveLoop(None), SlotSet("requested_slot", None), SlotSet(SLOT, None)]
+
+
+class ActionIntakeStop(Action):
+    """The person withdraws consent: recorded, the case stops, nothing more is asked."""
+
+    def name(self) -> str:
+        return "action_intake_stop"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        with unit_of_work() as session:
+            case = _case(session, tracker)
+            if case is None:
+                _say(dispatcher, tracker, "intake.no_case")
+            else:
+                withdraw_all(session, case, now=_now())
+                _say(dispatcher, tracker, "intake.stopped", case_reference=case.reference)
+        return [ActiveLoop(None), SlotSet("requested_slot", None), SlotSet(SLOT, None)]

@@ -1,0 +1,78 @@
+"""How an intake step looks in the chat: the codes offered, in order, and their rendering.
+
+The same list serves buttons (payload `/choose{"choice": code}`) and typed option numbers, so
+"2 5" always means the second and fifth entries of what the officer sees.
+"""
+
+import json
+import re
+from typing import Any
+
+from casework.intake import Step
+from casework.intake_questions import DECLINED, UNKNOWN, Kind
+from translations.catalog import Catalogs, shipped_catalogs
+from translations.choices import Choice, option_title, render_choices
+
+DONE = "done"
+_NUMBERS = re.compile(r"^\s*\d{1,3}(?:[\s,;]+\d{1,3})*\s*$")
+
+
+def offered_codes(step: Step) -> list[str]:
+    codes = list(step.options)
+    if step.question.level is not None:
+        codes += [UNKNOWN, DECLINED]
+    if step.question.kind is Kind.MANY:
+        codes.append(DONE)
+    return codes
+
+
+def _title(catalogs: Catalogs, code: str, language: str) -> str:
+    if code == DONE:
+        return catalogs.lookup("button.done", language).text
+    return option_title(catalogs, code, language)
+
+
+def codes_from_numbers(step: Step, text: str) -> list[str] | None:
+    """ "1 3" -> the first and third offered codes; None if the text is not option numbers."""
+    if not _NUMBERS.match(text):
+        return None
+    offered = offered_codes(step)
+    numbers = [int(n) for n in re.findall(r"\d+", text)]
+    if any(n < 1 or n > len(offered) for n in numbers):
+        return None
+    return list(dict.fromkeys(offered[n - 1] for n in numbers))
+
+
+def render_step(
+    step: Step, *, language: str, channel: str | None, chosen: set[str]
+) -> dict[str, Any]:
+    catalogs = shipped_catalogs()
+    text = catalogs.lookup(step.question.message_id, language).text
+    if step.question.kind is Kind.MANY:
+        titles = [_title(catalogs, c, language) for c in step.options if c in chosen]
+        summary = (
+            catalogs.render("intake.selected", language, chosen="; ".join(titles))
+            if titles
+            else catalogs.lookup("intake.nothing_selected", language).text
+        )
+        text = f"{text}\n{summary}"
+    choices = [
+        Choice(
+            ("✓ " if code in chosen else "") + _title(catalogs, code, language),
+            "/choose" + json.dumps({"choice": code}, separators=(",", ":")),
+        )
+        for code in offered_codes(step)
+    ]
+    return render_choices(text, choices, channel)
+
+
+def person_block(message_id: str, *, person_language: str, officer_language: str) -> str:
+    """A text meant for the person, in their language, with the officer's language beside it."""
+    catalogs = shipped_catalogs()
+    for_person = catalogs.lookup(message_id, person_language)
+    lines = [catalogs.lookup("intake.for_the_person", officer_language).text, for_person.text]
+    if not for_person.reviewed:
+        lines.append(catalogs.lookup("intake.unreviewed_notice", officer_language).text)
+    if for_person.language != officer_language:
+        lines += ["", catalogs.lookup(message_id, officer_language).text]
+    return "\n".join(lines)
