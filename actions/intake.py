@@ -22,9 +22,11 @@ from casework.intake_questions import Kind
 from casework.models import Case
 from passage.database import unit_of_work
 from translations.catalog import shipped_catalogs
-from translations.choices import option_title
+from translations.choices import Choice, option_title, render_choices
 
 SLOT = "intake_answer"
+# Payloads come with confidence 1.0; typed words only when the model is this sure.
+SURE_STOP_CONFIDENCE = 0.98
 FINISHED = "done"
 _OUTCOME_MESSAGES = {
     Outcome.INVALID: "intake.invalid",
@@ -106,6 +108,9 @@ class ValidateIntakeForm(FormValidationAction):
         tracker: Tracker,
         domain: dict[str, Any],
     ) -> dict[str, Any]:
+        if value is None:
+            # Our own reset of the slot (when a case opens or resumes), not an answer.
+            return {SLOT: None}
         now = _now()
         with unit_of_work() as session:
             case = _case(session, tracker)
@@ -209,7 +214,11 @@ class ActionIntakePause(Action):
 
 
 class ActionIntakeStop(Action):
-    """The person withdraws consent: recorded, the case stops, nothing more is asked."""
+    """The person withdraws consent: recorded, the case stops, nothing more is asked.
+
+    Withdrawal cannot be undone in the chat, so a typed "stop" that the model is not sure of
+    only offers the stop button; the button (a payload) or a sure match withdraws.
+    """
 
     def name(self) -> str:
         return "action_intake_stop"
@@ -217,6 +226,18 @@ class ActionIntakeStop(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
+        intent = tracker.latest_message.get("intent") or {}
+        if float(intent.get("confidence") or 0.0) < SURE_STOP_CONFIDENCE:
+            language = officer_language(tracker)
+            catalogs = shipped_catalogs()
+            dispatcher.utter_message(
+                **render_choices(
+                    catalogs.lookup("intake.confirm_stop", language).text,
+                    [Choice(catalogs.lookup("button.stop", language).text, "/stop")],
+                    tracker.get_latest_input_channel(),
+                )
+            )
+            return []
         with unit_of_work() as session:
             case = _case(session, tracker)
             if case is None:

@@ -16,10 +16,14 @@ from sqlalchemy import Engine
 
 from passage.database import make_engine
 from passage.migrate import upgrade
-from passage.processes import ProcessGroup
+from passage.processes import ManagedProcess, ProcessGroup
 from passage.rasa_project import RasaProject
 from passage.settings import Settings
 from passage.stack import build_processes
+
+
+def _processes(settings: Settings, model: Path) -> list[ManagedProcess]:
+    return build_processes(settings, model, names=("actions", "rasa", "api"))
 
 
 def _free_port() -> int:
@@ -32,6 +36,14 @@ def _free_port() -> int:
 class Stack:
     settings: Settings
     engine: Engine
+    group: ProcessGroup
+    model: Path
+
+    def restart(self) -> None:
+        """Stop every server and start them again on the same databases."""
+        self.group.stop_all()
+        self.group = ProcessGroup(_processes(self.settings, self.model))
+        self.group.start_all(timeout=300)
 
     @property
     def rest_webhook(self) -> str:
@@ -69,11 +81,10 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     )
     upgrade(settings.resolved_database_url)
     model = RasaProject(settings).ensure_model()
-    group = ProcessGroup(build_processes(settings, model, names=("actions", "rasa", "api")))
-    group.start_all(timeout=300)
-    engine = make_engine(settings.resolved_database_url)
+    stack = Stack(settings, make_engine(settings.resolved_database_url), ProcessGroup([]), model)
+    stack.restart()
     try:
-        yield Stack(settings, engine)
+        yield stack
     finally:
-        engine.dispose()
-        group.stop_all()
+        stack.engine.dispose()
+        stack.group.stop_all()

@@ -16,7 +16,13 @@ NOT_UNDERSTOOD = CATALOGS.lookup("utter_default", "en").text
 ENGLISH_TEXTS = {CATALOGS.lookup(message_id, "en").text for message_id in CATALOGS.message_ids()}
 HARMLESS_REPLIES = {
     CATALOGS.lookup(message_id, "en").text
-    for message_id in ("utter_default", "utter_greet", "utter_help", "utter_choose_language")
+    for message_id in (
+        "utter_default",
+        "utter_greet",
+        "utter_help",
+        "utter_choose_language",
+        "intake.no_case",
+    )
 }
 
 
@@ -24,8 +30,12 @@ def _sender() -> str:
     return f"test-{uuid.uuid4().hex[:12]}"
 
 
+HELP_TEXTS = {CATALOGS.lookup(m, "en").text for m in ("utter_help", "utter_intake_help")}
+
+
 def _still_talks(stack: Stack, sender: str) -> None:
-    assert stack.texts(sender, "help") == [CATALOGS.lookup("utter_help", "en").text]
+    # A payload may have started a case, and then help is the interview's help.
+    assert stack.texts(sender, "help")[0] in HELP_TEXTS
 
 
 @pytest.mark.parametrize(

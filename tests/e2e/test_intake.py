@@ -1,0 +1,316 @@
+"""Intake conversations over REST against the real servers: every path of the interview."""
+
+import json
+import re
+import uuid
+
+import httpx
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from casework.models import AssessedNeed, Case, ConsentReceipt, IntakeAnswer
+from referral_directory.needs import Level, needs_of_level
+from tests.e2e.conftest import Stack
+from translations.catalog import shipped_catalogs
+
+pytestmark = pytest.mark.e2e
+
+CATALOGS = shipped_catalogs()
+REFERENCE = re.compile(r"\b[A-Z2-9]{4}-[A-Z2-9]{4}\b")
+
+
+def en(message_id: str) -> str:
+    return CATALOGS.lookup(message_id, "en").text
+
+
+def choose(code: str) -> str:
+    return "/choose" + json.dumps({"choice": code})
+
+
+class Officer:
+    """One officer's chat: sends messages and remembers the case reference."""
+
+    def __init__(self, stack: Stack) -> None:
+        self.stack = stack
+        self.sender = f"officer-{uuid.uuid4().hex[:10]}"
+        self.reference = ""
+
+    def say(self, message: str) -> list[str]:
+        return self.stack.texts(self.sender, message)
+
+    def start(self) -> list[str]:
+        replies = self.say("/start_case")
+        found = REFERENCE.search(replies[0])
+        assert found, replies
+        self.reference = found.group(0)
+        return replies
+
+    def answer(self, message: str, expect_next: str | None) -> list[str]:
+        replies = self.say(message)
+        if expect_next is not None:
+            assert any(r.startswith(en(f"ask.{expect_next}")) for r in replies), (message, replies)
+        return replies
+
+    def case(self, session: Session) -> Case:
+        return session.scalars(select(Case).where(Case.reference == self.reference)).one()
+
+
+ADULT_TO_CONSENT = [
+    (choose("no"), "private_space"),
+    (choose("yes"), "person_language"),
+    (choose("ru"), "interpreter_present"),
+    (choose("yes"), "appears_under_18"),
+    (choose("no"), "gender"),
+    (choose("female"), "has_children"),
+    (choose("no"), "area"),
+    ("Almaty, Medeu district", "exploitation_form"),
+    (choose("labour"), "consent_delivery"),
+    (choose("interpreter"), "comprehension"),
+    (choose("yes"), "consent_decisions"),
+]
+
+
+def _walk(officer: Officer, steps: list[tuple[str, str | None]]) -> list[str]:
+    replies: list[str] = []
+    for message, expect_next in steps:
+        replies = officer.answer(message, expect_next)
+    return replies
+
+
+def test_adult_consents_to_everything_with_buttons_and_numbers(stack: Stack) -> None:
+    officer = Officer(stack)
+    replies = officer.start()
+    assert replies[1].startswith(en("ask.urgent_medical"))
+    consent_shown = _walk(officer, ADULT_TO_CONSENT[:9])
+    assert any(CATALOGS.lookup("consent.script", "ru").text in r for r in consent_shown)
+    assert any(en("intake.unreviewed_notice") in r for r in consent_shown)
+    _walk(officer, ADULT_TO_CONSENT[9:])
+    # Toggle with buttons, then Done.
+    for code in ("assessment", "referrals", "law_enforcement"):
+        officer.answer(choose(code), "consent_decisions")
+    officer.answer(choose("done"), "level_1")
+    # Typed option numbers: housing (1) and food (3); children's needs are not offered.
+    officer.answer("1 3", "level_2")
+    level_2 = [n.id for n in needs_of_level(Level.ASSISTANCE_AND_SERVICES)]
+    officer.answer(
+        f"{level_2.index('services.medical') + 1}, {level_2.index('services.legal_advocacy') + 1}",
+        "wants_rights_information",
+    )
+    officer.answer(choose("yes"), "level_3")
+    officer.answer(choose("rights.compensation_claim"), "level_3")
+    officer.answer(choose("done"), "urgency")
+    summary = officer.answer(choose("basic.housing"), "urgency")
+    summary = officer.answer(choose("done"), None)
+    assert summary[-1].startswith(
+        CATALOGS.render("intake.summary", "en", case_reference=officer.reference, needs="")[:30]
+    )
+    assert f"- {en('need.basic.housing')} {en('intake.urgent_mark')}" in summary[-1]
+    assert f"- {en('need.rights.compensation_claim')}" in summary[-1]
+
+    with Session(stack.engine) as session:
+        case = officer.case(session)
+        assert (case.person_language, case.gender, case.area, case.appears_under_18) == (
+            "ru",
+            "female",
+            "Almaty, Medeu district",
+            "no",
+        )
+        needed = {
+            row.need_id: row.urgent
+            for row in session.scalars(
+                select(AssessedNeed).where(
+                    AssessedNeed.case_id == case.id, AssessedNeed.answer == "needed"
+                )
+            )
+        }
+        assert needed == {
+            "basic.housing": True,
+            "basic.food": False,
+            "services.medical": False,
+            "services.legal_advocacy": False,
+            "rights.compensation_claim": False,
+        }
+        receipts = session.scalars(
+            select(ConsentReceipt).where(ConsentReceipt.case_id == case.id)
+        ).all()
+        assert {(r.scope, r.granted, r.language, r.consenter) for r in receipts} == {
+            ("assessment", True, "ru", "person"),
+            ("referrals", True, "ru", "person"),
+            ("law_enforcement", True, "ru", "person"),
+        }
+
+
+def test_adult_consents_to_services_but_not_to_police(stack: Stack) -> None:
+    officer = Officer(stack)
+    officer.start()
+    _walk(officer, ADULT_TO_CONSENT)
+    officer.answer("1 2", "level_1")  # typed numbers are final: assessment, referrals
+    with Session(stack.engine) as session:
+        case = officer.case(session)
+        granted = dict(
+            session.execute(
+                select(ConsentReceipt.scope, ConsentReceipt.granted).where(
+                    ConsentReceipt.case_id == case.id
+                )
+            ).all()
+        )
+    assert granted == {"assessment": True, "referrals": True, "law_enforcement": False}
+
+
+def test_refusal_gives_information_only_and_keeps_nothing_identifying(stack: Stack) -> None:
+    officer = Officer(stack)
+    officer.start()
+    _walk(officer, ADULT_TO_CONSENT)
+    replies = officer.answer(choose("done"), None)  # nothing chosen: everything refused
+    assert any(
+        r == CATALOGS.render("intake.information_only", "en", case_reference=officer.reference)
+        for r in replies
+    )
+    with Session(stack.engine) as session:
+        case = officer.case(session)
+        assert case.status == "information_only"
+        assert (case.gender, case.area, case.exploitation_form) == (None, None, None)
+        assert (
+            session.scalars(select(AssessedNeed).where(AssessedNeed.case_id == case.id)).all() == []
+        )
+
+
+def test_presumed_child_with_a_representative(stack: Stack) -> None:
+    officer = Officer(stack)
+    officer.start()
+    _walk(
+        officer,
+        [
+            (choose("no"), "private_space"),
+            (choose("yes"), "person_language"),
+            (choose("en"), "interpreter_present"),
+            (choose("no"), "appears_under_18"),
+            (choose("unsure"), "guardian_may_be_involved"),
+            (choose("no"), "gender"),
+            (choose("male"), "has_children"),
+            (choose("no"), "area"),
+            ("Tashkent", "exploitation_form"),
+            (choose("begging_crime"), "representative"),
+            (choose("social_worker"), "consent_delivery"),
+            (choose("read_by_officer"), "comprehension"),
+            (choose("yes"), "child_assent"),
+            (choose("yes"), "consent_decisions"),
+            ("1 2", "level_1"),
+        ],
+    )
+    with Session(stack.engine) as session:
+        case = officer.case(session)
+        assert case.presumed_child
+        receipt = session.scalars(
+            select(ConsentReceipt).where(
+                ConsentReceipt.case_id == case.id, ConsentReceipt.scope == "assessment"
+            )
+        ).one()
+        assert (receipt.consenter, receipt.representative_role, receipt.child_assent) == (
+            "representative",
+            "social_worker",
+            True,
+        )
+
+
+def test_child_whose_guardian_may_be_involved(stack: Stack) -> None:
+    officer = Officer(stack)
+    officer.start()
+    replies = _walk(
+        officer,
+        [
+            (choose("no"), "private_space"),
+            (choose("yes"), "person_language"),
+            (choose("ru"), "interpreter_present"),
+            (choose("yes"), "appears_under_18"),
+            (choose("yes"), "guardian_may_be_involved"),
+            (choose("yes"), "gender"),
+            (choose("female"), "has_children"),
+            (choose("no"), "area"),
+            ("Siem Reap", "exploitation_form"),
+            (choose("sexual"), "representative"),
+        ],
+    )
+    assert en("intake.child_protection") in replies
+    question = stack.say(officer.sender, "help")[-1]
+    titles = [b["title"] for b in question.get("buttons", [])]
+    assert en("option.guardian") not in titles and en("option.social_worker") in titles
+    # Typing the guardian anyway is refused: it is not an option here.
+    refused = officer.answer(choose("guardian"), "representative")
+    assert en("intake.invalid") in refused
+
+
+def test_urgent_medical_need_pauses_and_the_case_resumes_later(stack: Stack) -> None:
+    officer = Officer(stack)
+    officer.start()
+    replies = officer.answer(choose("yes"), None)
+    assert replies == [
+        CATALOGS.render("intake.paused_for_medical", "en", case_reference=officer.reference)
+    ]
+    with Session(stack.engine) as session:
+        case = officer.case(session)
+        assert case.status == "paused"
+        urgent = session.scalars(select(AssessedNeed).where(AssessedNeed.case_id == case.id)).one()
+        assert (urgent.need_id, urgent.urgent) == ("services.medical", True)
+    later = Officer(stack)
+    later.reference = officer.reference
+    resumed = later.answer(officer.reference, "private_space")
+    assert resumed[0].startswith(en("utter_case_resumed").split("{")[0])
+
+
+def test_withdrawal_half_way_stops_the_case(stack: Stack) -> None:
+    officer = Officer(stack)
+    officer.start()
+    _walk(officer, [*ADULT_TO_CONSENT, ("1 2 3", "level_1")])
+    replies = officer.answer("/stop", None)
+    assert replies == [CATALOGS.render("intake.stopped", "en", case_reference=officer.reference)]
+    with Session(stack.engine) as session:
+        case = officer.case(session)
+        assert case.status == "withdrawn"
+        receipts = session.scalars(
+            select(ConsentReceipt).where(ConsentReceipt.case_id == case.id)
+        ).all()
+        assert receipts and all(r.withdrawn_at is not None for r in receipts)
+    # Nothing more is asked: an answer now is not taken.
+    assert not any(r.startswith(en("ask.level_1")) for r in officer.say("1"))
+
+
+def test_nonsense_emoji_and_overlong_answers_are_reasked_and_nothing_is_lost(stack: Stack) -> None:
+    officer = Officer(stack)
+    officer.start()
+    _walk(officer, ADULT_TO_CONSENT[:3])  # now at interpreter_present
+    for nonsense in ("purple monkey dishwasher", "🙂🙂🙂", "99", '/choose{"choice": "maybe"}'):
+        # Whatever the model makes of it, the same question is asked again.
+        officer.answer(nonsense, "interpreter_present")
+    too_long = httpx.post(
+        stack.rest_webhook, json={"sender": officer.sender, "message": "x" * 5000}, timeout=60
+    )
+    assert too_long.status_code == 413
+    officer.answer(choose("no"), "appears_under_18")
+    with Session(stack.engine) as session:
+        case = officer.case(session)
+        answered = set(
+            session.scalars(select(IntakeAnswer.question_id).where(IntakeAnswer.case_id == case.id))
+        )
+    assert answered == {"urgent_medical", "private_space", "person_language", "interpreter_present"}
+
+
+def test_back_reasks_the_previous_question(stack: Stack) -> None:
+    officer = Officer(stack)
+    officer.start()
+    _walk(officer, ADULT_TO_CONSENT[:2])  # at person_language
+    replies = officer.answer("go back", "private_space")
+    assert en("intake.went_back") in replies
+
+
+def test_resume_after_a_restart_of_all_servers(stack: Stack) -> None:
+    officer = Officer(stack)
+    officer.start()
+    _walk(officer, ADULT_TO_CONSENT[:5])  # at gender
+    officer.say("pause")
+    stack.restart()
+    later = Officer(stack)
+    later.reference = officer.reference
+    later.answer(f"the code is {officer.reference}", "gender")
+    later.answer(choose("declined"), "has_children")
