@@ -63,7 +63,8 @@ pytest: venvs
 test: lint typecheck rasa-validate rasa-test-core pytest
 
 bench: model
-	$(VENV)/bin/python benchmarks/turn_latency.py
+	$(VENV)/bin/python -m benchmarks.turn_latency
+	$(VENV)/bin/python -m benchmarks.intake_turns
 
 clean:
 	rm -rf var .mypy_cache .ruff_cache .pytest_cache

@@ -8,28 +8,15 @@ Both run in the same session against the same processes, with N concurrent conve
 
 import argparse
 import platform
-import socket
 import statistics
 import sys
-import tempfile
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import httpx
 
-from passage.migrate import upgrade
-from passage.processes import ProcessGroup
-from passage.rasa_project import RasaProject
-from passage.settings import Settings
-from passage.stack import build_processes
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+from benchmarks.bench_stack import running_stack
 
 
 def _conversation(url: str, message: str, turns: int, sender_key: str) -> list[float]:
@@ -71,30 +58,14 @@ def main() -> int:
     if args.turns < 200 or args.concurrency < 1:
         parser.error("--turns must be at least 200 and --concurrency at least 1")
 
-    with tempfile.TemporaryDirectory(prefix="passage-bench-") as tmp:
-        settings = Settings(
-            var_dir=Path(tmp) / "var",
-            actions_port=_free_port(),
-            rasa_port=_free_port(),
-            api_port=_free_port(),
-            rasa_executable=Path(".venv-rasa/bin/rasa").resolve(),
-            log_level="WARNING",
-        )
-        upgrade(settings.resolved_database_url)
-        model = RasaProject(settings).ensure_model()
-        group = ProcessGroup(build_processes(settings, model, names=("actions", "rasa", "api")))
-        print("starting the action server, Rasa and the API ...", file=sys.stderr, flush=True)
-        group.start_all(timeout=300)
-        try:
-            api = f"http://{settings.host}:{settings.api_port}/chat/messages"
-            rest = f"{settings.resolved_rasa_url}/webhooks/rest/webhook"
-            measure(rest, "/help", args.concurrency, args.concurrency)  # warm-up
-            measure(api, "/start_case", args.concurrency, args.concurrency)
-            print(f"measuring {args.turns} turns per scenario ...", file=sys.stderr, flush=True)
-            full = measure(api, "/start_case", args.turns, args.concurrency)
-            alone = measure(rest, "/help", args.turns, args.concurrency)
-        finally:
-            group.stop_all()
+    with running_stack() as settings:
+        api = f"http://{settings.host}:{settings.api_port}/chat/messages"
+        rest = f"{settings.resolved_rasa_url}/webhooks/rest/webhook"
+        measure(rest, "/help", args.concurrency, args.concurrency)  # warm-up
+        measure(api, "/start_case", args.concurrency, args.concurrency)
+        print(f"measuring {args.turns} turns per scenario ...", file=sys.stderr, flush=True)
+        full = measure(api, "/start_case", args.turns, args.concurrency)
+        alone = measure(rest, "/help", args.turns, args.concurrency)
 
     rows = [
         ("(a) full stack: API, Rasa, action, DB", full),
