@@ -15,9 +15,9 @@ from benchmarks.bench_stack import running_stack
 from referral_directory.needs import Level, needs_of_level
 from translations.catalog import shipped_catalogs
 
-PROFILE = [
-    "no", "yes", "en", "no", "no", "female", "yes", "Almaty", "labour", "shown_on_screen", "yes",
-]  # fmt: skip
+# urgent medical, who is present (typed: private space), language, age, gender, children, area,
+# form of exploitation, consent delivery, comprehension.
+PROFILE = ["no", "1", "en", "no", "female", "yes", "Almaty", "labour", "shown_on_screen", "yes"]
 TYPICAL = {  # six needs, two of them urgent
     Level.BASIC_NEEDS: ["basic.housing", "basic.food"],
     Level.ASSISTANCE_AND_SERVICES: ["services.medical", "services.legal_advocacy"],
@@ -55,7 +55,7 @@ def run_intake(url: str, chosen: dict[Level, list[str]], *, typed: bool) -> Chat
     chat = Chat(url)
     chat.say("/start_case")
     for answer in PROFILE:
-        chat.say(answer if answer == "Almaty" else choose(answer))
+        chat.say(answer if answer in ("Almaty", "1") else choose(answer))
 
     def many(codes: list[str], offered: list[str]) -> None:
         if typed:

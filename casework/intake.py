@@ -29,7 +29,7 @@ from casework.consent import (
     has_consent,
     record_decision,
 )
-from casework.intake_questions import DECLINED, QUESTIONS, UNKNOWN, YES, Kind, Question
+from casework.intake_questions import DECLINED, NO, QUESTIONS, UNKNOWN, YES, Kind, Question, Stage
 from casework.models import Case, IntakeAnswer
 from translations.catalog import shipped_catalogs
 
@@ -37,7 +37,7 @@ CONSENT_SCRIPT_ID = "consent.script"
 CONSENT_SCRIPT_VERSION = "1"
 AREA_MAX_CHARS = 64
 _PROFILE = {
-    "private_space", "person_language", "interpreter_present", "appears_under_18",
+    "person_language", "appears_under_18",
     "guardian_may_be_involved", "gender", "has_children", "area", "exploitation_form",
 }  # fmt: skip
 # Identifying answers dropped when a case ends as information only (principle 3).
@@ -99,7 +99,7 @@ def next_step(session: Session, case: Case, *, now: datetime) -> Step | None:
         return None
     answers = _answers(session, case)
     for question in QUESTIONS:
-        if question.stage == "assessment" and not has_consent(
+        if question.stage is Stage.ASSESSMENT and not has_consent(
             session, case, Scope.ASSESSMENT, now=now
         ):
             return None
@@ -174,6 +174,9 @@ def _apply(
             case.status = "paused"
             return Outcome.PAUSED_FOR_MEDICAL
         case.urgent_medical = value
+    elif question.id == "present":
+        case.private_space = YES if "private_space" in values else NO
+        case.interpreter_present = YES if "interpreter_here" in values else NO
     elif question.id in _PROFILE:
         setattr(case, question.id, value)
     elif question.id == "representative" and value == "none":

@@ -50,9 +50,13 @@ class Question:
 
 QUESTIONS: tuple[Question, ...] = (
     Question("urgent_medical", Stage.SAFETY, Kind.ONE, (YES, NO, UNKNOWN)),
-    Question("private_space", Stage.SAFETY, Kind.ONE, (YES, NO)),
+    Question(
+        "present",
+        Stage.SAFETY,
+        Kind.MANY,
+        ("private_space", "interpreter_here", "other_officers", "companions", "possible_exploiter"),
+    ),
     Question("person_language", Stage.PERSON, Kind.ONE, ("en", "ru", "other")),
-    Question("interpreter_present", Stage.PERSON, Kind.ONE, (YES, NO)),
     Question("appears_under_18", Stage.PERSON, Kind.ONE, (YES, NO, "unsure")),
     Question("guardian_may_be_involved", Stage.PERSON, Kind.ONE, (YES, NO, UNKNOWN), _child),
     Question("gender", Stage.PERSON, Kind.ONE, ("female", "male", "other", DECLINED)),
@@ -91,9 +95,3 @@ QUESTIONS: tuple[Question, ...] = (
     Question("level_3", Stage.ASSESSMENT, Kind.MANY, level=Level.RIGHTS),
     Question("urgency", Stage.ASSESSMENT, Kind.MANY),
 )
-
-_BY_ID = {q.id: q for q in QUESTIONS}
-
-
-def question(question_id: str) -> Question:
-    return _BY_ID[question_id]

@@ -16,9 +16,8 @@ NOW = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
 
 CHILD_PROFILE = [
     ("urgent_medical", ["no"]),
-    ("private_space", ["yes"]),
+    ("present", ["private_space"]),
     ("person_language", ["en"]),
-    ("interpreter_present", ["no"]),
     ("appears_under_18", ["yes"]),
     ("guardian_may_be_involved", ["no"]),
     ("gender", ["female"]),
@@ -29,9 +28,8 @@ CHILD_PROFILE = [
 
 ADULT_PROFILE = [
     ("urgent_medical", ["no"]),
-    ("private_space", ["yes"]),
+    ("present", ["interpreter_here", "private_space"]),
     ("person_language", ["ru"]),
-    ("interpreter_present", ["yes"]),
     ("appears_under_18", ["no"]),
     ("gender", ["female"]),
     ("has_children", ["no"]),
@@ -65,6 +63,7 @@ def test_an_adult_consenting_to_everything_completes_the_assessment(
 ) -> None:
     _through(session, case, ADULT_PROFILE)
     assert case.area == "Almaty, Bostandyk district"
+    assert (case.private_space, case.interpreter_present) == ("yes", "yes")
     _through(
         session,
         case,
@@ -123,7 +122,7 @@ def test_an_urgent_medical_need_pauses_before_anything_else(session: Session, ca
     assert next_step(session, case, now=NOW) is None
     case.status = "open"  # resumed
     step = next_step(session, case, now=NOW)
-    assert step is not None and step.question.id == "private_space"
+    assert step is not None and step.question.id == "present"
 
 
 def test_a_presumed_child_needs_a_representative_and_assent(session: Session, case: Case) -> None:
@@ -132,9 +131,8 @@ def test_a_presumed_child_needs_a_representative_and_assent(session: Session, ca
         case,
         [
             ("urgent_medical", ["no"]),
-            ("private_space", ["yes"]),
+            ("present", ["private_space"]),
             ("person_language", ["en"]),
-            ("interpreter_present", ["no"]),
             ("appears_under_18", ["unsure"]),
             ("guardian_may_be_involved", ["no"]),
             ("gender", ["male"]),
@@ -178,9 +176,8 @@ def test_a_guardian_who_may_be_involved_is_never_offered(session: Session, case:
         case,
         [
             ("urgent_medical", ["no"]),
-            ("private_space", ["no"]),
+            ("present", ["interpreter_here", "possible_exploiter"]),
             ("person_language", ["ru"]),
-            ("interpreter_present", ["yes"]),
             ("appears_under_18", ["yes"]),
             ("guardian_may_be_involved", ["yes"]),
             ("gender", ["female"]),
@@ -237,7 +234,7 @@ def test_invalid_answers_change_nothing(
 
 @pytest.mark.parametrize("text", ["", "   ", "x" * 65])
 def test_the_area_must_be_short_text(session: Session, case: Case, text: str) -> None:
-    _through(session, case, ADULT_PROFILE[:7])
+    _through(session, case, ADULT_PROFILE[:6])
     assert _answer(session, case, "area", [text]) is Outcome.INVALID
 
 
@@ -281,10 +278,10 @@ def test_back_forgets_the_latest_answer_and_asks_again(session: Session, case: C
     step = next_step(session, case, now=later)
     assert step is not None
     answer(session, case, step, ["no"], now=later)
-    assert back(session, case) == "interpreter_present"
+    assert back(session, case) == "appears_under_18"
     session.flush()
     step = next_step(session, case, now=NOW)
-    assert step is not None and step.question.id == "interpreter_present"
+    assert step is not None and step.question.id == "appears_under_18"
 
 
 def test_no_assessment_question_without_consent(session: Session, case: Case) -> None:

@@ -57,10 +57,11 @@ class Officer:
 
 
 ADULT_TO_CONSENT = [
-    (choose("no"), "private_space"),
-    (choose("yes"), "person_language"),
-    (choose("ru"), "interpreter_present"),
-    (choose("yes"), "appears_under_18"),
+    (choose("no"), "present"),
+    (choose("private_space"), "present"),
+    (choose("interpreter_here"), "present"),
+    (choose("done"), "person_language"),
+    (choose("ru"), "appears_under_18"),
     (choose("no"), "gender"),
     (choose("female"), "has_children"),
     (choose("no"), "area"),
@@ -82,10 +83,10 @@ def test_adult_consents_to_everything_with_buttons_and_numbers(stack: Stack) -> 
     officer = Officer(stack)
     replies = officer.start()
     assert replies[1].startswith(en("ask.urgent_medical"))
-    consent_shown = _walk(officer, ADULT_TO_CONSENT[:9])
+    consent_shown = _walk(officer, ADULT_TO_CONSENT[:10])
     assert any(CATALOGS.lookup("consent.script", "ru").text in r for r in consent_shown)
     assert any(en("intake.unreviewed_notice") in r for r in consent_shown)
-    _walk(officer, ADULT_TO_CONSENT[9:])
+    _walk(officer, ADULT_TO_CONSENT[10:])
     # Toggle with buttons, then Done.
     for code in ("assessment", "referrals", "law_enforcement"):
         officer.answer(choose(code), "consent_decisions")
@@ -182,10 +183,9 @@ def test_presumed_child_with_a_representative(stack: Stack) -> None:
     _walk(
         officer,
         [
-            (choose("no"), "private_space"),
-            (choose("yes"), "person_language"),
-            (choose("en"), "interpreter_present"),
-            (choose("no"), "appears_under_18"),
+            (choose("no"), "present"),
+            ("1", "person_language"),
+            (choose("en"), "appears_under_18"),
             (choose("unsure"), "guardian_may_be_involved"),
             (choose("no"), "gender"),
             (choose("male"), "has_children"),
@@ -220,10 +220,9 @@ def test_child_whose_guardian_may_be_involved(stack: Stack) -> None:
     replies = _walk(
         officer,
         [
-            (choose("no"), "private_space"),
-            (choose("yes"), "person_language"),
-            (choose("ru"), "interpreter_present"),
-            (choose("yes"), "appears_under_18"),
+            (choose("no"), "present"),
+            ("2 5", "person_language"),
+            (choose("ru"), "appears_under_18"),
             (choose("yes"), "guardian_may_be_involved"),
             (choose("yes"), "gender"),
             (choose("female"), "has_children"),
@@ -255,7 +254,7 @@ def test_urgent_medical_need_pauses_and_the_case_resumes_later(stack: Stack) -> 
         assert (urgent.need_id, urgent.urgent) == ("services.medical", True)
     later = Officer(stack)
     later.reference = officer.reference
-    resumed = later.answer(officer.reference, "private_space")
+    resumed = later.answer(officer.reference, "present")
     assert resumed[0].startswith(en("utter_case_resumed").split("{")[0])
 
 
@@ -279,35 +278,35 @@ def test_withdrawal_half_way_stops_the_case(stack: Stack) -> None:
 def test_nonsense_emoji_and_overlong_answers_are_reasked_and_nothing_is_lost(stack: Stack) -> None:
     officer = Officer(stack)
     officer.start()
-    _walk(officer, ADULT_TO_CONSENT[:3])  # now at interpreter_present
+    _walk(officer, ADULT_TO_CONSENT[:5])  # now at appears_under_18
     for nonsense in ("purple monkey dishwasher", "🙂🙂🙂", "99", '/choose{"choice": "maybe"}'):
         # Whatever the model makes of it, the same question is asked again.
-        officer.answer(nonsense, "interpreter_present")
+        officer.answer(nonsense, "appears_under_18")
     too_long = httpx.post(
         stack.rest_webhook, json={"sender": officer.sender, "message": "x" * 5000}, timeout=60
     )
     assert too_long.status_code == 413
-    officer.answer(choose("no"), "appears_under_18")
+    officer.answer(choose("no"), "gender")
     with Session(stack.engine) as session:
         case = officer.case(session)
         answered = set(
             session.scalars(select(IntakeAnswer.question_id).where(IntakeAnswer.case_id == case.id))
         )
-    assert answered == {"urgent_medical", "private_space", "person_language", "interpreter_present"}
+    assert answered == {"urgent_medical", "present", "person_language", "appears_under_18"}
 
 
 def test_back_reasks_the_previous_question(stack: Stack) -> None:
     officer = Officer(stack)
     officer.start()
-    _walk(officer, ADULT_TO_CONSENT[:2])  # at person_language
-    replies = officer.answer("go back", "private_space")
+    _walk(officer, ADULT_TO_CONSENT[:5])  # at appears_under_18
+    replies = officer.answer("go back", "person_language")
     assert en("intake.went_back") in replies
 
 
 def test_resume_after_a_restart_of_all_servers(stack: Stack) -> None:
     officer = Officer(stack)
     officer.start()
-    _walk(officer, ADULT_TO_CONSENT[:5])  # at gender
+    _walk(officer, ADULT_TO_CONSENT[:6])  # at gender
     officer.say("pause")
     stack.restart()
     later = Officer(stack)
