@@ -16,8 +16,8 @@ from referral_directory.needs import Level, needs_of_level
 from translations.catalog import shipped_catalogs
 
 # urgent medical, who is present (typed: private space), language, age, gender, children, area,
-# form of exploitation, consent delivery, comprehension.
-PROFILE = ["no", "1", "en", "no", "female", "yes", "Almaty", "labour", "shown_on_screen", "yes"]
+# form of exploitation, how the consent was given and understood.
+PROFILE = ["no", "1", "en", "no", "female", "yes", "Almaty", "labour", "shown_on_screen"]
 TYPICAL = {  # six needs, two of them urgent
     Level.BASIC_NEEDS: ["basic.housing", "basic.food"],
     Level.ASSISTANCE_AND_SERVICES: ["services.medical", "services.legal_advocacy"],
@@ -71,7 +71,6 @@ def run_intake(url: str, chosen: dict[Level, list[str]], *, typed: bool) -> Chat
         chosen[Level.ASSISTANCE_AND_SERVICES],
         [n.id for n in needs_of_level(Level.ASSISTANCE_AND_SERVICES)],
     )
-    chat.say(choose("yes"))
     many(chosen[Level.RIGHTS], [n.id for n in needs_of_level(Level.RIGHTS)])
     all_chosen = [c for level in Level for c in chosen[level]]
     many(all_chosen[:2], all_chosen)  # urgency: the first two

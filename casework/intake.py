@@ -86,8 +86,6 @@ def _applies(
 ) -> bool:
     if not question.applies(case):
         return False
-    if question.id == "level_3":
-        return _final_value(answers, "wants_rights_information") == YES
     if question.id == "urgency":
         return bool(needed(session, case))
     return True
@@ -182,7 +180,7 @@ def _apply(
     elif question.id == "representative" and value == "none":
         case.status = "paused"
         return Outcome.NEED_REPRESENTATIVE
-    elif question.id == "comprehension" and value != YES:
+    elif question.id == "consent_delivery" and value == "not_yet":
         return Outcome.EXPLAIN_AGAIN
     elif question.id == "consent_decisions":
         return _record_consent(session, case, set(values), now=now)
@@ -209,7 +207,8 @@ def _record_consent(session: Session, case: Case, granted: set[str], *, now: dat
                 _final_value(answers, "consent_delivery") or Delivery.READ_BY_OFFICER
             ),
             consenter=Consenter.REPRESENTATIVE if case.presumed_child else Consenter.PERSON,
-            comprehension_confirmed=_final_value(answers, "comprehension") == YES,
+            # consent_delivery is final only with an answer that includes comprehension
+            comprehension_confirmed=_final_value(answers, "consent_delivery") is not None,
             representative_role=RepresentativeRole(representative)
             if case.presumed_child and representative
             else None,

@@ -75,13 +75,14 @@ QUESTIONS: tuple[Question, ...] = (
         ("social_worker", "ngo", "guardian", "none"),
         _child,
     ),
+    # How the consent text was given, and whether the person could say it back: one question,
+    # since each "given" answer includes that they understood; "not_yet" means explain again.
     Question(
         "consent_delivery",
         Stage.CONSENT,
         Kind.ONE,
-        ("read_by_officer", "shown_on_screen", "interpreter"),
+        ("read_by_officer", "shown_on_screen", "interpreter", "not_yet"),
     ),
-    Question("comprehension", Stage.CONSENT, Kind.ONE, (YES, "not_yet")),
     Question("child_assent", Stage.CONSENT, Kind.ONE, (YES, NO), _child),
     Question(
         "consent_decisions",
@@ -91,7 +92,6 @@ QUESTIONS: tuple[Question, ...] = (
     ),
     Question("level_1", Stage.ASSESSMENT, Kind.MANY, level=Level.BASIC_NEEDS),
     Question("level_2", Stage.ASSESSMENT, Kind.MANY, level=Level.ASSISTANCE_AND_SERVICES),
-    Question("wants_rights_information", Stage.ASSESSMENT, Kind.ONE, (YES, NO)),
     Question("level_3", Stage.ASSESSMENT, Kind.MANY, level=Level.RIGHTS),
     Question("urgency", Stage.ASSESSMENT, Kind.MANY),
 )

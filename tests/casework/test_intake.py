@@ -36,7 +36,6 @@ ADULT_PROFILE = [
     ("area", ["  Almaty,   Bostandyk district "]),
     ("exploitation_form", ["labour"]),
     ("consent_delivery", ["interpreter"]),
-    ("comprehension", ["yes"]),
 ]
 
 
@@ -71,7 +70,6 @@ def test_an_adult_consenting_to_everything_completes_the_assessment(
             ("consent_decisions", ["assessment", "referrals", "law_enforcement"]),
             ("level_1", ["basic.housing", "basic.food"]),
             ("level_2", ["services.medical", "services.legal_advocacy"]),
-            ("wants_rights_information", ["yes"]),
             ("level_3", ["rights.compensation_claim"]),
             ("urgency", ["basic.housing"]),
         ],
@@ -153,7 +151,6 @@ def test_a_presumed_child_needs_a_representative_and_assent(session: Session, ca
         [
             ("representative", ["social_worker"]),
             ("consent_delivery", ["read_by_officer"]),
-            ("comprehension", ["yes"]),
             ("child_assent", ["yes"]),
             ("consent_decisions", ["assessment", "referrals"]),
         ],
@@ -200,7 +197,6 @@ def test_a_child_without_assent_gives_no_consent(session: Session, case: Case) -
         [
             ("representative", ["ngo"]),
             ("consent_delivery", ["interpreter"]),
-            ("comprehension", ["yes"]),
             ("child_assent", ["no"]),
         ],
     )
@@ -210,9 +206,9 @@ def test_a_child_without_assent_gives_no_consent(session: Session, case: Case) -
 
 def test_no_comprehension_means_explain_again(session: Session, case: Case) -> None:
     _through(session, case, ADULT_PROFILE[:-1])
-    assert _answer(session, case, "comprehension", ["not_yet"]) is Outcome.EXPLAIN_AGAIN
+    assert _answer(session, case, "consent_delivery", ["not_yet"]) is Outcome.EXPLAIN_AGAIN
     step = next_step(session, case, now=NOW)
-    assert step is not None and step.question.id == "comprehension"
+    assert step is not None and step.question.id == "consent_delivery"
 
 
 @pytest.mark.parametrize(
@@ -255,7 +251,7 @@ def test_toggles_build_a_selection_that_done_submits(session: Session, case: Cas
     assert [r.need_id for r in needed(session, case)] == ["basic.clothing"]
 
 
-def test_level_three_is_skipped_when_no_information_is_wanted(session: Session, case: Case) -> None:
+def test_nothing_needed_means_no_urgency_question(session: Session, case: Case) -> None:
     _through(
         session,
         case,
@@ -264,7 +260,7 @@ def test_level_three_is_skipped_when_no_information_is_wanted(session: Session, 
             ("consent_decisions", ["assessment", "referrals"]),
             ("level_1", ["does_not_know"]),
             ("level_2", ["declined"]),
-            ("wants_rights_information", ["no"]),
+            ("level_3", []),
         ],
     )
     # Nothing was needed, so there is no urgency question either.

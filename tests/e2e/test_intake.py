@@ -67,8 +67,7 @@ ADULT_TO_CONSENT = [
     (choose("no"), "area"),
     ("Almaty, Medeu district", "exploitation_form"),
     (choose("labour"), "consent_delivery"),
-    (choose("interpreter"), "comprehension"),
-    (choose("yes"), "consent_decisions"),
+    (choose("interpreter"), "consent_decisions"),
 ]
 
 
@@ -96,9 +95,8 @@ def test_adult_consents_to_everything_with_buttons_and_numbers(stack: Stack) -> 
     level_2 = [n.id for n in needs_of_level(Level.ASSISTANCE_AND_SERVICES)]
     officer.answer(
         f"{level_2.index('services.medical') + 1}, {level_2.index('services.legal_advocacy') + 1}",
-        "wants_rights_information",
+        "level_3",
     )
-    officer.answer(choose("yes"), "level_3")
     officer.answer(choose("rights.compensation_claim"), "level_3")
     officer.answer(choose("done"), "urgency")
     summary = officer.answer(choose("basic.housing"), "urgency")
@@ -193,8 +191,7 @@ def test_presumed_child_with_a_representative(stack: Stack) -> None:
             ("Tashkent", "exploitation_form"),
             (choose("begging_crime"), "representative"),
             (choose("social_worker"), "consent_delivery"),
-            (choose("read_by_officer"), "comprehension"),
-            (choose("yes"), "child_assent"),
+            (choose("read_by_officer"), "child_assent"),
             (choose("yes"), "consent_decisions"),
             ("1 2", "level_1"),
         ],
