@@ -123,6 +123,16 @@ class ValidateIntakeForm(FormValidationAction):
             message_id = _OUTCOME_MESSAGES.get(outcome)
             if message_id is not None:
                 _say(dispatcher, tracker, message_id, case_reference=case.reference)
+            if outcome is Outcome.INFORMATION_ONLY:
+                # What to hand over, in the person's language with the officer's beside it.
+                language = officer_language(tracker)
+                dispatcher.utter_message(
+                    text=person_block(
+                        "intake.handover",
+                        person_language=case.person_language or language,
+                        officer_language=language,
+                    )
+                )
             if outcome in (Outcome.INVALID, Outcome.EXPLAIN_AGAIN):
                 return {SLOT: None}
             finished = next_step(session, case, now=now) is None

@@ -145,7 +145,7 @@ def answer(
 ) -> Outcome:
     """Apply the answer to the current step and record it; INVALID changes nothing."""
     question = step.question
-    if question.kind is Kind.TEXT:
+    if question.kind is Kind.TEXT and not (len(values) == 1 and values[0] in step.options):
         text = " ".join(" ".join(values).split())
         if not text or len(text) > AREA_MAX_CHARS:
             return Outcome.INVALID

@@ -23,7 +23,7 @@ class Stage(StrEnum):
 class Kind(StrEnum):
     ONE = "one"  # pick one option
     MANY = "many"  # pick any number of options
-    TEXT = "text"  # short free text (never a name: the question says so)
+    TEXT = "text"  # short free text (never a name: the question says so), or one of the options
 
 
 def _always(_case: Case) -> bool:
@@ -57,16 +57,20 @@ QUESTIONS: tuple[Question, ...] = (
         ("private_space", "interpreter_here", "other_officers", "companions", "possible_exploiter"),
     ),
     Question("person_language", Stage.PERSON, Kind.ONE, ("en", "ru", "other")),
-    Question("appears_under_18", Stage.PERSON, Kind.ONE, (YES, NO, "unsure")),
-    Question("guardian_may_be_involved", Stage.PERSON, Kind.ONE, (YES, NO, UNKNOWN), _child),
-    Question("gender", Stage.PERSON, Kind.ONE, ("female", "male", "other", DECLINED)),
-    Question("has_children", Stage.PERSON, Kind.ONE, (YES, NO, DECLINED)),
-    Question("area", Stage.PERSON, Kind.TEXT),
+    # "Does not know" and "prefers not to answer" are offered wherever the person is asked about
+    # themself (principle 4); an age left unknown or unsaid keeps the person a presumed child.
+    Question("appears_under_18", Stage.PERSON, Kind.ONE, (YES, NO, "unsure", DECLINED)),
+    Question(
+        "guardian_may_be_involved", Stage.PERSON, Kind.ONE, (YES, NO, UNKNOWN, DECLINED), _child
+    ),
+    Question("gender", Stage.PERSON, Kind.ONE, ("female", "male", "other", UNKNOWN, DECLINED)),
+    Question("has_children", Stage.PERSON, Kind.ONE, (YES, NO, UNKNOWN, DECLINED)),
+    Question("area", Stage.PERSON, Kind.TEXT, (UNKNOWN, DECLINED)),
     Question(
         "exploitation_form",
         Stage.PERSON,
         Kind.ONE,
-        ("sexual", "labour", "domestic_servitude", "begging_crime", "other", UNKNOWN),
+        ("sexual", "labour", "domestic_servitude", "begging_crime", "other", UNKNOWN, DECLINED),
     ),
     Question(
         "representative",

@@ -286,3 +286,28 @@ def test_no_assessment_question_without_consent(session: Session, case: Case) ->
     assert receipts == []
     step = next_step(session, case, now=NOW)
     assert step is not None and step.question.id == "consent_decisions"
+
+
+def test_the_person_may_leave_any_personal_question_unanswered(
+    session: Session, case: Case
+) -> None:
+    _through(
+        session,
+        case,
+        [
+            ("urgent_medical", ["does_not_know"]),
+            ("present", []),
+            ("person_language", ["other"]),
+            ("appears_under_18", ["declined"]),
+            ("guardian_may_be_involved", ["does_not_know"]),
+            ("gender", ["declined"]),
+            ("has_children", ["does_not_know"]),
+            ("area", ["declined"]),
+            ("exploitation_form", ["declined"]),
+        ],
+    )
+    # Age not said: still a presumed child, so a representative is asked for.
+    assert case.presumed_child
+    assert (case.area, case.private_space, case.interpreter_present) == ("declined", "no", "no")
+    step = next_step(session, case, now=NOW)
+    assert step is not None and step.question.id == "representative"

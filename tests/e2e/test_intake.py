@@ -166,6 +166,10 @@ def test_refusal_gives_information_only_and_keeps_nothing_identifying(stack: Sta
         r == CATALOGS.render("intake.information_only", "en", case_reference=officer.reference)
         for r in replies
     )
+    # What to hand over is in the person's language (Russian), with English beside it (Rasa
+    # sends the blank-line-separated parts as separate messages).
+    assert any(CATALOGS.lookup("intake.handover", "ru").text in r for r in replies)
+    assert en("intake.handover") in replies
     with Session(stack.engine) as session:
         case = officer.case(session)
         assert case.status == "information_only"
