@@ -21,6 +21,7 @@ from casework.assessment import (
 )
 from casework.consent import (
     Consenter,
+    ConsentRefused,
     ConsentScript,
     Decision,
     Delivery,
@@ -156,7 +157,12 @@ def answer(
             not set(values) <= set(step.options) or (question.kind is Kind.ONE and len(values) != 1)
         ):
             return Outcome.INVALID
-    outcome = _apply(session, case, question, values, now=now)
+    try:
+        outcome = _apply(session, case, question, values, now=now)
+    except ConsentRefused:
+        # The answers so far do not allow this consent (say, the guardian named as representative
+        # was later said to be possibly involved): nothing is recorded, the officer answers again.
+        return Outcome.INVALID
     if outcome in (Outcome.NEXT, Outcome.PAUSED_FOR_MEDICAL, Outcome.INFORMATION_ONLY):
         _save(session, case, question.id, " ".join(values), final=True, now=now)
     return outcome

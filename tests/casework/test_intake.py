@@ -311,3 +311,11 @@ def test_the_person_may_leave_any_personal_question_unanswered(
     assert (case.area, case.private_space, case.interpreter_present) == ("declined", "no", "no")
     step = next_step(session, case, now=NOW)
     assert step is not None and step.question.id == "representative"
+
+
+def test_a_consent_the_rules_forbid_is_refused_as_an_answer(session: Session, case: Case) -> None:
+    _through(session, case, [*CHILD_PROFILE, ("representative", ["guardian"])])
+    _through(session, case, [("consent_delivery", ["read_by_officer"]), ("child_assent", ["yes"])])
+    case.guardian_may_be_involved = "yes"  # learnt after the guardian was named
+    assert _answer(session, case, "consent_decisions", ["assessment"]) is Outcome.INVALID
+    assert session.scalars(select(ConsentReceipt)).all() == []
