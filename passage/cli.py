@@ -98,6 +98,7 @@ def _port_in_use(host: str, port: int) -> bool:
 
 
 def _run(_args: argparse.Namespace) -> int:
+    from passage.directory_cli import load_demo_if_empty
     from passage.migrate import upgrade
     from passage.processes import ProcessGroup, StartupFailed
     from passage.rasa_project import RasaProject
@@ -124,6 +125,7 @@ def _run(_args: argparse.Namespace) -> int:
                 )
                 return 1
             upgrade(settings.resolved_database_url)
+            load_demo_if_empty()
             model = RasaProject(settings).ensure_model()
             group = ProcessGroup(build_processes(settings, model))
             return _supervise(group)
@@ -210,6 +212,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="only this level: 1 basic, 2 services, 3 rights",
     )
     needs_list.set_defaults(handler=_needs_list)
+
+    from passage.directory_cli import add_commands
+
+    add_commands(commands)
 
     rasa = commands.add_parser("rasa", help="build the Rasa project from bot/ and the catalogs")
     rasa_commands = rasa.add_subparsers(dest="rasa_command", required=True, metavar="ACTION")

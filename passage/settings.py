@@ -1,10 +1,15 @@
 """All configuration, read from environment variables (prefix PASSAGE_) and an optional .env."""
 
+from datetime import timedelta
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+if TYPE_CHECKING:
+    from referral_directory.matching import MatchingRules
 
 
 class Settings(BaseSettings):
@@ -44,6 +49,18 @@ class Settings(BaseSettings):
     chat_message_max_chars: int = Field(
         default=2000, ge=1, description="Longer web chat messages are refused."
     )
+    match_max_distance_km: float = Field(
+        default=50.0,
+        gt=0,
+        description="How far a service without a published service area may be from the case.",
+    )
+    capacity_max_age_hours: float = Field(
+        default=24.0, gt=0, description="Older free-place figures count as unknown in matching."
+    )
+    demo_directory: Path = Field(
+        default=Path("referral_directory/demo"),
+        description="HSDS data `passage run` loads into an empty directory; empty to load none.",
+    )
 
     @field_validator("log_level")
     @classmethod
@@ -72,6 +89,14 @@ class Settings(BaseSettings):
             for name, value in self.model_dump().items()
             if value is not None
         }
+
+    def matching_rules(self) -> "MatchingRules":
+        from referral_directory.matching import MatchingRules
+
+        return MatchingRules(
+            max_distance_km=self.match_max_distance_km,
+            capacity_max_age=timedelta(hours=self.capacity_max_age_hours),
+        )
 
     @property
     def resolved_rasa_url(self) -> str:

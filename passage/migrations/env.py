@@ -4,10 +4,12 @@ from alembic import context
 from sqlalchemy import Connection
 
 import casework.models  # noqa: F401  (registers the tables on the metadata)
+import referral_directory.models  # noqa: F401
 from casework.db import Base
 from passage.database import make_engine
+from referral_directory.db import DirectoryBase
 
-target_metadata = Base.metadata
+target_metadata = [DirectoryBase.metadata, Base.metadata]
 
 
 def _run(connection: Connection) -> None:

@@ -7,9 +7,11 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
 import casework.models  # noqa: F401  (registers the tables)
+import referral_directory.models  # noqa: F401
 from casework.db import Base
 from passage.database import make_engine
 from passage.migrate import alembic_config, upgrade
+from referral_directory.db import DirectoryBase
 
 
 def test_upgraded_schema_matches_the_models(tmp_path: Path) -> None:
@@ -17,7 +19,9 @@ def test_upgraded_schema_matches_the_models(tmp_path: Path) -> None:
     upgrade(url)
     engine = make_engine(url)
     with engine.connect() as connection:
-        differences = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+        differences = compare_metadata(
+            MigrationContext.configure(connection), [DirectoryBase.metadata, Base.metadata]
+        )
     engine.dispose()
     assert differences == []
 

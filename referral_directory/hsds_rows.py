@@ -1,0 +1,252 @@
+"""HSDS data as rows of our tables: nested JSON is flattened, CSV files are read as they are."""
+
+import csv
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from referral_directory.hsds_layout import (
+    CSV_FILES,
+    EXTENSION_TABLES,
+    KEY_COLUMN,
+    NESTING,
+    Nested,
+    kind_of_record,
+)
+from referral_directory.models import TABLES, XConfidentialAddress, XReferralEndpoint
+from referral_directory.report import Report
+
+_EXTENSION_MODELS = {
+    "x_referral_endpoint": XReferralEndpoint,
+    "x_confidential_address": XConfidentialAddress,
+}
+_CSV_TABLES = {name: table for table, name in CSV_FILES.items()}
+
+
+def columns_of(table: str) -> set[str]:
+    model = TABLES.get(table) or _EXTENSION_MODELS[table]
+    return {column.name for column in model.__table__.columns} - {"extra"}
+
+
+_COLUMNS = {table: columns_of(table) for table in KEY_COLUMN}
+
+
+@dataclass
+class Row:
+    values: dict[str, Any]
+    file: str
+    extra: dict[str, Any] = field(default_factory=dict)
+    # Read from the tabular layout (CSV), so checked against datapackage.json, not JSON Schema.
+    tabular: bool = False
+    # The record as handed in that this row is part of: skipped as a whole when invalid.
+    top: str = ""
+    invalid: bool = False
+
+
+@dataclass
+class TopRecord:
+    """A record as the user handed it in: what schema validation is run on."""
+
+    kind: str
+    data: dict[str, Any]
+    file: str
+
+    @property
+    def top(self) -> str:
+        return f"{self.kind}:{self.data.get('id', '')}"
+
+
+@dataclass
+class Rows:
+    tables: dict[str, dict[str, Row]] = field(default_factory=dict)
+    top_records: list[TopRecord] = field(default_factory=list)
+
+    def add(
+        self,
+        table: str,
+        values: dict[str, Any],
+        extra: dict[str, Any],
+        file: str,
+        *,
+        tabular: bool = False,
+        top: str = "",
+    ) -> None:
+        key = str(values.get(KEY_COLUMN[table], ""))
+        rows = self.tables.setdefault(table, {})
+        existing = rows.get(key)
+        if existing is None:
+            rows[key] = Row(dict(values), file, dict(extra), tabular, top or f"{table}:{key}")
+            return
+        # The same record nested under several parents: HSDS means one record with all links.
+        for name, value in values.items():
+            if existing.values.get(name) is None:
+                existing.values[name] = value
+        for name, value in extra.items():
+            existing.extra.setdefault(name, value)
+
+    def __iter__(self) -> Iterator[tuple[str, str, Row]]:
+        for table, rows in self.tables.items():
+            for key, row in rows.items():
+                yield table, key, row
+
+    def count(self, table: str) -> int:
+        return len(self.tables.get(table, {}))
+
+    def mark_invalid(self, tops: set[str]) -> None:
+        """A record with one bad part is invalid as a whole, with everything nested in it."""
+        for _table, _key, row in self:
+            if row.top in tops:
+                row.invalid = True
+
+
+def flatten(
+    record: dict[str, Any],
+    table: str,
+    rows: Rows,
+    file: str,
+    links: dict[str, Any],
+    top: str = "",
+) -> str:
+    """Add `record` and everything nested in it to `rows`; return the record's id."""
+    values: dict[str, Any] = dict(links)
+    extra: dict[str, Any] = {}
+    nested = NESTING.get(table, {})
+    record_id = str(record.get("id", ""))
+    top = top or f"{table}:{record_id}"
+    children: list[tuple[Nested, Any]] = []
+    for name, value in record.items():
+        if name in nested:
+            children.append((nested[name], value))
+        elif name in EXTENSION_TABLES and EXTENSION_TABLES[name][0] == table:
+            if isinstance(value, dict):
+                key = EXTENSION_TABLES[name][1]
+                ext_values = (
+                    {key: record_id, "address": value}
+                    if name == "x_confidential_address"
+                    else {**value, key: record_id}
+                )
+                rows.add(name, ext_values, {}, file, top=top)
+            else:
+                values[name] = value  # reported as a wrong type by the checks
+        elif name in _COLUMNS[table] and name not in links:
+            values[name] = value
+        elif name not in links:
+            extra[name] = value
+    for how, value in children:
+        if how.child_link:
+            for child in value if isinstance(value, list) else []:
+                if isinstance(child, dict):
+                    child_links: dict[str, Any] = {how.child_link: record_id}
+                    if how.table == "attribute":
+                        child_links["link_entity"] = child.get("link_entity") or table
+                    flatten(child, how.table, rows, file, child_links, top)
+        elif isinstance(value, dict) and how.parent_link:
+            values[how.parent_link] = flatten(value, how.table, rows, file, {}, top)
+    rows.add(table, values, extra, file, top=top)
+    return record_id
+
+
+def read_path(path: Path, report: Report) -> Rows:
+    """Read HSDS JSON (an object, a list, a paginated page, or a folder of files) or CSV."""
+    rows = Rows()
+    if not path.exists():
+        report.error(str(path), "", "", "no such file or folder")
+        return rows
+    if path.is_dir():
+        if (
+            any((path / name).exists() for name in _CSV_TABLES)
+            or (path / "datapackage.json").exists()
+        ):
+            _read_csv_folder(path, rows, report)
+        for file in sorted(path.glob("*.json")):
+            if file.name != "datapackage.json":
+                _read_json_file(file, rows, report)
+        if not rows.tables and report.ok:
+            report.error(str(path), "", "", "no HSDS .json or .csv files in this folder")
+        return rows
+    if path.suffix.lower() == ".csv":
+        _read_csv_file(path, rows, report)
+    else:
+        _read_json_file(path, rows, report)
+    return rows
+
+
+def _read_json_file(file: Path, rows: Rows, report: Report) -> None:
+    name = str(file)
+    try:
+        document = json.loads(file.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        report.error(name, "", "", f"not valid JSON: {error}")
+        return
+    if isinstance(document, dict) and "contents" in document and "total_items" in document:
+        document = document["contents"]  # one page of an HSDS API list
+    if isinstance(document, dict) and document and all(k.endswith(".csv") for k in document):
+        for csv_name, table_rows in document.items():  # the tabular layout written as JSON
+            _add_tabular(name, csv_name, table_rows, rows, report)
+        return
+    records = document if isinstance(document, list) else [document]
+    for index, record in enumerate(records):
+        if not isinstance(record, dict):
+            report.error(name, f"#{index + 1}", "", "expected an HSDS record (a JSON object)")
+            continue
+        kind = kind_of_record(record)
+        if kind is None:
+            if {"version", "openapi_url"} & set(record):
+                report.notes.append(f"{name}: API description, not directory data; skipped")
+            else:
+                report.error(
+                    name,
+                    str(record.get("id", f"#{index + 1}")),
+                    "",
+                    "not an HSDS organization, service, location, service_at_location "
+                    "or taxonomy record",
+                )
+            continue
+        rows.top_records.append(TopRecord(kind, record, name))
+        flatten(record, kind, rows, name, {})
+
+
+def _read_csv_folder(folder: Path, rows: Rows, report: Report) -> None:
+    for file in sorted(folder.glob("*.csv")):
+        _read_csv_file(file, rows, report)
+
+
+def _read_csv_file(file: Path, rows: Rows, report: Report) -> None:
+    try:
+        with file.open(newline="", encoding="utf-8-sig") as handle:
+            table_rows = list(csv.DictReader(handle))
+    except (UnicodeDecodeError, csv.Error) as error:
+        report.error(str(file), "", "", f"not a readable CSV file: {error}")
+        return
+    _add_tabular(str(file), file.name, table_rows, rows, report)
+
+
+def _add_tabular(file: str, csv_name: str, table_rows: Any, rows: Rows, report: Report) -> None:
+    table = _CSV_TABLES.get(csv_name)
+    if table is None:
+        report.notes.append(f"{file}: {csv_name} is not kept by Passage; skipped")
+        return
+    if not isinstance(table_rows, list):
+        report.error(file, "", "", f"{csv_name}: expected a list of rows")
+        return
+    for index, raw in enumerate(table_rows):
+        if not isinstance(raw, dict):
+            report.error(file, f"row {index + 2}", "", "expected a row of named fields")
+            continue
+        values: dict[str, Any] = {}
+        extra: dict[str, Any] = {}
+        for name, value in raw.items():
+            if value in ("", None) or name is None:
+                continue  # an empty CSV cell is an absent value
+            (values if name in _COLUMNS[table] else extra)[name] = value
+        if table == "x_confidential_address":
+            key = values.get("location_id")
+            values = {"location_id": key, "address": {**extra, **values}}
+            values["address"].pop("location_id", None)
+            extra = {}
+        if not values.get(KEY_COLUMN[table]):
+            report.error(file, f"row {index + 2}", KEY_COLUMN[table], "missing")
+            continue
+        rows.add(table, values, extra, file, tabular=True)

@@ -1,0 +1,176 @@
+"""The matching entry point: a directory read once, indexed by category and place.
+
+`DirectoryIndex.match` only evaluates services whose category fits and whose area can reach the
+case's place; `match_by_scan` evaluates every service and is kept to check the index against
+(tests) and to measure what the index saves (benchmarks). Both return the same result.
+"""
+
+import math
+import threading
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from referral_directory.candidates import Candidate, load_candidates, normalise_area_name
+from referral_directory.geo import Point
+from referral_directory.matching import (
+    CaseForMatching,
+    MatchingRules,
+    NeedMatch,
+    category_covers,
+    evaluate,
+    rank,
+    resolve_place,
+)
+from referral_directory.needs import need
+from referral_directory.revision import current
+
+CELL_DEGREES = 0.5
+_KM_PER_DEGREE = 111.32
+
+Cell = tuple[int, int]
+
+
+def _cell(point: Point) -> Cell:
+    return (math.floor(point.latitude / CELL_DEGREES), math.floor(point.longitude / CELL_DEGREES))
+
+
+def _cells_between(south: float, west: float, north: float, east: float) -> Iterable[Cell]:
+    for row in range(math.floor(south / CELL_DEGREES), math.floor(north / CELL_DEGREES) + 1):
+        for column in range(math.floor(west / CELL_DEGREES), math.floor(east / CELL_DEGREES) + 1):
+            yield (row, column)
+
+
+class DirectoryIndex:
+    def __init__(self, candidates: list[Candidate], rules: MatchingRules) -> None:
+        self.candidates = candidates
+        self.rules = rules
+        self.gazetteer = _gazetteer(candidates)
+        self._by_cell: dict[tuple[str, Cell], list[Candidate]] = defaultdict(list)
+        self._unplaced: dict[str, list[Candidate]] = defaultdict(list)
+        self._by_category: dict[str, list[Candidate]] = defaultdict(list)
+        for candidate in candidates:
+            cells = set(self._reach(candidate))
+            for category in candidate.categories:
+                self._by_category[category].append(candidate)
+                if not cells:
+                    self._unplaced[category].append(candidate)
+                for cell in cells:
+                    self._by_cell[(category, cell)].append(candidate)
+        self._categories = sorted(self._by_category)
+
+    def _reach(self, candidate: Candidate) -> Iterable[Cell]:
+        """Cells where a case can be served by `candidate`; none when it has no geometry."""
+        if candidate.areas:
+            for area in candidate.areas:
+                yield from _cells_between(area.south, area.west, area.north, area.east)
+        elif candidate.point is not None and not candidate.area_names:
+            p = candidate.point
+            dlat = self.rules.max_distance_km / _KM_PER_DEGREE
+            dlon = dlat / max(0.01, math.cos(math.radians(p.latitude)))
+            yield from _cells_between(
+                p.latitude - dlat, p.longitude - dlon, p.latitude + dlat, p.longitude + dlon
+            )
+
+    def _covering(self, need_categories: tuple[str, ...]) -> list[str]:
+        return [
+            category
+            for category in self._categories
+            if any(category_covers(wanted, category) for wanted in need_categories)
+        ]
+
+    def match(
+        self,
+        case: CaseForMatching,
+        now: datetime,
+        acceptance: Mapping[str, tuple[int, int]] | None = None,
+    ) -> list[NeedMatch]:
+        place = resolve_place(case, self.gazetteer)
+        results = []
+        for need_id in case.needs:
+            item = need(need_id)
+            categories = self._covering(item.categories)
+            seen: set[str] = set()
+            nearby: list[Candidate] = []
+            for category in categories:
+                pools = [self._unplaced[category]]
+                if place is not None:
+                    pools.append(self._by_cell.get((category, _cell(place)), []))
+                elif case.area:
+                    # Only a name is known: services that name the same area may serve it.
+                    wanted = normalise_area_name(case.area)
+                    pools.append([c for c in self._by_category[category] if wanted in c.area_names])
+                for candidate in (c for pool in pools for c in pool):
+                    if candidate.service_at_location_id not in seen:
+                        seen.add(candidate.service_at_location_id)
+                        nearby.append(candidate)
+            result = self._rank(item.id, nearby, case, place, now, acceptance or {})
+            if result.gap is not None:
+                # Rare, and what the coordinator acts on: find the reason among all of them.
+                everyone = {
+                    c.service_at_location_id: c
+                    for cat in categories
+                    for c in self._by_category[cat]
+                }
+                result = self._rank(
+                    item.id, list(everyone.values()), case, place, now, acceptance or {}
+                )
+            results.append(result)
+        return results
+
+    def match_by_scan(
+        self,
+        case: CaseForMatching,
+        now: datetime,
+        acceptance: Mapping[str, tuple[int, int]] | None = None,
+    ) -> list[NeedMatch]:
+        place = resolve_place(case, self.gazetteer)
+        return [
+            self._rank(need_id, self.candidates, case, place, now, acceptance or {})
+            for need_id in case.needs
+        ]
+
+    def _rank(
+        self,
+        need_id: str,
+        candidates: list[Candidate],
+        case: CaseForMatching,
+        place: Point | None,
+        now: datetime,
+        acceptance: Mapping[str, tuple[int, int]],
+    ) -> NeedMatch:
+        item = need(need_id)
+        evaluations = (
+            evaluate(c, item, case, place, now, self.rules, acceptance) for c in candidates
+        )
+        return rank(item, evaluations, need_id in case.urgent, self.rules)
+
+
+def _gazetteer(candidates: list[Candidate]) -> dict[str, Point]:
+    """Named areas of the directory and their centres, so "Tashkent" gives a place."""
+    places: dict[str, Point] = {}
+    for candidate in candidates:
+        for name in sorted(candidate.area_names):
+            if name not in places and len(candidate.areas) == 1:
+                places[name] = candidate.areas[0].centre
+    return places
+
+
+_cache_lock = threading.Lock()
+_cache: dict[str, tuple[int, MatchingRules, DirectoryIndex]] = {}
+
+
+def directory_index(session: Session, rules: MatchingRules) -> DirectoryIndex:
+    """The index of the directory as it is now; rebuilt only after the directory changed."""
+    revision = current(session)
+    key = str(session.get_bind().engine.url)
+    with _cache_lock:
+        cached = _cache.get(key)
+        if cached is not None and cached[0] == revision and cached[1] == rules:
+            return cached[2]
+    index = DirectoryIndex(load_candidates(session), rules)
+    with _cache_lock:
+        _cache[key] = (revision, rules, index)
+    return index
