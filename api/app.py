@@ -5,12 +5,13 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from api.routers import chat, health
+from api.routers import chat, directory, health
 
 
 def create_app() -> FastAPI:
     app = FastAPI(title="Passage API", version="0.1.0")
     app.include_router(health.router)
     app.include_router(chat.router)
+    app.include_router(directory.router)
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
     return app

@@ -46,6 +46,7 @@ def update_capacity(
     if capacity is None:
         if session.get(Unit, PLACE_UNIT_ID) is None:
             session.add(Unit(id=PLACE_UNIT_ID, name="Place", scheme="passage", extra={}))
+            session.flush()  # the unit first: the foreign key is checked row by row
         capacity = ServiceCapacity(
             id=str(uuid.uuid5(uuid.UUID(PLACE_UNIT_ID), sal.service_id)),
             service_id=sal.service_id,

@@ -20,7 +20,8 @@ def reason_text(
     values = dict(params)
     if "language" in values:
         values["language"] = language_name(str(values["language"]), language, catalogs)
-    return catalogs.render(f"match.reason.{code}", language, **values)
+    # Not render(): a reason's own `language` parameter would clash with its argument.
+    return catalogs.lookup(f"match.reason.{code}", language).text.format(**values)
 
 
 def gap_text(code: str, language: str, catalogs: Catalogs | None = None) -> str:

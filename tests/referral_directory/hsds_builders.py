@@ -100,8 +100,7 @@ def service(
             "description": "A test organization.",
         },
         "languages": [
-            {"id": uid(f"language/{key}/{code}"), "name": code, "code": code}
-            for code in languages
+            {"id": uid(f"language/{key}/{code}"), "name": code, "code": code} for code in languages
         ],
         "attributes": [attribute_json(service_id, CATEGORY_TAXONOMY, c) for c in categories]
         + [attribute_json(service_id, ELIGIBILITY_TAXONOMY, e) for e in eligibility],
