@@ -65,6 +65,7 @@ test: lint typecheck rasa-validate rasa-test-core pytest
 bench: model
 	$(VENV)/bin/python -m benchmarks.turn_latency
 	$(VENV)/bin/python -m benchmarks.intake_turns
+	$(VENV)/bin/python -m benchmarks.matching
 
 clean:
 	rm -rf var .mypy_cache .ruff_cache .pytest_cache

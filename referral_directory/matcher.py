@@ -16,9 +16,12 @@ from sqlalchemy.orm import Session
 from referral_directory.candidates import Candidate, load_candidates, normalise_area_name
 from referral_directory.geo import Point
 from referral_directory.matching import (
+    GAP_STAGES,
     CaseForMatching,
+    Evaluation,
     MatchingRules,
     NeedMatch,
+    Stage,
     category_covers,
     evaluate,
     rank,
@@ -51,10 +54,15 @@ class DirectoryIndex:
         self._by_cell: dict[tuple[str, Cell], list[Candidate]] = defaultdict(list)
         self._unplaced: dict[str, list[Candidate]] = defaultdict(list)
         self._by_category: dict[str, list[Candidate]] = defaultdict(list)
+        self._by_area_name: dict[tuple[str, str], list[Candidate]] = defaultdict(list)
         for candidate in candidates:
             cells = set(self._reach(candidate))
             for category in candidate.categories:
                 self._by_category[category].append(candidate)
+                if candidate.status != "active" or not candidate.accepting_referrals:
+                    continue  # never proposed; only a gap's reason looks at it
+                for name in candidate.area_names:
+                    self._by_area_name[(category, name)].append(candidate)
                 if not cells:
                     self._unplaced[category].append(candidate)
                 for cell in cells:
@@ -88,34 +96,35 @@ class DirectoryIndex:
         acceptance: Mapping[str, tuple[int, int]] | None = None,
     ) -> list[NeedMatch]:
         place = resolve_place(case, self.gazetteer)
+        area_name = normalise_area_name(case.area) if case.area else None
+        memo: dict[str, Evaluation] = {}
         results = []
         for need_id in case.needs:
             item = need(need_id)
             categories = self._covering(item.categories)
-            seen: set[str] = set()
-            nearby: list[Candidate] = []
+            nearby: dict[str, Candidate] = {}
             for category in categories:
                 pools = [self._unplaced[category]]
                 if place is not None:
                     pools.append(self._by_cell.get((category, _cell(place)), []))
-                elif case.area:
-                    # Only a name is known: services that name the same area may serve it.
-                    wanted = normalise_area_name(case.area)
-                    pools.append([c for c in self._by_category[category] if wanted in c.area_names])
-                for candidate in (c for pool in pools for c in pool):
-                    if candidate.service_at_location_id not in seen:
-                        seen.add(candidate.service_at_location_id)
-                        nearby.append(candidate)
-            result = self._rank(item.id, nearby, case, place, now, acceptance or {})
-            if result.gap is not None:
-                # Rare, and what the coordinator acts on: find the reason among all of them.
+                if area_name is not None:
+                    pools.append(self._by_area_name.get((category, area_name), []))
+                for pool in pools:
+                    for candidate in pool:
+                        nearby.setdefault(candidate.service_at_location_id, candidate)
+            result = self._rank(
+                item.id, list(nearby.values()), case, place, now, acceptance or {}, memo
+            )
+            if result.gap is not None and GAP_STAGES[result.gap.code] < Stage.AREA:
+                # Services out of reach fail at the area at best; whether any gets that far
+                # changes the reason the coordinator reads, so look at all of them.
                 everyone = {
                     c.service_at_location_id: c
                     for cat in categories
                     for c in self._by_category[cat]
                 }
                 result = self._rank(
-                    item.id, list(everyone.values()), case, place, now, acceptance or {}
+                    item.id, list(everyone.values()), case, place, now, acceptance or {}, memo
                 )
             results.append(result)
         return results
@@ -127,8 +136,9 @@ class DirectoryIndex:
         acceptance: Mapping[str, tuple[int, int]] | None = None,
     ) -> list[NeedMatch]:
         place = resolve_place(case, self.gazetteer)
+        memo: dict[str, Evaluation] = {}
         return [
-            self._rank(need_id, self.candidates, case, place, now, acceptance or {})
+            self._rank(need_id, self.candidates, case, place, now, acceptance or {}, memo)
             for need_id in case.needs
         ]
 
@@ -140,12 +150,13 @@ class DirectoryIndex:
         place: Point | None,
         now: datetime,
         acceptance: Mapping[str, tuple[int, int]],
+        memo: dict[str, Evaluation],
     ) -> NeedMatch:
         item = need(need_id)
         evaluations = (
-            evaluate(c, item, case, place, now, self.rules, acceptance) for c in candidates
+            evaluate(c, item, case, place, now, self.rules, acceptance, memo) for c in candidates
         )
-        return rank(item, evaluations, need_id in case.urgent, self.rules)
+        return rank(item, evaluations, case, self.rules)
 
 
 def _gazetteer(candidates: list[Candidate]) -> dict[str, Point]:

@@ -7,11 +7,11 @@ codes with parameters: `translations` turns them into the officer's language.
 """
 
 import math
-from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import IntEnum
+from functools import lru_cache
 
 from referral_directory.candidates import Candidate, normalise_area_name
 from referral_directory.geo import Point, distance_km
@@ -80,6 +80,8 @@ GAP_CODES = {
     Stage.CAPACITY: "no_capacity",
 }
 
+GAP_STAGES = {code: stage for stage, code in GAP_CODES.items()}
+
 
 @dataclass(frozen=True)
 class NeedMatch:
@@ -87,6 +89,11 @@ class NeedMatch:
     urgent: bool
     proposals: tuple[Proposal, ...]
     gap: Reason | None  # set when there is no proposal: what a coordinator must fix
+
+
+@lru_cache(maxsize=65536)
+def covers_any(need_categories: tuple[str, ...], service_categories: frozenset[str]) -> bool:
+    return any(category_covers(n, s) for n in need_categories for s in service_categories)
 
 
 def category_covers(need_category: str, service_category: str) -> bool:
@@ -100,8 +107,17 @@ def category_covers(need_category: str, service_category: str) -> bool:
 
 @dataclass
 class Evaluation:
-    passed: Stage | None  # None: passed every filter
-    proposal: Proposal | None = None
+    passed: Stage | None  # the filter that refused the candidate; None: it passed them all
+    candidate: Candidate | None = None
+    score: float = 0.0
+    distance: float | None = None
+    facts: "_Facts | None" = None
+    urgent: bool = False
+    female_medical: bool = False
+
+    @property
+    def candidate_id(self) -> str:
+        return self.candidate.service_at_location_id if self.candidate else ""
 
 
 def evaluate(
@@ -112,10 +128,40 @@ def evaluate(
     now: datetime,
     rules: MatchingRules,
     acceptance: Mapping[str, tuple[int, int]],
+    memo: dict[str, "Evaluation"] | None = None,
 ) -> Evaluation:
-    """Apply every filter, then score; the stage that failed tells a gap's reason."""
-    if not any(category_covers(c, s) for c in item.categories for s in candidate.categories):
+    """Apply every filter, then score; the stage that failed tells a gap's reason.
+
+    Everything but the category is the same for all needs of a case: `memo` keeps it per
+    candidate, so a service that fits several needs is examined once.
+    """
+    if not covers_any(item.categories, candidate.categories):
         return Evaluation(Stage.CATEGORY)
+    fit = memo.get(candidate.service_at_location_id) if memo is not None else None
+    if fit is None:
+        fit = _fit_case(candidate, case, case_point, now, rules, acceptance)
+        if memo is not None:
+            memo[candidate.service_at_location_id] = fit
+    if fit.facts is None:
+        return fit
+    urgent = item.id in case.urgent
+    female_medical = (
+        case.gender == "female"
+        and "female_medical_staff" in candidate.eligibility
+        and covers_any((MEDICAL,), frozenset(item.categories))
+    )
+    score = _score_of(fit.facts, urgent, female_medical, rules)
+    return Evaluation(None, candidate, score, fit.distance, fit.facts, urgent, female_medical)
+
+
+def _fit_case(
+    candidate: Candidate,
+    case: CaseForMatching,
+    case_point: Point | None,
+    now: datetime,
+    rules: MatchingRules,
+    acceptance: Mapping[str, tuple[int, int]],
+) -> Evaluation:
     if candidate.status != "active" or not candidate.accepting_referrals:
         return Evaluation(Stage.ACTIVE)
     if case.age is not None and not _age_fits(candidate, case.age):
@@ -135,10 +181,8 @@ def evaluate(
     fresh = _fresh_capacity(candidate, now, rules)
     if fresh is not None and fresh <= 0:
         return Evaluation(Stage.CAPACITY)
-    return Evaluation(
-        None,
-        _score(candidate, item, case, distance, area_reason, now, rules, acceptance),
-    )
+    facts = _facts(candidate, case, distance, area_reason, now, rules, acceptance)
+    return Evaluation(None, candidate, 0.0, distance, facts)
 
 
 def _age_fits(candidate: Candidate, age: int) -> bool:
@@ -150,7 +194,7 @@ def _child_fits(candidate: Candidate, case: CaseForMatching) -> bool:
     takes_children = (
         "children_accepted" in candidate.eligibility
         or "children_only" in candidate.eligibility
-        or any(category_covers(CHILD_PROTECTION, c) for c in candidate.categories)
+        or covers_any((CHILD_PROTECTION,), candidate.categories)
     )
     if case.presumed_minor:
         adults_only = candidate.minimum_age is not None and candidate.minimum_age >= 18
@@ -172,8 +216,10 @@ def _area_reason(
     rules: MatchingRules,
 ) -> Reason | None:
     """Why the case's place is served, or None when it is not."""
-    if case_point is not None and any(area.contains(case_point) for area in candidate.areas):
-        return Reason("in_service_area")
+    if case_point is not None:
+        for area in candidate.areas:
+            if area.contains(case_point):
+                return Reason("in_service_area")
     if case.area and normalise_area_name(case.area) in candidate.area_names:
         return Reason("in_service_area")
     if candidate.areas or candidate.area_names:
@@ -193,124 +239,163 @@ def _fresh_capacity(candidate: Candidate, now: datetime, rules: MatchingRules) -
     return candidate.capacity_available
 
 
-def _score(
+@dataclass(frozen=True)
+class _Facts:
+    """What scoring and explaining both read, worked out once per candidate."""
+
+    spoken: str | None
+    interpretation: bool
+    distance: float | None
+    area_reason: Reason
+    fresh_capacity: float | None
+    unit: str
+    capacity_hours: int
+    capacity_days: int | None  # age of an out-of-date figure
+    open_now: bool | None
+    verified_age: timedelta | None
+    accepted: int
+    total: int
+    for_women: bool
+    for_men: bool
+    for_children: bool
+
+
+def _facts(
     candidate: Candidate,
-    item: Need,
     case: CaseForMatching,
     distance: float | None,
     area_reason: Reason,
     now: datetime,
     rules: MatchingRules,
     acceptance: Mapping[str, tuple[int, int]],
-) -> Proposal:
+) -> _Facts:
+    fresh = _fresh_capacity(candidate, now, rules)
+    updated = candidate.capacity_updated
+    stale_days = None
+    if fresh is None and candidate.capacity_available is not None and updated is not None:
+        stale_days = max(0, (now - updated).days)
+    accepted, total = acceptance.get(candidate.service_at_location_id, (0, 0))
+    eligibility = candidate.eligibility
+    return _Facts(
+        spoken=next((code for code in case.languages if code in candidate.languages), None),
+        interpretation=candidate.interpretation,
+        distance=distance,
+        area_reason=area_reason,
+        fresh_capacity=fresh,
+        unit=candidate.capacity_unit,
+        capacity_hours=max(0, int((now - updated).total_seconds() // 3600)) if updated else 0,
+        capacity_days=stale_days,
+        open_now=candidate.open_at(now),
+        verified_age=now - candidate.verified_at if candidate.verified_at else None,
+        accepted=accepted,
+        total=total,
+        for_women=case.gender == "female" and "women_only" in eligibility,
+        for_men=case.gender == "male" and "men_only" in eligibility,
+        for_children=case.presumed_minor
+        and (
+            "children_only" in eligibility or covers_any((CHILD_PROTECTION,), candidate.categories)
+        ),
+    )
+
+
+def _score_of(facts: _Facts, urgent: bool, female_medical: bool, rules: MatchingRules) -> float:
+    score = 3.0 if facts.spoken else 1.5 if facts.interpretation else 0.0
+    if facts.distance is not None:
+        score += 2.0 * max(0.0, 1.0 - facts.distance / max(rules.max_distance_km, 1.0))
+    if facts.fresh_capacity is not None:
+        score += 2.0
+    if facts.open_now:
+        score += 2.0 if urgent else 0.2
+    if facts.verified_age is not None and facts.verified_age <= rules.verified_recently:
+        score += 1.0 - facts.verified_age / rules.verified_recently
+    if facts.total:
+        score += facts.accepted / facts.total
+    score += 1.5 * female_medical + 0.5 * (facts.for_women or facts.for_men)
+    score += 1.0 * facts.for_children
+    return round(score, 4)
+
+
+def reasons_of(
+    facts: _Facts, urgent: bool, female_medical: bool, case: CaseForMatching, rules: MatchingRules
+) -> tuple[Reason, ...]:
+    """Every reason for and against a proposal, in the order the officer reads them."""
     reasons: list[Reason] = []
-    score = 0.0
-    spoken = [code for code in case.languages if code in candidate.languages]
-    if spoken:
-        score += 3.0
-        reasons.append(Reason("speaks", {"language": spoken[0]}))
-    elif candidate.interpretation:
-        score += 1.5
+    if facts.spoken:
+        reasons.append(Reason("speaks", {"language": facts.spoken}))
+    elif facts.interpretation:
         reasons.append(Reason("interpretation_offered"))
     elif case.languages:
         reasons.append(Reason("no_shared_language", caution=True))
-    if distance is not None:
-        score += 2.0 * max(0.0, 1.0 - distance / max(rules.max_distance_km, 1.0))
-        reasons.append(Reason("distance", {"km": round(distance, 1)}))
+    if facts.distance is not None:
+        reasons.append(Reason("distance", {"km": round(facts.distance, 1)}))
     else:
-        reasons.append(area_reason)
-    fresh = _fresh_capacity(candidate, now, rules)
-    if fresh is not None:
-        score += 2.0
-        hours = max(0, int((now - candidate.capacity_updated).total_seconds() // 3600))  # type: ignore[operator]
-        reasons.append(
-            Reason(
-                "capacity_free",
-                {"available": int(fresh), "unit": candidate.capacity_unit, "hours": hours},
-            )
-        )
-    elif candidate.capacity_available is not None and candidate.capacity_updated is not None:
-        days = max(0, (now - candidate.capacity_updated).days)
-        reasons.append(Reason("capacity_out_of_date", {"days": days}, caution=True))
-    urgent = item.id in case.urgent
-    open_now = candidate.open_at(now)
-    if open_now:
-        score += 2.0 if urgent else 0.2
+        reasons.append(facts.area_reason)
+    if facts.fresh_capacity is not None:
+        free = {"available": int(facts.fresh_capacity), "hours": facts.capacity_hours}
+        reasons.append(Reason("capacity_free", {**free, "unit": facts.unit}))
+    elif facts.capacity_days is not None:
+        reasons.append(Reason("capacity_out_of_date", {"days": facts.capacity_days}, caution=True))
+    if facts.open_now:
         reasons.append(Reason("open_now"))
-    elif open_now is False and urgent:
+    elif facts.open_now is False and urgent:
         reasons.append(Reason("closed_now", caution=True))
-    if candidate.verified_at is not None:
-        age = now - candidate.verified_at
-        days = max(0, age.days)
-        if age <= rules.verified_recently:
-            score += 1.0 - age / rules.verified_recently
-            reasons.append(Reason("verified", {"days": days}))
-        else:
-            reasons.append(Reason("not_verified_recently", {"days": days}, caution=True))
-    else:
+    if facts.verified_age is None:
         reasons.append(Reason("never_verified", caution=True))
-    accepted, total = acceptance.get(candidate.service_at_location_id, (0, 0))
-    if total:
-        score += accepted / total
-        reasons.append(Reason("acceptance", {"accepted": accepted, "total": total}))
-    score += _fit_bonus(candidate, item, case, reasons)
-    return Proposal(candidate, round(score, 4), distance, tuple(reasons))
-
-
-def _fit_bonus(
-    candidate: Candidate, item: Need, case: CaseForMatching, reasons: list[Reason]
-) -> float:
-    bonus = 0.0
-    medical = any(category_covers(MEDICAL, c) for c in item.categories)
-    if medical and case.gender == "female" and "female_medical_staff" in candidate.eligibility:
-        bonus += 1.5
-        reasons.append(Reason("female_medical_staff"))
-    if case.gender == "female" and "women_only" in candidate.eligibility:
-        bonus += 0.5
-        reasons.append(Reason("for_women"))
-    if case.gender == "male" and "men_only" in candidate.eligibility:
-        bonus += 0.5
-        reasons.append(Reason("for_men"))
-    if case.presumed_minor and (
-        "children_only" in candidate.eligibility
-        or any(category_covers(CHILD_PROTECTION, c) for c in candidate.categories)
+    elif facts.verified_age <= rules.verified_recently:
+        reasons.append(Reason("verified", {"days": max(0, facts.verified_age.days)}))
+    else:
+        days = max(0, facts.verified_age.days)
+        reasons.append(Reason("not_verified_recently", {"days": days}, caution=True))
+    if facts.total:
+        reasons.append(Reason("acceptance", {"accepted": facts.accepted, "total": facts.total}))
+    for flag, code in (
+        (female_medical, "female_medical_staff"),
+        (facts.for_women, "for_women"),
+        (facts.for_men, "for_men"),
+        (facts.for_children, "for_children"),
     ):
-        bonus += 1.0
-        reasons.append(Reason("for_children"))
-    return bonus
+        if flag:
+            reasons.append(Reason(code))
+    return tuple(reasons)
 
 
-def _rank_key(proposal: Proposal) -> tuple[float, float, str]:
+def _rank_key(evaluation: "Evaluation") -> tuple[float, float, str]:
     # Ties: the nearer one, then the id, so the same directory always gives the same order.
-    distance = proposal.distance_km if proposal.distance_km is not None else math.inf
-    return (-proposal.score, distance, proposal.candidate.service_at_location_id)
+    distance = evaluation.distance if evaluation.distance is not None else math.inf
+    return (-evaluation.score, distance, evaluation.candidate_id)
 
 
 def rank(
     item: Need,
-    evaluations: Iterable[Evaluation],
-    urgent: bool,
+    evaluations: Iterable["Evaluation"],
+    case: CaseForMatching,
     rules: MatchingRules,
 ) -> NeedMatch:
-    best_per_provider: dict[str, Proposal] = {}
+    best_per_provider: dict[str, Evaluation] = {}
     furthest = Stage.CATEGORY
-    seen_any = False
     for evaluation in evaluations:
-        if evaluation.proposal is None:
-            seen_any = True
-            if evaluation.passed is not None:
-                furthest = max(furthest, evaluation.passed)
+        if evaluation.passed is not None:
+            furthest = max(furthest, evaluation.passed)
             continue
-        proposal = evaluation.proposal
-        known = best_per_provider.get(proposal.candidate.provider_id)
-        if known is None or _rank_key(proposal) < _rank_key(known):
-            best_per_provider[proposal.candidate.provider_id] = proposal
-    proposals = sorted(best_per_provider.values(), key=_rank_key)[: rules.proposals_per_need]
-    gap = None
-    if not proposals:
-        stage = furthest if seen_any else Stage.CATEGORY
-        gap = Reason(GAP_CODES[stage], {"need": item.id})
-    return NeedMatch(item.id, urgent, tuple(proposals), gap)
+        if evaluation.candidate is None:
+            continue
+        provider = evaluation.candidate.provider_id
+        known = best_per_provider.get(provider)
+        if known is None or _rank_key(evaluation) < _rank_key(known):
+            best_per_provider[provider] = evaluation
+    chosen = sorted(best_per_provider.values(), key=_rank_key)[: rules.proposals_per_need]
+    proposals = tuple(
+        Proposal(
+            e.candidate,
+            e.score,
+            e.distance,
+            reasons_of(e.facts, e.urgent, e.female_medical, case, rules),
+        )
+        for e in chosen
+        if e.candidate is not None and e.facts is not None
+    )
+    gap = None if proposals else Reason(GAP_CODES[furthest], {"need": item.id})
+    return NeedMatch(item.id, item.id in case.urgent, proposals, gap)
 
 
 def resolve_place(case: CaseForMatching, gazetteer: Mapping[str, Point]) -> Point | None:
@@ -320,11 +405,3 @@ def resolve_place(case: CaseForMatching, gazetteer: Mapping[str, Point]) -> Poin
     if case.area:
         return gazetteer.get(normalise_area_name(case.area))
     return None
-
-
-def group_by_category(candidates: Iterable[Candidate]) -> dict[str, list[Candidate]]:
-    groups: dict[str, list[Candidate]] = defaultdict(list)
-    for candidate in candidates:
-        for category in candidate.categories:
-            groups[category].append(candidate)
-    return groups
