@@ -13,9 +13,10 @@ from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.orm import Session
 
+from actions.conversation import case_of, officer_language
 from actions.intake_view import DONE, codes_from_numbers, person_block, render_step
+from actions.proposals import say_proposals
 from casework.assessment import needed
-from casework.cases import find_case
 from casework.consent import withdraw_all
 from casework.intake import Outcome, Step, answer, back, draft, next_step, toggle
 from casework.intake_questions import Kind
@@ -37,22 +38,12 @@ _OUTCOME_MESSAGES = {
 }
 
 
-def officer_language(tracker: Tracker) -> str:
-    language = tracker.get_slot("language")
-    return language if language in shipped_catalogs().languages else "en"
-
-
 def _say(
     dispatcher: CollectingDispatcher, tracker: Tracker, message_id: str, **values: Any
 ) -> None:
     dispatcher.utter_message(
         text=shipped_catalogs().render(message_id, officer_language(tracker), **values)
     )
-
-
-def _case(session: Session, tracker: Tracker) -> Case | None:
-    reference = tracker.get_slot("case_reference")
-    return find_case(session, reference) if isinstance(reference, str) else None
 
 
 def _now() -> datetime:
@@ -70,7 +61,7 @@ class ActionAskIntakeAnswer(Action):
     ) -> list[EventType]:
         language = officer_language(tracker)
         with unit_of_work() as session:
-            case = _case(session, tracker)
+            case = case_of(session, tracker)
             step = next_step(session, case, now=_now()) if case is not None else None
             if case is None or step is None:
                 return []
@@ -113,7 +104,7 @@ class ValidateIntakeForm(FormValidationAction):
             return {SLOT: None}
         now = _now()
         with unit_of_work() as session:
-            case = _case(session, tracker)
+            case = case_of(session, tracker)
             step = next_step(session, case, now=now) if case is not None else None
             if case is None or step is None:
                 return {SLOT: FINISHED}
@@ -173,7 +164,7 @@ class ActionIntakeFinish(Action):
         language = officer_language(tracker)
         catalogs = shipped_catalogs()
         with unit_of_work() as session:
-            case = _case(session, tracker)
+            case = case_of(session, tracker)
             if case is None:
                 _say(dispatcher, tracker, "intake.no_case")
                 return [SlotSet(SLOT, None)]
@@ -187,6 +178,10 @@ class ActionIntakeFinish(Action):
             ]
             needs = "\n".join(lines) or catalogs.lookup("intake.summary_none", language).text
             _say(dispatcher, tracker, "intake.summary", case_reference=case.reference, needs=needs)
+            if lines:
+                say_proposals(
+                    dispatcher, session, case, language, tracker.get_latest_input_channel()
+                )
         return [SlotSet(SLOT, None)]
 
 
@@ -198,7 +193,7 @@ class ActionIntakeBack(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         with unit_of_work() as session:
-            case = _case(session, tracker)
+            case = case_of(session, tracker)
             undone = back(session, case) if case is not None and case.status == "open" else None
         _say(dispatcher, tracker, "intake.went_back" if undone else "intake.nothing_to_go_back")
         return [SlotSet(SLOT, None)]
@@ -212,7 +207,7 @@ class ActionIntakePause(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         with unit_of_work() as session:
-            case = _case(session, tracker)
+            case = case_of(session, tracker)
             if case is None:
                 _say(dispatcher, tracker, "intake.no_case")
                 return [ActiveLoop(None), SlotSet("requested_slot", None)]
@@ -249,7 +244,7 @@ class ActionIntakeStop(Action):
             )
             return []
         with unit_of_work() as session:
-            case = _case(session, tracker)
+            case = case_of(session, tracker)
             if case is None:
                 _say(dispatcher, tracker, "intake.no_case")
             else:

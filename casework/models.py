@@ -102,3 +102,16 @@ class IntakeAnswer(Base):
     value: Mapped[str] = mapped_column(String(512), default="")
     final: Mapped[bool] = mapped_column(Boolean, default=False)
     answered_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class ProviderChoice(Base):
+    """The provider the officer chose for one need of a case, from the proposals shown."""
+
+    __tablename__ = "provider_choice"
+    __table_args__ = (UniqueConstraint("case_id", "need_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case.id"), index=True)
+    need_id: Mapped[str] = mapped_column(String(64))
+    service_at_location_id: Mapped[str] = mapped_column(String(64))
+    chosen_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -4,7 +4,9 @@ Matching runs for every case while the officer waits, so the directory is read i
 records once per directory revision, not queried per need.
 """
 
+import re
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta, timezone, tzinfo
 from zoneinfo import ZoneInfo
@@ -89,7 +91,15 @@ class Candidate:
 
 
 def normalise_area_name(name: str) -> str:
-    return " ".join(name.casefold().replace("-", " ").split())
+    return " ".join(re.findall(r"\w+", name.casefold()))
+
+
+def named_area_in(text: str, names: Iterable[str]) -> str | None:
+    """The longest known area name that `text` contains as whole words ("Almaty, Medeu
+    district" contains "almaty"); officers type places as they say them."""
+    padded = f" {normalise_area_name(text)} "
+    found = [name for name in names if name and f" {name} " in padded]
+    return max(found, key=lambda name: (len(name), name)) if found else None
 
 
 def load_candidates(session: Session) -> list[Candidate]:

@@ -9,11 +9,17 @@ import math
 import threading
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from referral_directory.candidates import Candidate, load_candidates, normalise_area_name
+from referral_directory.candidates import (
+    Candidate,
+    load_candidates,
+    named_area_in,
+    normalise_area_name,
+)
 from referral_directory.geo import Point
 from referral_directory.matching import (
     GAP_STAGES,
@@ -68,6 +74,7 @@ class DirectoryIndex:
                 for cell in cells:
                     self._by_cell[(category, cell)].append(candidate)
         self._categories = sorted(self._by_category)
+        self._area_names = sorted({name for c in candidates for name in c.area_names})
 
     def _reach(self, candidate: Candidate) -> Iterable[Cell]:
         """Cells where a case can be served by `candidate`; none when it has no geometry."""
@@ -82,6 +89,13 @@ class DirectoryIndex:
                 p.latitude - dlat, p.longitude - dlon, p.latitude + dlat, p.longitude + dlon
             )
 
+    def _with_known_area(self, case: CaseForMatching) -> CaseForMatching:
+        """The case with its typed place replaced by the directory's name for it, if any."""
+        if not case.area:
+            return case
+        known = named_area_in(case.area, self._area_names)
+        return replace(case, area=known) if known else case
+
     def _covering(self, need_categories: tuple[str, ...]) -> list[str]:
         return [
             category
@@ -95,6 +109,7 @@ class DirectoryIndex:
         now: datetime,
         acceptance: Mapping[str, tuple[int, int]] | None = None,
     ) -> list[NeedMatch]:
+        case = self._with_known_area(case)
         place = resolve_place(case, self.gazetteer)
         area_name = normalise_area_name(case.area) if case.area else None
         memo: dict[str, Evaluation] = {}
@@ -135,6 +150,7 @@ class DirectoryIndex:
         now: datetime,
         acceptance: Mapping[str, tuple[int, int]] | None = None,
     ) -> list[NeedMatch]:
+        case = self._with_known_area(case)
         place = resolve_place(case, self.gazetteer)
         memo: dict[str, Evaluation] = {}
         return [

@@ -1,0 +1,85 @@
+"""Providers proposed for a case's needs, and the one the officer chooses for each need.
+
+Proposals exist only for a case whose person agreed to referrals: matching reads the case's
+answers, and a choice is the first step of a referral. The gate is here, not in the chat.
+"""
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from casework.assessment import needed
+from casework.consent import Scope, require_consent
+from casework.models import Case, ProviderChoice
+from referral_directory.match_case import GENDERS
+from referral_directory.matcher import directory_index
+from referral_directory.matching import CaseForMatching, MatchingRules, NeedMatch
+
+# Intake answers that are not a language code (casework.intake_questions.person_language).
+_NOT_A_LANGUAGE = {"other", "unknown", "declined"}
+
+
+class NotProposed(LookupError):
+    """The chosen service is not (or no longer) among the proposals for that need."""
+
+
+def case_for_matching(session: Session, case: Case) -> CaseForMatching:
+    rows = needed(session, case)
+    language = case.person_language
+    return CaseForMatching(
+        needs=tuple(row.need_id for row in rows),
+        urgent=frozenset(row.need_id for row in rows if row.urgent),
+        age=None,  # never asked: an age guess is not a fact about the person
+        presumed_minor=case.presumed_child,
+        gender=case.gender if case.gender in GENDERS else None,
+        languages=(language,) if language and language not in _NOT_A_LANGUAGE else (),
+        area=case.area or None,
+    )
+
+
+def propose_providers(
+    session: Session, case: Case, rules: MatchingRules, *, now: datetime
+) -> list[NeedMatch]:
+    require_consent(session, case, Scope.REFERRALS, now=now)
+    wanted = case_for_matching(session, case)
+    if not wanted.needs:
+        return []
+    return directory_index(session, rules).match(wanted, now)
+
+
+def choose_provider(
+    session: Session,
+    case: Case,
+    need_id: str,
+    service_at_location_id: str,
+    rules: MatchingRules,
+    *,
+    now: datetime,
+) -> NeedMatch:
+    """Record the choice; the service must be among the need's proposals right now."""
+    for result in propose_providers(session, case, rules, now=now):
+        if result.need_id != need_id:
+            continue
+        if service_at_location_id not in {
+            p.candidate.service_at_location_id for p in result.proposals
+        }:
+            break
+        choice = session.scalar(
+            select(ProviderChoice).where(
+                ProviderChoice.case_id == case.id, ProviderChoice.need_id == need_id
+            )
+        )
+        if choice is None:
+            choice = ProviderChoice(case_id=case.id, need_id=need_id)
+            session.add(choice)
+        choice.service_at_location_id = service_at_location_id
+        choice.chosen_at = now
+        session.flush()
+        return result
+    raise NotProposed(need_id)
+
+
+def chosen_providers(session: Session, case: Case) -> dict[str, str]:
+    rows = session.scalars(select(ProviderChoice).where(ProviderChoice.case_id == case.id))
+    return {row.need_id: row.service_at_location_id for row in rows}
