@@ -58,7 +58,7 @@ class Settings(BaseSettings):
         default=24.0, gt=0, description="Older free-place figures count as unknown in matching."
     )
     demo_directory: Path = Field(
-        default=Path("referral_directory/demo"),
+        default=Path(__file__).resolve().parents[1] / "referral_directory" / "demo",
         description="HSDS data `passage run` loads into an empty directory; empty to load none.",
     )
 

@@ -125,3 +125,27 @@ def test_match_explains_a_bad_case_file(
     path.write_text(json.dumps(case))
     assert main(["match", str(path)]) == 2
     assert message in capsys.readouterr().err
+
+
+def test_the_demo_directory_loads_into_an_empty_directory_only(
+    database: Settings, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from passage.directory_cli import load_demo_if_empty
+
+    load_demo_if_empty()
+    assert "Demo directory loaded" in capsys.readouterr().out
+    assert _services() == 70
+    assert main(["directory", "capacity", sal_id("x"), "--available", "1"]) == 1  # unknown id
+    with session_factory()() as session:
+        first = session.scalars(select(Service).order_by(Service.id)).first()
+        assert first is not None
+        first.name = "Renamed by a coordinator"
+        session.commit()
+        renamed = first.id
+
+    load_demo_if_empty()  # a second `make run`: the directory has data, so it is left alone
+
+    assert "Demo directory" not in capsys.readouterr().out
+    with session_factory()() as session:
+        service_row = session.get(Service, renamed)
+        assert service_row is not None and service_row.name == "Renamed by a coordinator"
