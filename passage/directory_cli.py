@@ -146,13 +146,15 @@ def _match(args: argparse.Namespace) -> int:
     from referral_directory.matcher import directory_index
 
     try:
-        case = case_from_json(json.loads(Path(args.case).read_text(encoding="utf-8")))
-    except FileNotFoundError:
-        print(f"No such file: {args.case}", file=sys.stderr)
+        data = json.loads(Path(args.case).read_text(encoding="utf-8"))
+    except OSError as error:
+        print(f"Cannot read {args.case}: {error.strerror}", file=sys.stderr)
         return 2
-    except (json.JSONDecodeError, UnicodeDecodeError) as error:
-        print(f"{args.case}: not valid JSON ({error})", file=sys.stderr)
+    except (ValueError, RecursionError) as error:  # JSONDecodeError, undecodable bytes, ...
+        print(f"{args.case}: not valid JSON ({str(error)[:200]})", file=sys.stderr)
         return 2
+    try:
+        case = case_from_json(data)
     except InvalidCase as error:
         print(f"{args.case}: {error}", file=sys.stderr)
         return 2

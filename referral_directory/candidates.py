@@ -9,7 +9,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta, timezone, tzinfo
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -215,7 +215,10 @@ def _hours(schedules: list[Schedule]) -> tuple[OpeningHours, ...]:
 
 def _zone(location: Location | None, schedules: list[Schedule]) -> tzinfo:
     if location is not None and location.x_tz:
-        return ZoneInfo(location.x_tz)
+        try:
+            return ZoneInfo(location.x_tz)
+        except (ZoneInfoNotFoundError, ValueError):
+            pass  # checked on import; a zone removed from tzdata since must not stop matching
     for schedule in schedules:
         if schedule.timezone is not None:
             return timezone(timedelta(hours=schedule.timezone))

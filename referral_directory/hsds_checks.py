@@ -8,14 +8,14 @@ through the checks of our extensions and are converted to the types of our colum
 import json
 import math
 import re
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from jsonschema import Draft202012Validator, FormatChecker
+from jsonschema import Draft202012Validator, FormatChecker, ValidationError
 from sqlalchemy import Boolean, Float, Integer
 
 from referral_directory.db import UTCDateTime
@@ -73,8 +73,24 @@ def check_rows(rows: Rows, report: Report) -> None:
     for record in rows.top_records:
         for error in validator(record.kind).iter_errors(record.data):
             path = ".".join(str(part) for part in error.absolute_path)
-            report.error(record.file, str(record.data.get("id", "")), path, error.message)
+            report.error(record.file, str(record.data.get("id", "")), path, _message(error))
             invalid.add(record.top)
+    for problem in rows.problems:
+        row = rows.tables.get(problem.table, {}).get(problem.key)
+        file = row.file if row else ""
+        if not problem.blocking:
+            report.warning(file, problem.key, problem.field, problem.message)
+            continue
+        report.error(file, problem.key, problem.field, problem.message)
+        if row is not None:
+            invalid.add(row.top)
+    for key, row in rows.tables.get("x_confidential_address", {}).items():
+        location = rows.tables.get("location", {}).get(key)
+        if location is not None and location.values.get("x_confidential") not in (True, "true"):
+            location.values["x_confidential"] = True
+            report.warning(
+                row.file, key, "x_confidential", "set to true: the location has a hidden address"
+            )
     for table, key, row in rows:
         errors_before = len(report.errors)
         if row.tabular:
@@ -84,6 +100,14 @@ def check_rows(rows: Rows, report: Report) -> None:
         if len(report.errors) > errors_before:
             invalid.add(row.top)
     rows.mark_invalid(invalid)
+
+
+def _message(error: ValidationError) -> str:
+    """The schema's complaint without the offending value when that is an object or a list:
+    it may hold a confidential address, and reports are printed and kept."""
+    if isinstance(error.instance, dict | list):
+        return f"{error.validator} {error.validator_value!r} not satisfied"[:200]
+    return error.message[:200]
 
 
 def _check_tabular_row(table: str, key: str, row: Row, report: Report) -> None:
@@ -118,8 +142,8 @@ def _convert(table: str, key: str, row: Row, report: Report) -> None:
             value = ",".join(str(code) for code in value)
         try:
             row.values[column.name] = _typed(column.type, value)
-        except (TypeError, ValueError) as error:
-            report.error(row.file, key, column.name, str(error))
+        except (TypeError, ValueError, OverflowError) as error:
+            report.error(row.file, key, column.name, str(error)[:200])
 
 
 def _typed(column_type: Any, value: Any) -> Any:
@@ -128,15 +152,16 @@ def _typed(column_type: Any, value: Any) -> Any:
     if isinstance(column_type, Boolean):
         return parse_bool(value)
     if isinstance(column_type, Integer):
-        if isinstance(value, bool) or not str(value).strip().lstrip("-").isdigit():
-            raise ValueError(f"{value!r} is not a whole number")
-        return int(value)
+        text = str(value).strip()
+        if isinstance(value, bool) or not text.lstrip("-").isdigit() or len(text) > 9:
+            raise ValueError(f"{text[:20]!r} is not a whole number below 10^9")
+        return int(text)
     if isinstance(column_type, Float):
         if isinstance(value, bool):
             raise ValueError(f"{value!r} is not a number")
         number = float(value)
-        if not math.isfinite(number):
-            raise ValueError(f"{value!r} is not a finite number")
+        if not math.isfinite(number) or abs(number) > 1e9:
+            raise ValueError(f"{str(value)[:20]!r} is not a number of a sensible size")
         return number
     if isinstance(value, dict | list):
         raise ValueError("expected text, found a nested object")
@@ -153,7 +178,10 @@ def parse_datetime(value: Any) -> datetime:
             raise ValueError(f"{value!r} is not an ISO 8601 date and time") from None
     if parsed.tzinfo is None:
         raise ValueError(f"{value!r} has no time zone offset (add Z or +07:00)")
-    return parsed.astimezone(UTC)
+    try:
+        return parsed.astimezone(UTC)
+    except OverflowError:
+        raise ValueError(f"{value!r} is out of range") from None
 
 
 def parse_bool(value: Any) -> bool:
@@ -182,6 +210,10 @@ def _check_extensions(table: str, key: str, row: Row, report: Report) -> None:
             report.error(row.file, key, "x_confidential_address", "needs at least address_1")
     elif table == "service_area":
         _check_extent(key, row, report)
+    elif table == "service":
+        _check_not_future(key, row, "x_verified_at", report)
+    elif table == "service_capacity":
+        _check_not_future(key, row, "updated", report)
     elif table == "schedule":
         _check_schedule(key, row, report)
 
@@ -220,9 +252,12 @@ def _check_endpoint(key: str, row: Row, report: Report) -> None:
     if not codes or not all(LANGUAGE_CODE.match(code) for code in codes):
         report.error(row.file, key, f"{where}.languages", "a list of ISO 639 codes is required")
     deadline = values.get("response_deadline_minutes")
-    if not isinstance(deadline, int) or isinstance(deadline, bool) or deadline <= 0:
+    if not isinstance(deadline, int) or isinstance(deadline, bool) or not 0 < deadline <= 10080:
         report.error(
-            row.file, key, f"{where}.response_deadline_minutes", "a positive number of minutes"
+            row.file,
+            key,
+            f"{where}.response_deadline_minutes",
+            "a number of minutes from 1 to 10080 (a week)",
         )
     values.setdefault("accepting_referrals", True)
 
@@ -239,7 +274,20 @@ def _check_extent(key: str, row: Row, report: Report) -> None:
         )
 
 
+def _check_not_future(key: str, row: Row, name: str, report: Report) -> None:
+    # A date in the future would count as fresh for years and outrank every honest entry.
+    value = row.values.get(name)
+    if isinstance(value, datetime) and value > datetime.now(UTC) + _CLOCK_SKEW:
+        report.error(row.file, key, name, "is in the future")
+
+
+_CLOCK_SKEW = timedelta(hours=1)
+
+
 def _check_schedule(key: str, row: Row, report: Report) -> None:
+    offset = row.values.get("timezone")
+    if isinstance(offset, float) and not -14 <= offset <= 14:
+        report.error(row.file, key, "timezone", "an offset in hours between -14 and 14")
     for name in ("opens_at", "closes_at"):
         value = row.values.get(name)
         if value is not None:

@@ -31,6 +31,12 @@ def columns_of(table: str) -> set[str]:
 
 
 _COLUMNS = {table: columns_of(table) for table in KEY_COLUMN}
+# Links that say which record a row is; the other links add parents HSDS allows many of.
+_IDENTITY_LINKS = frozenset({"service_id", "location_id", "organization_id", "unit_id", "link_id"})
+_IDENTITY_TABLES = frozenset({"service_at_location", "service_capacity", "attribute", "address"})
+# The official HSDS examples give one attribute id to attributes of several records; the
+# first link is kept and the others reported, so such data still imports.
+_LENIENT_TABLES = frozenset({"attribute"})
 
 
 @dataclass
@@ -43,6 +49,9 @@ class Row:
     # The record as handed in that this row is part of: skipped as a whole when invalid.
     top: str = ""
     invalid: bool = False
+    # Child lists the record gave (JSON field names): on re-import, children it no longer
+    # lists are removed, so a dropped eligibility or area cannot linger.
+    listed: set[str] = field(default_factory=set)
 
 
 @dataclass
@@ -58,10 +67,21 @@ class TopRecord:
         return f"{self.kind}:{self.data.get('id', '')}"
 
 
+@dataclass(frozen=True)
+class ReadProblem:
+    table: str
+    key: str
+    field: str
+    message: str
+    blocking: bool = True
+
+
 @dataclass
 class Rows:
     tables: dict[str, dict[str, Row]] = field(default_factory=dict)
     top_records: list[TopRecord] = field(default_factory=list)
+    # Found while flattening; check_rows reports them against the rows they concern.
+    problems: list[ReadProblem] = field(default_factory=list)
 
     def add(
         self,
@@ -80,9 +100,28 @@ class Rows:
             rows[key] = Row(dict(values), file, dict(extra), tabular, top or f"{table}:{key}")
             return
         # The same record nested under several parents: HSDS means one record with all links.
+        # One id given two different values of a field means two records share an id.
         for name, value in values.items():
-            if existing.values.get(name) is None:
+            known = existing.values.get(name)
+            if known is None:
                 existing.values[name] = value
+            elif (
+                value is not None
+                and known != value
+                and name in _IDENTITY_LINKS
+                and table in _IDENTITY_TABLES
+            ):
+                self.problems.append(
+                    ReadProblem(
+                        table,
+                        key,
+                        name,
+                        f"one id for two records ({known} and {value}); the first is kept"
+                        if table in _LENIENT_TABLES
+                        else f"one id for two records ({known} and {value})",
+                        blocking=table not in _LENIENT_TABLES,
+                    )
+                )
         for name, value in extra.items():
             existing.extra.setdefault(name, value)
 
@@ -129,9 +168,13 @@ def flatten(
                 )
                 rows.add(name, ext_values, {}, file, top=top)
             else:
-                values[name] = value  # reported as a wrong type by the checks
+                rows.problems.append(ReadProblem(table, record_id, name, "must be an object"))
         elif name in _COLUMNS[table] and name not in links:
             values[name] = value
+        elif name.startswith("x_"):
+            # An extension we do not know could be a confidential field in the wrong place:
+            # keeping it in `extra` would publish it on export.
+            rows.problems.append(ReadProblem(table, record_id, name, "unknown x_ extension"))
         elif name not in links:
             extra[name] = value
     for how, value in children:
@@ -145,6 +188,10 @@ def flatten(
         elif isinstance(value, dict) and how.parent_link:
             values[how.parent_link] = flatten(value, how.table, rows, file, {}, top)
     rows.add(table, values, extra, file, top=top)
+    row = rows.tables[table][str(values.get(KEY_COLUMN[table], ""))]
+    row.listed |= {name for name in record if name in nested and nested[name].child_link}
+    if table == "service_at_location":
+        row.listed.add("x_referral_endpoint")  # an endpoint left out means: no referrals
     return record_id
 
 
@@ -177,8 +224,11 @@ def _read_json_file(file: Path, rows: Rows, report: Report) -> None:
     name = str(file)
     try:
         document = json.loads(file.read_text(encoding="utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        report.error(name, "", "", f"not valid JSON: {error}")
+    except (UnicodeDecodeError, ValueError) as error:  # JSONDecodeError, too-long integers
+        report.error(name, "", "", f"not valid JSON: {str(error)[:200]}")
+        return
+    except RecursionError:
+        report.error(name, "", "", "not valid JSON: nested too deeply")
         return
     if isinstance(document, dict) and "contents" in document and "total_items" in document:
         document = document["contents"]  # one page of an HSDS API list
@@ -240,6 +290,13 @@ def _add_tabular(file: str, csv_name: str, table_rows: Any, rows: Rows, report: 
         for name, value in raw.items():
             if value in ("", None) or name is None:
                 continue  # an empty CSV cell is an absent value
+            if name.startswith("x_") and name not in _COLUMNS[table]:
+                rows.problems.append(
+                    ReadProblem(
+                        table, str(raw.get(KEY_COLUMN[table], "")), name, "unknown x_ extension"
+                    )
+                )
+                continue
             (values if name in _COLUMNS[table] else extra)[name] = value
         if table == "x_confidential_address":
             key = values.get("location_id")

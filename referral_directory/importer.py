@@ -8,9 +8,9 @@ from sqlalchemy.orm import Session
 
 from referral_directory.db import DirectoryBase
 from referral_directory.hsds_checks import check_rows
-from referral_directory.hsds_layout import KEY_COLUMN, WRITE_ORDER
+from referral_directory.hsds_layout import KEY_COLUMN, NESTING, WRITE_ORDER
 from referral_directory.hsds_rows import Rows, read_path
-from referral_directory.models import TABLES, XConfidentialAddress, XReferralEndpoint
+from referral_directory.models import TABLES, Location, XConfidentialAddress, XReferralEndpoint
 from referral_directory.report import Report
 from referral_directory.revision import bump
 
@@ -121,5 +121,55 @@ def _write(session: Session, rows: Rows, report: Report) -> None:
             if hasattr(record, "extra"):
                 record.extra = {**(record.extra or {}), **row.extra}
         session.flush()
+    _remove_unlisted_children(session, rows, report)
+    for key, row in rows.tables.get("x_confidential_address", {}).items():
+        location = session.get(Location, key)
+        if not row.invalid and location is not None and not location.x_confidential:
+            location.x_confidential = True  # a hidden address makes its location confidential
     if report.created or report.updated:
         bump(session)
+
+
+# Children a re-imported record replaces; services, locations and organizations are never
+# deleted by leaving them out (that is a decision for a coordinator, not a side effect).
+_REPLACEABLE = frozenset(
+    {
+        "attribute",
+        "language",
+        "service_area",
+        "schedule",
+        "phone",
+        "contact",
+        "address",
+        "service_capacity",
+    }
+)
+
+
+def _remove_unlisted_children(session: Session, rows: Rows, report: Report) -> None:
+    for table, key, row in list(rows):
+        if row.invalid or row.tabular:
+            continue
+        for field_name in sorted(row.listed):
+            if field_name == "x_referral_endpoint":
+                if key not in rows.tables.get("x_referral_endpoint", {}):
+                    endpoint = session.get(XReferralEndpoint, key)
+                    if endpoint is not None:
+                        session.delete(endpoint)
+                        _count(report.removed, "x_referral_endpoint")
+                continue
+            how = NESTING[table][field_name]
+            if how.table not in _REPLACEABLE or how.child_link is None:
+                continue
+            model: Any = _MODELS[how.table]
+            kept = set(rows.tables.get(how.table, {}))
+            link = getattr(model, how.child_link)
+            for child in session.scalars(select(model).where(link == key)):
+                if child.id not in kept:
+                    session.delete(child)
+                    _count(report.removed, how.table)
+    session.flush()
+
+
+def _count(counts: dict[str, int], table: str) -> None:
+    counts[table] = counts.get(table, 0) + 1

@@ -96,4 +96,6 @@ def _location(value: Any) -> tuple[Point | None, str | None]:
 
 
 def _is_number(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return False
+    return abs(value) <= 1000  # far beyond any coordinate, and float() cannot overflow

@@ -20,7 +20,7 @@ from referral_directory.candidates import (
     named_area_in,
     normalise_area_name,
 )
-from referral_directory.geo import Point
+from referral_directory.geo import EARTH_RADIUS_KM, Point
 from referral_directory.matching import (
     GAP_STAGES,
     CaseForMatching,
@@ -37,7 +37,9 @@ from referral_directory.needs import need
 from referral_directory.revision import current
 
 CELL_DEGREES = 0.5
-_KM_PER_DEGREE = 111.32
+# The haversine's kilometres per degree, less 1 %: a cell range drawn a little too wide costs
+# a few evaluations, one drawn too narrow would hide a service the scan proposes.
+_KM_PER_DEGREE = EARTH_RADIUS_KM * math.pi / 180 * 0.99
 
 Cell = tuple[int, int]
 
@@ -84,7 +86,9 @@ class DirectoryIndex:
         elif candidate.point is not None and not candidate.area_names:
             p = candidate.point
             dlat = self.rules.max_distance_km / _KM_PER_DEGREE
-            dlon = dlat / max(0.01, math.cos(math.radians(p.latitude)))
+            # At the edge nearer the pole a degree of longitude is shortest: size for that.
+            edge = min(89.9, abs(p.latitude) + dlat)
+            dlon = dlat / max(0.01, math.cos(math.radians(edge)))
             yield from _cells_between(
                 p.latitude - dlat, p.longitude - dlon, p.latitude + dlat, p.longitude + dlon
             )

@@ -234,8 +234,9 @@ def _area_reason(
 def _fresh_capacity(candidate: Candidate, now: datetime, rules: MatchingRules) -> float | None:
     if candidate.capacity_available is None or candidate.capacity_updated is None:
         return None
-    if now - candidate.capacity_updated > rules.capacity_max_age:
-        return None
+    age = now - candidate.capacity_updated
+    if age > rules.capacity_max_age or age < -rules.capacity_max_age:
+        return None  # too old, or dated so far ahead that it cannot be trusted
     return candidate.capacity_available
 
 
@@ -249,6 +250,7 @@ class _Facts:
     area_reason: Reason
     fresh_capacity: float | None
     unit: str
+    confidential: bool
     capacity_hours: int
     capacity_days: int | None  # age of an out-of-date figure
     open_now: bool | None
@@ -283,10 +285,14 @@ def _facts(
         area_reason=area_reason,
         fresh_capacity=fresh,
         unit=candidate.capacity_unit,
+        confidential=candidate.confidential,
         capacity_hours=max(0, int((now - updated).total_seconds() // 3600)) if updated else 0,
         capacity_days=stale_days,
         open_now=candidate.open_at(now),
-        verified_age=now - candidate.verified_at if candidate.verified_at else None,
+        # A date after `now` (clocks, or a publisher's typo) counts as today, never as better.
+        verified_age=max(timedelta(0), now - candidate.verified_at)
+        if candidate.verified_at
+        else None,
         accepted=accepted,
         total=total,
         for_women=case.gender == "female" and "women_only" in eligibility,
@@ -327,7 +333,10 @@ def reasons_of(
     elif case.languages:
         reasons.append(Reason("no_shared_language", caution=True))
     if facts.distance is not None:
-        reasons.append(Reason("distance", {"km": round(facts.distance, 1)}))
+        # A hidden shelter's distance to whole kilometres: a few cases from different places
+        # must not pin it down.
+        km = round(facts.distance) if facts.confidential else round(facts.distance, 1)
+        reasons.append(Reason("distance", {"km": km}))
     else:
         reasons.append(facts.area_reason)
     if facts.fresh_capacity is not None:

@@ -38,6 +38,7 @@ class Report:
     problems: list[Problem] = field(default_factory=list)
     created: dict[str, int] = field(default_factory=dict)
     updated: dict[str, int] = field(default_factory=dict)
+    removed: dict[str, int] = field(default_factory=dict)
     skipped_records: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
@@ -63,9 +64,10 @@ class Report:
         return [str(p) for p in self.errors + self.warnings] + self.notes
 
     def summary(self) -> str:
-        tables = sorted(set(self.created) | set(self.updated))
+        tables = sorted(set(self.created) | set(self.updated) | set(self.removed))
         parts = [
             f"{table} {self.created.get(table, 0)} new, {self.updated.get(table, 0)} updated"
+            + (f", {self.removed[table]} removed" if table in self.removed else "")
             for table in tables
         ]
         return "; ".join(parts) or "nothing written"
@@ -78,5 +80,6 @@ class Report:
             "notes": self.notes,
             "created": self.created,
             "updated": self.updated,
+            "removed": self.removed,
             "skipped_records": self.skipped_records,
         }

@@ -16,7 +16,7 @@ router = APIRouter(prefix="/directory", tags=["directory"])
 
 
 class CapacityIn(BaseModel):
-    available: int = Field(ge=0, le=100_000, description="Free places now.")
+    available: int = Field(ge=0, le=100_000, strict=True, description="Free places now.")
 
 
 class CapacityOut(BaseModel):

@@ -34,4 +34,5 @@ def test_capacity_update_refuses_bad_input_with_4xx(database: Settings) -> None:
     assert client.put(url.format("unknown"), json={"available": 1}).status_code == 404
     assert client.put(url.format("x"), json={"available": -1}).status_code == 422
     assert client.put(url.format("x"), json={"available": "many"}).status_code == 422
+    assert client.put(url.format("x"), json={"available": True}).status_code == 422
     assert client.put(url.format("x"), content=b"{").status_code == 422

@@ -127,6 +127,16 @@ def test_match_explains_a_bad_case_file(
     assert message in capsys.readouterr().err
 
 
+def test_match_explains_an_unreadable_case_file(
+    database: Settings, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["match", str(tmp_path)]) == 2
+    assert "Cannot read" in capsys.readouterr().err
+    (tmp_path / "deep.json").write_text("[" * 100_000)
+    assert main(["match", str(tmp_path / "deep.json")]) == 2
+    assert "not valid JSON" in capsys.readouterr().err
+
+
 def test_the_demo_directory_loads_into_an_empty_directory_only(
     database: Settings, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
