@@ -9,6 +9,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta, timezone, tzinfo
+from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import select
@@ -90,6 +91,7 @@ class Candidate:
         return not self.areas and not self.area_names and self.point is None
 
 
+@lru_cache(maxsize=4096)
 def normalise_area_name(name: str) -> str:
     return " ".join(re.findall(r"\w+", name.casefold()))
 

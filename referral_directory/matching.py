@@ -170,12 +170,7 @@ def _fit_case(
         return Evaluation(Stage.ELIGIBLE_CHILD)
     if not _gender_fits(candidate, case.gender):
         return Evaluation(Stage.ELIGIBLE_GENDER)
-    distance = (
-        distance_km(case_point, candidate.point)
-        if case_point is not None and candidate.point is not None
-        else None
-    )
-    area_reason = _area_reason(candidate, case, case_point, distance, rules)
+    area_reason, distance = _area_reason(candidate, case, case_point, rules)
     if area_reason is None:
         return Evaluation(Stage.AREA)
     fresh = _fresh_capacity(candidate, now, rules)
@@ -212,23 +207,29 @@ def _area_reason(
     candidate: Candidate,
     case: CaseForMatching,
     case_point: Point | None,
-    distance: float | None,
     rules: MatchingRules,
-) -> Reason | None:
-    """Why the case's place is served, or None when it is not."""
+) -> tuple[Reason | None, float | None]:
+    """Why the case's place is served (None when it is not), and the distance when known."""
+    served = None
     if case_point is not None:
         for area in candidate.areas:
             if area.contains(case_point):
-                return Reason("in_service_area")
-    if case.area and normalise_area_name(case.area) in candidate.area_names:
-        return Reason("in_service_area")
-    if candidate.areas or candidate.area_names:
-        return None
-    if distance is not None and distance <= rules.max_distance_km:
-        return Reason("within_distance", {"km": rules.max_distance_km})
-    if candidate.anywhere:
-        return Reason("remote_service")
-    return None
+                served = Reason("in_service_area")
+                break
+    if served is None and case.area and normalise_area_name(case.area) in candidate.area_names:
+        served = Reason("in_service_area")
+    if served is None and (candidate.areas or candidate.area_names):
+        return None, None  # the distance of a service that cannot serve here is not needed
+    distance = (
+        distance_km(case_point, candidate.point)
+        if case_point is not None and candidate.point is not None
+        else None
+    )
+    if served is None and distance is not None and distance <= rules.max_distance_km:
+        served = Reason("within_distance", {"km": rules.max_distance_km})
+    if served is None and candidate.anywhere:
+        served = Reason("remote_service")
+    return served, distance
 
 
 def _fresh_capacity(candidate: Candidate, now: datetime, rules: MatchingRules) -> float | None:
