@@ -142,7 +142,7 @@ def export_csv(session: Session, out_dir: Path) -> list[Path]:
         if table == "x_confidential_address":
             continue
         if table == "x_referral_endpoint":
-            names = ["service_at_location_id", *[n for n in endpoint_json_fields()]]
+            names = ["service_at_location_id", *endpoint_json_fields()]
             records = [
                 {"service_at_location_id": key, **_csv_endpoint(e)}
                 for key, e in sorted(snapshot.endpoints.items())
@@ -179,9 +179,8 @@ def _csv_endpoint(endpoint: XReferralEndpoint) -> dict[str, Any]:
 
 
 def _csv_row(table: str, record: DirectoryBase) -> dict[str, Any]:
-    row = {
+    return {
         name: value
         for name, value in _columns_of(table, record).items()
         if not isinstance(value, dict | list)
     }
-    return row

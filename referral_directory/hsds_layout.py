@@ -15,10 +15,6 @@ class Nested:
     # ... or column of the parent that holds the child's id (one nested object).
     parent_link: str | None = None
 
-    @property
-    def many(self) -> bool:
-        return self.child_link is not None
-
 
 _ATTRIBUTES = Nested("attribute", child_link="link_id")
 

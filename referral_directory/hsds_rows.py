@@ -130,9 +130,6 @@ class Rows:
             for key, row in rows.items():
                 yield table, key, row
 
-    def count(self, table: str) -> int:
-        return len(self.tables.get(table, {}))
-
     def mark_invalid(self, tops: set[str]) -> None:
         """A record with one bad part is invalid as a whole, with everything nested in it."""
         for _table, _key, row in self:

@@ -47,6 +47,9 @@ def validate_directory(session: Session, path: Path) -> tuple[Report, Rows]:
     if rows.tables:
         check_rows(rows, report)
         _check_links(session, rows, report)
+    elif report.ok:
+        # Only skipped files (an API description, tables we do not keep): say so, not "done".
+        report.error(str(path), "", "", "no HSDS directory records found")
     return report, rows
 
 

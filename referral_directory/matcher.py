@@ -93,12 +93,15 @@ class DirectoryIndex:
                 p.latitude - dlat, p.longitude - dlon, p.latitude + dlat, p.longitude + dlon
             )
 
-    def _with_known_area(self, case: CaseForMatching) -> CaseForMatching:
-        """The case with its typed place replaced by the directory's name for it, if any."""
-        if not case.area:
-            return case
-        known = named_area_in(case.area, self._area_names)
-        return replace(case, area=known) if known else case
+    def _prepare(
+        self, case: CaseForMatching
+    ) -> tuple[CaseForMatching, Point | None, dict[str, Evaluation]]:
+        """The case with its typed place replaced by the directory's name for it (if any), its
+        coordinates, and an empty memo of what is the same for all its needs."""
+        known = named_area_in(case.area, self._area_names) if case.area else None
+        if known:
+            case = replace(case, area=known)
+        return case, resolve_place(case, self.gazetteer), {}
 
     def _covering(self, need_categories: tuple[str, ...]) -> list[str]:
         return [
@@ -113,10 +116,8 @@ class DirectoryIndex:
         now: datetime,
         acceptance: Mapping[str, tuple[int, int]] | None = None,
     ) -> list[NeedMatch]:
-        case = self._with_known_area(case)
-        place = resolve_place(case, self.gazetteer)
+        case, place, memo = self._prepare(case)
         area_name = normalise_area_name(case.area) if case.area else None
-        memo: dict[str, Evaluation] = {}
         results = []
         for need_id in case.needs:
             item = need(need_id)
@@ -154,9 +155,7 @@ class DirectoryIndex:
         now: datetime,
         acceptance: Mapping[str, tuple[int, int]] | None = None,
     ) -> list[NeedMatch]:
-        case = self._with_known_area(case)
-        place = resolve_place(case, self.gazetteer)
-        memo: dict[str, Evaluation] = {}
+        case, place, memo = self._prepare(case)
         return [
             self._rank(need_id, self.candidates, case, place, now, acceptance or {}, memo)
             for need_id in case.needs

@@ -147,4 +147,11 @@ def test_a_far_future_capacity_date_is_refused(session: Session, tmp_path: Path)
     record = service("shelter", capacity=(0, "2099-01-01T00:00:00Z"))
     report = import_directory(session, write(tmp_path / "d.json", record))
     assert ("updated", "is in the future") in _messages(report)
-    assert json.dumps(report.as_json())  # the report itself is plain JSON
+    # The report is plain JSON, as `--json` prints it.
+    assert json.loads(json.dumps(report.as_json()))["ok"] is False
+
+
+def test_a_file_with_nothing_to_import_is_an_error(session: Session, tmp_path: Path) -> None:
+    (tmp_path / "notes.csv").write_text("a,b\n1,2\n")
+    report = import_directory(session, tmp_path / "notes.csv")
+    assert _messages(report) == [("", "no HSDS directory records found")]
