@@ -5,7 +5,7 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from api.routers import chat, directory, health
+from api.routers import chat, directory, health, twilio_webhooks
 
 
 def create_app() -> FastAPI:
@@ -13,5 +13,6 @@ def create_app() -> FastAPI:
     app.include_router(health.router)
     app.include_router(chat.router)
     app.include_router(directory.router)
+    app.include_router(twilio_webhooks.router)
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
     return app

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from casework.assessment import needed
 from casework.consent import Scope, require_consent
 from casework.models import Case, ProviderChoice
+from casework.referral_models import Referral
 from referral_directory.match_case import GENDERS
 from referral_directory.matcher import directory_index
 from referral_directory.matching import CaseForMatching, MatchingRules, NeedMatch
@@ -45,7 +46,28 @@ def propose_providers(
     wanted = case_for_matching(session, case)
     if not wanted.needs:
         return []
-    return directory_index(session, rules).match(wanted, now)
+    return directory_index(session, rules).match(wanted, now, acceptance_by_service(session))
+
+
+# Answers that count for the acceptance preference: the provider said yes or no.
+_ANSWERED = ("accepted", "in-progress", "completed", "failed", "rejected")
+
+
+def acceptance_by_service(session: Session) -> dict[str, tuple[int, int]]:
+    """Accepted and answered referrals per service_at_location, for the matching preference.
+
+    A referral that timed out or that we cancelled says nothing about the provider's answer.
+    """
+    counts: dict[str, tuple[int, int]] = {}
+    rows = session.execute(
+        select(Referral.service_at_location_id, Referral.status).where(
+            Referral.status.in_(_ANSWERED)
+        )
+    )
+    for service_at_location_id, status in rows:
+        accepted, total = counts.get(service_at_location_id, (0, 0))
+        counts[service_at_location_id] = (accepted + (status != "rejected"), total + 1)
+    return counts
 
 
 def choose_provider(

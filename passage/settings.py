@@ -9,6 +9,7 @@ from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 if TYPE_CHECKING:
+    from casework.referral_policy import ReferralPolicy
     from referral_directory.matching import MatchingRules
 
 
@@ -62,6 +63,29 @@ class Settings(BaseSettings):
         description="HSDS data `passage run` loads into an empty directory; empty to load none.",
     )
 
+    public_base_url: str = Field(
+        default="",
+        description="URL at which Twilio and providers reach the API (webhook signatures and SMS "
+        "links are built on it); empty means http://<host>:<api_port>.",
+    )
+    twilio_account_sid: str = Field(default="", description="Empty: SMS referrals wait unsent.")
+    twilio_auth_token: str = Field(default="", repr=False)
+    twilio_from_number: str = Field(default="", description="E.164 number SMS are sent from.")
+    twilio_api_base: str = Field(
+        default="",
+        description="Only for tests and demos: a loopback URL (http://127.0.0.1:PORT) that stands "
+        "in for https://api.twilio.com.",
+    )
+    referral_link_ttl_hours: float = Field(
+        default=72.0, gt=0, description="How long the link in a referral SMS can be used."
+    )
+    urgent_deadline_minutes: int = Field(
+        default=30, ge=1, description="Longest time a provider has to answer an urgent referral."
+    )
+    outbox_max_attempts: int = Field(
+        default=8, ge=1, description="Sends retried (429, no connection) before dead-lettering."
+    )
+
     @field_validator("log_level")
     @classmethod
     def _known_level(cls, value: str) -> str:
@@ -97,6 +121,26 @@ class Settings(BaseSettings):
             max_distance_km=self.match_max_distance_km,
             capacity_max_age=timedelta(hours=self.capacity_max_age_hours),
         )
+
+    def referral_policy(self) -> "ReferralPolicy":
+        from casework.referral_policy import ReferralPolicy
+        from translations.catalog import shipped_catalogs
+
+        return ReferralPolicy(
+            rules=self.matching_rules(),
+            public_base_url=self.resolved_public_base_url,
+            link_ttl=timedelta(hours=self.referral_link_ttl_hours),
+            urgent_deadline=timedelta(minutes=self.urgent_deadline_minutes),
+            shipped_languages=tuple(shipped_catalogs().languages),
+        )
+
+    @property
+    def sms_configured(self) -> bool:
+        return bool(self.twilio_account_sid and self.twilio_auth_token and self.twilio_from_number)
+
+    @property
+    def resolved_public_base_url(self) -> str:
+        return (self.public_base_url or f"http://{self.host}:{self.api_port}").rstrip("/")
 
     @property
     def resolved_rasa_url(self) -> str:

@@ -1,7 +1,7 @@
 """The background worker: one loop, one tick every few seconds.
 
-Today a tick only records a heartbeat; outbox dispatch, referral deadlines and retention purges
-join this loop as they are built.
+A tick records a heartbeat, cancels referrals whose provider did not answer in time (which
+offers or sends the next provider), and sends what the outbox holds.
 """
 
 import logging
@@ -9,19 +9,79 @@ import os
 import signal
 import socket
 import threading
-from datetime import UTC, datetime
+from collections.abc import Mapping
+from datetime import UTC, datetime, timedelta
 from types import FrameType
 
+import httpx
+from sqlalchemy.orm import Session
+
+from casework.dispatch import (
+    Channel,
+    OfficerNoticeChannel,
+    PartnerPushChannel,
+    SmsChannel,
+    dispatch_due,
+)
 from casework.heartbeat import record_heartbeat
-from passage.database import unit_of_work
-from passage.settings import get_settings
+from casework.outbox import Kind
+from casework.referral_models import PartnerPushSecret, Referral
+from casework.referrals import expire_overdue
+from casework.twilio_transport import twilio_client
+from passage.database import session_factory, unit_of_work
+from passage.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
 
+# Longer than any send can take (Twilio client timeout 15 s): a row `sending` for longer was
+# left by a worker that died.
+STALE_SENDING = timedelta(minutes=2)
 
-def tick(worker_id: str) -> None:
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _push_secret(referral_id: int | None) -> str | None:
+    with session_factory()() as session:
+        referral = session.get(Referral, referral_id) if referral_id is not None else None
+        if referral is None:
+            return None
+        stored = session.get(PartnerPushSecret, referral.organization_id)
+        return stored.secret if stored is not None else None
+
+
+def build_channels(settings: Settings, http: httpx.Client) -> dict[Kind, Channel]:
+    channels: dict[Kind, Channel] = {
+        Kind.PARTNER_PUSH: PartnerPushChannel(http, _push_secret),
+        Kind.OFFICER_NOTICE: OfficerNoticeChannel(http, settings.resolved_rasa_url),
+    }
+    if settings.sms_configured:
+        client = twilio_client(
+            settings.twilio_account_sid, settings.twilio_auth_token, settings.twilio_api_base
+        )
+        channels[Kind.SMS] = SmsChannel(
+            client, settings.twilio_from_number, settings.resolved_public_base_url
+        )
+    return channels
+
+
+def tick(worker_id: str, settings: Settings, channels: Mapping[Kind, Channel]) -> None:
     with unit_of_work() as session:
-        record_heartbeat(session, worker_id=worker_id, now=datetime.now(UTC))
+        record_heartbeat(session, worker_id=worker_id, now=_now())
+    with unit_of_work() as session:
+        expire_overdue(session, settings.referral_policy(), now=_now())
+    dispatch_due(
+        _new_session,
+        channels,
+        now=_now,
+        max_attempts=settings.outbox_max_attempts,
+        stale_after=STALE_SENDING,
+    )
+
+
+def _new_session() -> Session:
+    return session_factory()()
 
 
 def run_forever() -> None:
@@ -34,11 +94,15 @@ def run_forever() -> None:
 
     signal.signal(signal.SIGTERM, _stop)
     signal.signal(signal.SIGINT, _stop)
+    if not settings.sms_configured:
+        log.warning("Twilio is not configured: SMS referrals stay in the outbox, unsent")
     log.info("worker %s started, tick every %.1f s", worker_id, settings.worker_interval_seconds)
-    while not stop.is_set():
-        try:
-            tick(worker_id)
-        except Exception:  # a bad tick must not end the loop; the next one may succeed
-            log.exception("worker tick failed")
-        stop.wait(settings.worker_interval_seconds)
+    with httpx.Client(timeout=httpx.Timeout(15.0, connect=5.0), trust_env=False) as http:
+        channels = build_channels(settings, http)
+        while not stop.is_set():
+            try:
+                tick(worker_id, settings, channels)
+            except Exception:  # a bad tick must not end the loop; the next one may succeed
+                log.exception("worker tick failed")
+            stop.wait(settings.worker_interval_seconds)
     log.info("worker %s stopped", worker_id)

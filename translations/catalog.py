@@ -1,7 +1,10 @@
 """gettext catalogs (one .po file per language), read with Babel.
 
 Message ids are symbolic (`utter_greet`, `web.chat.send`); the English catalog holds the source
-texts. Placeholders use Python's brace syntax (`{reference}`), which Rasa also interpolates.
+texts. A language's catalog is every `.po` file in its `LC_MESSAGES` folder (one gettext domain
+per feature: `passage.po` for the dialogue, `referrals.po` for provider-facing texts, ...); a
+message id may appear in only one of them. Placeholders use Python's brace syntax
+(`{reference}`), which Rasa also interpolates.
 """
 
 import string
@@ -13,7 +16,6 @@ from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po
 
 LOCALE_DIR = Path(__file__).parent / "locale"
-DOMAIN = "passage"
 SOURCE_LANGUAGE = "en"
 
 
@@ -65,10 +67,24 @@ def read_catalog(path: Path) -> Catalog:
         return read_po(handle, abort_invalid=True)
 
 
+def merge_domains(files: list[Path]) -> Catalog:
+    """One catalog of a language from its domain files; the first file's header is kept."""
+    merged = read_catalog(files[0])
+    for path in files[1:]:
+        for message in read_catalog(path):
+            if not message.id:
+                continue
+            if message.id in merged:
+                raise ValueError(f"{path}: message id {message.id!r} is also in another domain")
+            merged[message.id] = message
+    return merged
+
+
 def load_catalogs(locale_dir: Path = LOCALE_DIR) -> Catalogs:
     found = {
-        po.parent.parent.name: read_catalog(po)
-        for po in sorted(locale_dir.glob(f"*/LC_MESSAGES/{DOMAIN}.po"))
+        folder.parent.name: merge_domains(sorted(folder.glob("*.po")))
+        for folder in sorted(locale_dir.glob("*/LC_MESSAGES"))
+        if any(folder.glob("*.po"))
     }
     return Catalogs(found)
 

@@ -3,7 +3,10 @@
 from alembic import context
 from sqlalchemy import Connection
 
-import casework.models  # noqa: F401  (registers the tables on the metadata)
+# Imported for their side effect: each module registers its tables on the metadata.
+import casework.accounts
+import casework.models
+import casework.referral_models  # noqa: F401
 import referral_directory.models  # noqa: F401
 from casework.db import Base
 from passage.database import make_engine

@@ -57,6 +57,8 @@ def service(
     verified_at: str | None = "2026-11-01T09:00:00Z",
     confidential_address: dict[str, Any] | None = None,
     interpretation: str | None = None,
+    endpoint_address: str | None = None,
+    deadline_minutes: int = 60,
 ) -> dict[str, Any]:
     """One service at one location, with the fields matching reads."""
     service_id = uid(f"service/{key}")
@@ -85,10 +87,11 @@ def service(
         location["x_confidential_address"] = confidential_address
     endpoint = {
         "channel": channel,
-        "address": "+15005550006" if channel == "sms" else f"https://{key}.example.org/in",
+        "address": endpoint_address
+        or ("+15005550006" if channel == "sms" else f"https://{key}.example.org/in"),
         "languages": list(languages[:1]) or ["en"],
         "accepting_referrals": accepting,
-        "response_deadline_minutes": 60,
+        "response_deadline_minutes": deadline_minutes,
     }
     record: dict[str, Any] = {
         "id": service_id,

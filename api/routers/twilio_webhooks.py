@@ -1,0 +1,89 @@
+"""Twilio webhooks: providers' SMS replies and delivery status callbacks.
+
+Both are checked against `X-Twilio-Signature`, computed over the URL as Twilio called it. That
+URL is rebuilt from the configured public base URL, never from the Host header, which a proxy
+rewrites.
+"""
+
+import logging
+from datetime import UTC, datetime
+from typing import Annotated
+
+from fastapi import APIRouter, HTTPException, Query, Request, Response
+from twilio.request_validator import RequestValidator
+from twilio.twiml.messaging_response import MessagingResponse
+
+from api.dependencies import SessionDep, SettingsDep
+from casework.outbox import record_delivery
+from casework.sms_replies import handle_sms_reply
+from passage.settings import Settings
+from translations.catalog import shipped_catalogs
+
+router = APIRouter(prefix="/webhooks/twilio", tags=["twilio webhooks"])
+log = logging.getLogger(__name__)
+
+_MAX_FIELD = 1600  # Twilio's longest message body
+
+
+async def _signed_params(request: Request, settings: Settings) -> dict[str, str]:
+    """The form parameters, or 403 when the signature is missing or wrong."""
+    signature = request.headers.get("X-Twilio-Signature")
+    form = await request.form()
+    params = {key: str(value)[:_MAX_FIELD] for key, value in form.items()}
+    query = request.scope.get("query_string", b"").decode("latin-1")
+    url = settings.resolved_public_base_url + request.url.path + (f"?{query}" if query else "")
+    valid = bool(signature and settings.twilio_auth_token) and RequestValidator(
+        settings.twilio_auth_token
+    ).validate(url, params, signature)
+    if not valid:
+        # Logged without the parameters: they hold phone numbers.
+        log.warning("refused a Twilio webhook on %s: missing or wrong signature", request.url.path)
+        raise HTTPException(status_code=403, detail="invalid signature")
+    return params
+
+
+def _twiml(text: str | None) -> Response:
+    answer = MessagingResponse()
+    if text:
+        answer.message(text)
+    return Response(content=str(answer), media_type="application/xml")
+
+
+@router.post("/sms", summary="A provider's SMS reply (ACCEPT / DECLINE)")
+async def sms_reply(request: Request, session: SessionDep, settings: SettingsDep) -> Response:
+    params = await _signed_params(request, settings)
+    sender, carrier_id = params.get("From", ""), params.get("MessageSid", "")
+    if not sender or not carrier_id:
+        raise HTTPException(status_code=400, detail="From and MessageSid are required")
+    result = handle_sms_reply(
+        session,
+        sender=sender,
+        body=params.get("Body", ""),
+        carrier_id=carrier_id,
+        policy=settings.referral_policy(),
+        now=datetime.now(UTC),
+    )
+    session.commit()
+    if result.answer_id is None:
+        return _twiml(None)
+    catalogs = shipped_catalogs()
+    values = dict(result.values)
+    if "status" in values:
+        values["status"] = catalogs.render(f"referral.status.{values['status']}", result.language)
+    return _twiml(catalogs.render(result.answer_id, result.language, **values))
+
+
+@router.post("/status", status_code=204, summary="Delivery status of an SMS we sent")
+async def delivery_status(
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    outbox: Annotated[int, Query(ge=1, le=2**62)],
+) -> Response:
+    params = await _signed_params(request, settings)
+    carrier_id, status = params.get("MessageSid", ""), params.get("MessageStatus", "")
+    if not carrier_id or not status:
+        raise HTTPException(status_code=400, detail="MessageSid and MessageStatus are required")
+    record_delivery(session, outbox, carrier_id, status, now=datetime.now(UTC))
+    session.commit()
+    return Response(status_code=204)

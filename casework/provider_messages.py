@@ -1,0 +1,113 @@
+"""What a provider receives: an SMS in their language, or a FHIR Task for their API.
+
+Neither names the person, their age, nationality or whereabouts, nor any case fact: a provider
+learns the details after logging in, and only while the referral is theirs.
+"""
+
+import json
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from casework.fhir_referral import ReferralForPartner, task_bundle
+from casework.models import Case
+from casework.referral_models import Referral, ReferralEvent, ReferralNeed
+from casework.referral_policy import ReferralPolicy
+from translations.catalog import shipped_catalogs
+
+LINK_PATH = "/r/"
+
+
+def link(policy: ReferralPolicy, token: str) -> str:
+    return f"{policy.public_base_url}{LINK_PATH}{token}"
+
+
+def what_is_asked(referral: Referral, presumed_child: bool) -> str:
+    catalogs = shipped_catalogs()
+    language = referral.provider_language
+    return catalogs.render(
+        "sms.asked_urgent" if referral.urgent else "sms.asked",
+        language,
+        category=catalogs.render(f"sms.category.{referral.category}", language),
+        people=catalogs.render(
+            "sms.people.child" if presumed_child else "sms.people.adult", language
+        ),
+    )
+
+
+def referral_message(
+    session: Session,
+    case: Case,
+    referral: Referral,
+    need_ids: tuple[str, ...],
+    token: str,
+    policy: ReferralPolicy,
+    now: datetime,
+) -> tuple[str, str]:
+    if referral.channel == "sms":
+        return "sms", shipped_catalogs().render(
+            "sms.referral",
+            referral.provider_language,
+            code=referral.code,
+            asked=what_is_asked(referral, case.presumed_child),
+            link=link(policy, token),
+        )
+    return "api", partner_body(session, case, referral, policy, now)
+
+
+def cancellation_message(
+    session: Session, referral: Referral, policy: ReferralPolicy, now: datetime
+) -> tuple[str, str]:
+    if referral.channel == "sms":
+        return "sms", shipped_catalogs().render(
+            "sms.cancelled", referral.provider_language, code=referral.code
+        )
+    case = session.get(Case, referral.case_id)
+    if case is None:  # a referral always has its case; this keeps the type checker honest
+        raise LookupError(referral.case_id)
+    return "api", partner_body(session, case, referral, policy, now)
+
+
+def partner_view(
+    session: Session, case: Case, referral: Referral, policy: ReferralPolicy, now: datetime
+) -> ReferralForPartner:
+    need_ids = tuple(
+        session.scalars(select(ReferralNeed.need_id).where(ReferralNeed.referral_id == referral.id))
+    )
+    catalogs = shipped_catalogs()
+    people = catalogs.render(
+        "sms.people.child" if case.presumed_child else "sms.people.adult",
+        referral.provider_language,
+    )
+    first_event = session.scalars(
+        select(ReferralEvent.at)
+        .where(ReferralEvent.referral_id == referral.id)
+        .order_by(ReferralEvent.id)
+    ).first()
+    return ReferralForPartner(
+        referral_id=referral.id,
+        code=referral.code,
+        status=referral.status,
+        status_reason=referral.status_reason,
+        status_text=referral.status_text,
+        categories=(referral.category,),
+        need_ids=need_ids,
+        urgent=referral.urgent,
+        authored_on=first_event or referral.created_at,
+        deadline=referral.deadline_at,
+        last_modified=referral.updated_at,
+        organization_id=referral.organization_id,
+        service_at_location_id=referral.service_at_location_id,
+        people=people,
+        # We never know that contacting the person directly is safe: everything goes through
+        # the referring officer.
+        contacting_subject_prohibited=True,
+        base_url=policy.public_base_url,
+    )
+
+
+def partner_body(
+    session: Session, case: Case, referral: Referral, policy: ReferralPolicy, now: datetime
+) -> str:
+    return json.dumps(task_bundle(partner_view(session, case, referral, policy, now)))

@@ -1,0 +1,147 @@
+"""Tables of referrals: the referral itself, its history, the outbox, and the audit trail."""
+
+from datetime import datetime
+
+from sqlalchemy import Boolean, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from casework.db import Base, UTCDateTime
+
+
+class Referral(Base):
+    """One attempt to refer a case to one service_at_location (a FHIR Task).
+
+    After a rejection or a timeout the next provider gets a new referral, linked by
+    `previous_id`, as FHIR asks: one Task per attempt.
+    """
+
+    __tablename__ = "referral"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case.id"), index=True)
+    # The code providers quote in replies; it names no case and no person.
+    code: Mapped[str] = mapped_column(String(8), unique=True)
+    service_at_location_id: Mapped[str] = mapped_column(String(64))
+    organization_id: Mapped[str] = mapped_column(String(64), index=True)
+    channel: Mapped[str] = mapped_column(String(8))
+    recipient: Mapped[str] = mapped_column(Text)
+    provider_language: Mapped[str] = mapped_column(String(16))
+    category: Mapped[str] = mapped_column(String(32))
+    urgent: Mapped[bool] = mapped_column(Boolean, default=False)
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    status_reason: Mapped[str | None] = mapped_column(String(24), nullable=True)
+    status_text: Mapped[str | None] = mapped_column(String(500), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    deadline_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    # Who is told of every change: the officer's conversation with the assistant.
+    officer_conversation: Mapped[str] = mapped_column(String(128))
+    officer_language: Mapped[str] = mapped_column(String(16))
+    cascade: Mapped[bool] = mapped_column(Boolean, default=False)
+    previous_id: Mapped[int | None] = mapped_column(ForeignKey("referral.id"), nullable=True)
+    # The SMS link's token is stored only as a hash, like a password.
+    link_token_sha256: Mapped[str | None] = mapped_column(String(64), unique=True, nullable=True)
+    link_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    link_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+
+class ReferralNeed(Base):
+    __tablename__ = "referral_need"
+
+    referral_id: Mapped[int] = mapped_column(ForeignKey("referral.id"), primary_key=True)
+    need_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+
+
+class ReferralEvent(Base):
+    """One status change, as it happened; the officer's notices are rendered from these."""
+
+    __tablename__ = "referral_event"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    referral_id: Mapped[int] = mapped_column(ForeignKey("referral.id"), index=True)
+    from_status: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    to_status: Mapped[str] = mapped_column(String(16))
+    reason: Mapped[str | None] = mapped_column(String(24), nullable=True)
+    actor: Mapped[str] = mapped_column(String(80))
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # What happened next for this need: the next referral sent or offered, or none left.
+    follow_up: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    follow_up_referral_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    follow_up_service_at_location_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+
+
+class OutboxMessage(Base):
+    """A message to send, written in the transaction that made it necessary; the worker sends.
+
+    `state` is ours (pending, sending, sent, ambiguous, dead); `delivery_status` is what the
+    carrier reported afterwards and never moves backwards.
+    """
+
+    __tablename__ = "outbox_message"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    referral_id: Mapped[int | None] = mapped_column(ForeignKey("referral.id"), nullable=True)
+    referral_event_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    recipient: Mapped[str] = mapped_column(Text)
+    body: Mapped[str] = mapped_column(Text)
+    state: Mapped[str] = mapped_column(String(16), index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    carrier_id: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
+    delivery_status: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    # An error code or class name only: carrier error texts quote phone numbers.
+    last_error: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class InboundMessage(Base):
+    """Carrier message ids already handled, so a replayed webhook changes nothing."""
+
+    __tablename__ = "inbound_message"
+
+    carrier_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class CaseFlag(Base):
+    """Something a coordinator must look at, e.g. no provider left for a need."""
+
+    __tablename__ = "case_flag"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    need_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    raised_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+
+class AuditEntry(Base):
+    """Append-only record of sensitive decisions: who, what, on which case, with what outcome.
+
+    `detail` holds codes and ids only, never a person's data.
+    """
+
+    __tablename__ = "audit_entry"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    actor: Mapped[str] = mapped_column(String(80))
+    action: Mapped[str] = mapped_column(String(48))
+    case_id: Mapped[int | None] = mapped_column(Integer, nullable=True, index=True)
+    referral_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    outcome: Mapped[str] = mapped_column(String(24))
+    detail: Mapped[str] = mapped_column(String(256), default="")
+
+
+class PartnerPushSecret(Base):
+    """The key an organization's API pushes are signed with (HMAC needs the key itself)."""
+
+    __tablename__ = "partner_push_secret"
+
+    organization_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    secret: Mapped[str] = mapped_column(String(128))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -1,0 +1,23 @@
+"""What a deployment decides about referrals; the adapters build it from settings."""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from referral_directory.matching import MatchingRules
+
+
+@dataclass(frozen=True)
+class ReferralPolicy:
+    rules: MatchingRules
+    public_base_url: str
+    link_ttl: timedelta
+    urgent_deadline: timedelta
+    shipped_languages: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Officer:
+    """Where the referring officer is told of changes, and in which language."""
+
+    conversation: str
+    language: str

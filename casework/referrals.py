@@ -1,0 +1,354 @@
+"""Sending a referral, moving it through its statuses, and what follows a refusal or a timeout.
+
+Every function here changes state and writes the messages that change calls for (to the
+provider, to the officer) into the outbox, in the caller's transaction: either both happen or
+neither does. Nothing is sent from here; the worker sends.
+"""
+
+import hashlib
+import secrets
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from casework.assessment import needed
+from casework.audit import record_audit
+from casework.consent import Consenter, ConsentRequired, Scope, current_decision
+from casework.models import Case, ProviderChoice
+from casework.outbox import enqueue
+from casework.proposals import NotProposed, propose_providers
+from casework.provider_messages import cancellation_message, referral_message
+from casework.references import ALPHABET
+from casework.referral_models import CaseFlag, Referral, ReferralEvent, ReferralNeed
+from casework.referral_policy import Officer, ReferralPolicy
+from casework.referral_status import OPEN, Reason, Status, check_transition
+from referral_directory.matching import Proposal
+from referral_directory.models import XReferralEndpoint
+from referral_directory.needs import need, top_category
+
+CODE_LENGTH = 6
+OFFICER = "officer"
+
+
+class NoEndpoint(LookupError):
+    """The provider has no way to receive referrals, or does not take any now."""
+
+
+class NoChoice(LookupError):
+    """No provider was chosen for that need."""
+
+
+def new_code() -> str:
+    return "".join(secrets.choice(ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def _require_referral_consent(session: Session, case: Case, *, now: datetime) -> None:
+    receipt = current_decision(session, case, Scope.REFERRALS, now=now)
+    allowed = receipt is not None and receipt.granted
+    # A child's consent counts only through a representative; consent.py records no other,
+    # but the gate does not rely on how receipts were written.
+    if allowed and case.presumed_child and receipt is not None:
+        allowed = receipt.consenter == Consenter.REPRESENTATIVE.value
+    if not allowed:
+        record_audit(
+            session,
+            actor=OFFICER,
+            action="referral.create",
+            outcome="refused",
+            case_id=case.id,
+            detail="no valid consent for referrals",
+            now=now,
+        )
+        raise ConsentRequired(Scope.REFERRALS)
+
+
+def send_chosen_referral(
+    session: Session,
+    case: Case,
+    need_id: str,
+    officer: Officer,
+    policy: ReferralPolicy,
+    *,
+    cascade: bool,
+    now: datetime,
+) -> Referral:
+    """Refer the need to the provider the officer chose for it (casework.proposals).
+
+    Raises ConsentRequired (an audit entry is written first: commit it), NoChoice, NotProposed
+    or NoEndpoint.
+    """
+    _require_referral_consent(session, case, now=now)
+    choice = session.scalar(
+        select(ProviderChoice).where(
+            ProviderChoice.case_id == case.id, ProviderChoice.need_id == need_id
+        )
+    )
+    if choice is None:
+        raise NoChoice(need_id)
+    proposal = _current_proposal(session, case, need_id, choice.service_at_location_id, policy, now)
+    if proposal is None:
+        raise NotProposed(need_id)
+    return _create(session, case, need_id, proposal, officer, policy, cascade, None, now)
+
+
+def _proposals_for(
+    session: Session, case: Case, need_id: str, policy: ReferralPolicy, now: datetime
+) -> tuple[bool, list[Proposal]]:
+    for result in propose_providers(session, case, policy.rules, now=now):
+        if result.need_id == need_id:
+            return result.urgent, list(result.proposals)
+    return False, []
+
+
+def _current_proposal(
+    session: Session,
+    case: Case,
+    need_id: str,
+    service_at_location_id: str,
+    policy: ReferralPolicy,
+    now: datetime,
+) -> Proposal | None:
+    _, proposals = _proposals_for(session, case, need_id, policy, now)
+    return next(
+        (p for p in proposals if p.candidate.service_at_location_id == service_at_location_id),
+        None,
+    )
+
+
+def _provider_language(endpoint: XReferralEndpoint, shipped: tuple[str, ...]) -> str:
+    spoken = [code for code in endpoint.languages.split(",") if code]
+    return next((code for code in spoken if code in shipped), "en")
+
+
+def _category(need_id: str, proposal: Proposal) -> str:
+    offered = {top_category(c) for c in proposal.candidate.categories}
+    wanted = [top_category(c) for c in need(need_id).categories]
+    return next((c for c in wanted if c in offered), wanted[0])
+
+
+def _create(
+    session: Session,
+    case: Case,
+    need_id: str,
+    proposal: Proposal,
+    officer: Officer,
+    policy: ReferralPolicy,
+    cascade: bool,
+    previous: Referral | None,
+    now: datetime,
+) -> Referral:
+    candidate = proposal.candidate
+    endpoint = session.get(XReferralEndpoint, candidate.service_at_location_id)
+    if endpoint is None or not endpoint.accepting_referrals:
+        raise NoEndpoint(candidate.service_at_location_id)
+    urgent = _is_urgent(session, case, need_id)
+    deadline = timedelta(minutes=endpoint.response_deadline_minutes)
+    if urgent:
+        deadline = min(deadline, policy.urgent_deadline)
+    token = secrets.token_urlsafe(16)
+    referral = Referral(
+        case_id=case.id,
+        code=_unused_code(session),
+        service_at_location_id=candidate.service_at_location_id,
+        organization_id=candidate.provider_id,
+        channel=endpoint.channel,
+        recipient=endpoint.address,
+        provider_language=_provider_language(endpoint, policy.shipped_languages),
+        category=_category(need_id, proposal),
+        urgent=urgent,
+        status=Status.REQUESTED.value,
+        created_at=now,
+        updated_at=now,
+        deadline_at=now + deadline,
+        officer_conversation=officer.conversation,
+        officer_language=officer.language,
+        cascade=cascade,
+        previous_id=previous.id if previous is not None else None,
+        link_token_sha256=token_digest(token),
+        link_expires_at=now + policy.link_ttl,
+    )
+    session.add(referral)
+    session.flush()
+    session.add(ReferralNeed(referral_id=referral.id, need_id=need_id))
+    session.add(
+        ReferralEvent(
+            referral_id=referral.id,
+            from_status=None,
+            to_status=Status.REQUESTED.value,
+            actor=OFFICER if previous is None else "cascade",
+            at=now,
+        )
+    )
+    kind, body = referral_message(session, case, referral, (need_id,), token, policy, now)
+    enqueue(session, kind, referral.recipient, body, referral_id=referral.id, now=now)
+    record_audit(
+        session,
+        actor=OFFICER,
+        action="referral.create",
+        outcome="sent",
+        case_id=case.id,
+        referral_id=referral.id,
+        detail=f"{need_id} -> {referral.service_at_location_id}",
+        now=now,
+    )
+    return referral
+
+
+def _is_urgent(session: Session, case: Case, need_id: str) -> bool:
+    return any(row.urgent for row in needed(session, case) if row.need_id == need_id)
+
+
+def _unused_code(session: Session) -> str:
+    while True:
+        code = new_code()
+        if session.scalar(select(Referral.id).where(Referral.code == code)) is None:
+            return code
+
+
+def token_digest(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def need_ids_of(session: Session, referral: Referral) -> list[str]:
+    return list(
+        session.scalars(select(ReferralNeed.need_id).where(ReferralNeed.referral_id == referral.id))
+    )
+
+
+def change_status(
+    session: Session,
+    referral: Referral,
+    target: Status,
+    policy: ReferralPolicy,
+    *,
+    actor: str,
+    now: datetime,
+    reason: Reason | None = None,
+    text: str | None = None,
+) -> ReferralEvent:
+    """Move the referral; tell the officer, tell the provider when we cancel, and after a
+    refusal or a timeout offer or send the next provider. Raises IllegalTransition."""
+    check_transition(Status(referral.status), target, reason)
+    event = ReferralEvent(
+        referral_id=referral.id,
+        from_status=referral.status,
+        to_status=target.value,
+        reason=reason.value if reason else None,
+        actor=actor,
+        at=now,
+    )
+    referral.status = target.value
+    referral.status_reason = reason.value if reason else None
+    referral.status_text = text[:500] if text else None
+    referral.updated_at = now
+    session.add(event)
+    session.flush()
+    if target is Status.CANCELLED:
+        kind, body = cancellation_message(session, referral, policy, now)
+        enqueue(session, kind, referral.recipient, body, referral_id=referral.id, now=now)
+    if target is Status.REJECTED or reason is Reason.NO_RESPONSE:
+        _follow_up(session, referral, event, policy, now)
+    record_audit(
+        session,
+        actor=actor,
+        action=f"referral.{target.value}",
+        outcome="done",
+        case_id=referral.case_id,
+        referral_id=referral.id,
+        detail=event.reason or "",
+        now=now,
+    )
+    if actor != OFFICER:
+        enqueue(
+            session,
+            "officer_notice",
+            referral.officer_conversation,
+            str(event.id),
+            referral_id=referral.id,
+            referral_event_id=event.id,
+            now=now,
+        )
+    return event
+
+
+def _follow_up(
+    session: Session,
+    referral: Referral,
+    event: ReferralEvent,
+    policy: ReferralPolicy,
+    now: datetime,
+) -> None:
+    """The next provider for the same need: sent at once in cascade mode, else offered."""
+    case = session.get(Case, referral.case_id)
+    if case is None or case.status != "open":
+        return
+    need_id = need_ids_of(session, referral)[0]
+    tried = set(
+        session.scalars(
+            select(Referral.service_at_location_id)
+            .join(ReferralNeed, ReferralNeed.referral_id == Referral.id)
+            .where(Referral.case_id == case.id, ReferralNeed.need_id == need_id)
+        )
+    )
+    try:
+        _, proposals = _proposals_for(session, case, need_id, policy, now)
+    except ConsentRequired:
+        proposals = []
+    remaining = [p for p in proposals if p.candidate.service_at_location_id not in tried]
+    if not remaining:
+        event.follow_up = "exhausted"
+        session.add(
+            CaseFlag(case_id=case.id, kind="no_provider_left", need_id=need_id, raised_at=now)
+        )
+        return
+    officer = Officer(referral.officer_conversation, referral.officer_language)
+    if referral.cascade:
+        try:
+            following = _create(
+                session, case, need_id, remaining[0], officer, policy, True, referral, now
+            )
+        except NoEndpoint:
+            event.follow_up = "exhausted"
+            return
+        event.follow_up = "sent"
+        event.follow_up_referral_id = following.id
+    else:
+        event.follow_up = "offered"
+        event.follow_up_service_at_location_id = remaining[0].candidate.service_at_location_id
+
+
+def expire_overdue(session: Session, policy: ReferralPolicy, *, now: datetime) -> int:
+    """Requested referrals past their deadline are cancelled for no response."""
+    overdue = session.scalars(
+        select(Referral).where(
+            Referral.status == Status.REQUESTED.value, Referral.deadline_at <= now
+        )
+    ).all()
+    for referral in overdue:
+        change_status(
+            session,
+            referral,
+            Status.CANCELLED,
+            policy,
+            actor="deadline",
+            now=now,
+            reason=Reason.NO_RESPONSE,
+        )
+    return len(overdue)
+
+
+def cancel_open_referrals(
+    session: Session, case: Case, policy: ReferralPolicy, *, reason: Reason, now: datetime
+) -> int:
+    """Used when the person withdraws: providers are told, no next provider is tried."""
+    open_ones = session.scalars(
+        select(Referral).where(
+            Referral.case_id == case.id, Referral.status.in_([s.value for s in OPEN])
+        )
+    ).all()
+    for referral in open_ones:
+        change_status(
+            session, referral, Status.CANCELLED, policy, actor=OFFICER, now=now, reason=reason
+        )
+    return len(open_ones)
