@@ -17,11 +17,12 @@ from actions.conversation import case_of, officer_language
 from actions.intake_view import DONE, codes_from_numbers, person_block, render_step
 from actions.proposals import say_proposals
 from casework.assessment import needed
-from casework.consent import withdraw_all
 from casework.intake import Outcome, Step, answer, back, draft, next_step, toggle
 from casework.intake_questions import Kind
 from casework.models import Case
+from casework.referrals import withdraw_consent
 from passage.database import unit_of_work
+from passage.settings import get_settings
 from translations.catalog import shipped_catalogs
 from translations.choices import Choice, option_title, render_choices
 
@@ -248,6 +249,10 @@ class ActionIntakeStop(Action):
             if case is None:
                 _say(dispatcher, tracker, "intake.no_case")
             else:
-                withdraw_all(session, case, now=_now())
+                cancelled = withdraw_consent(
+                    session, case, get_settings().referral_policy(), now=_now()
+                )
                 _say(dispatcher, tracker, "intake.stopped", case_reference=case.reference)
+                if cancelled:
+                    _say(dispatcher, tracker, "referral.withdrawn", count=cancelled)
         return [ActiveLoop(None), SlotSet("requested_slot", None), SlotSet(SLOT, None)]

@@ -14,6 +14,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.orm import Session
 
 from actions.conversation import case_of, officer_language
+from actions.referrals import offer_to_send
 from casework.consent import ConsentRequired
 from casework.models import Case
 from casework.proposals import NotProposed, choose_provider, propose_providers
@@ -144,11 +145,17 @@ class ActionChooseProvider(Action):
                     for p in result.proposals
                     if p.candidate.service_at_location_id == service_at_location_id
                 )
-                text = catalogs.render(
-                    "match.chosen",
-                    language,
-                    need=option_title(catalogs, need_id, language),
-                    provider=provider,
+                dispatcher.utter_message(
+                    text=catalogs.render(
+                        "match.chosen",
+                        language,
+                        need=option_title(catalogs, need_id, language),
+                        provider=provider,
+                    )
                 )
+                offer_to_send(
+                    dispatcher, need_id, provider, language, tracker.get_latest_input_channel()
+                )
+                return []
         dispatcher.utter_message(text=text)
         return []

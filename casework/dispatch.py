@@ -131,7 +131,8 @@ class OfficerNoticeChannel:
 
     def send(self, row: OutboxMessage, now: datetime) -> Outcome:
         url = f"{self._rasa_url}/conversations/{row.recipient}/trigger_intent?output_channel=latest"
-        payload = {"name": "EXTERNAL_referral_update", "entities": {"referral_event": row.body}}
+        # The action tells every change not yet told, so the row's own event id is not needed.
+        payload = {"name": "referral_news"}
         try:
             response = self._client.post(url, content=json.dumps(payload))
         except httpx.TransportError as error:

@@ -68,6 +68,8 @@ class ReferralEvent(Base):
     follow_up: Mapped[str | None] = mapped_column(String(16), nullable=True)
     follow_up_referral_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
     follow_up_service_at_location_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    # When the referring officer was told in the chat; None: not yet.
+    told_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
 
 
 class OutboxMessage(Base):

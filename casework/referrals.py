@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from casework.assessment import needed
 from casework.audit import record_audit
-from casework.consent import Consenter, ConsentRequired, Scope, current_decision
+from casework.consent import Consenter, ConsentRequired, Scope, current_decision, withdraw_all
 from casework.models import Case, ProviderChoice
 from casework.outbox import enqueue
 from casework.proposals import NotProposed, propose_providers
@@ -352,3 +352,12 @@ def cancel_open_referrals(
             session, referral, Status.CANCELLED, policy, actor=OFFICER, now=now, reason=reason
         )
     return len(open_ones)
+
+
+def withdraw_consent(session: Session, case: Case, policy: ReferralPolicy, *, now: datetime) -> int:
+    """The person withdraws: consents end, open referrals are cancelled and providers told.
+
+    Returns how many referrals were cancelled.
+    """
+    withdraw_all(session, case, now=now)
+    return cancel_open_referrals(session, case, policy, reason=Reason.PERSON_DECLINED, now=now)

@@ -82,6 +82,12 @@ class Settings(BaseSettings):
     urgent_deadline_minutes: int = Field(
         default=30, ge=1, description="Longest time a provider has to answer an urgent referral."
     )
+    outbox_stale_after_seconds: float = Field(
+        default=120.0,
+        gt=0,
+        description="A message `sending` for longer was left by a worker that died mid-send; "
+        "longer than any send takes (the Twilio client gives up after 15 s).",
+    )
     outbox_max_attempts: int = Field(
         default=8, ge=1, description="Sends retried (429, no connection) before dead-lettering."
     )

@@ -33,10 +33,6 @@ from passage.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
 
-# Longer than any send can take (Twilio client timeout 15 s): a row `sending` for longer was
-# left by a worker that died.
-STALE_SENDING = timedelta(minutes=2)
-
 
 def _now() -> datetime:
     return datetime.now(UTC)
@@ -76,7 +72,7 @@ def tick(worker_id: str, settings: Settings, channels: Mapping[Kind, Channel]) -
         channels,
         now=_now,
         max_attempts=settings.outbox_max_attempts,
-        stale_after=STALE_SENDING,
+        stale_after=timedelta(seconds=settings.outbox_stale_after_seconds),
     )
 
 

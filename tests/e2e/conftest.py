@@ -1,10 +1,12 @@
-"""The real stack for end-to-end tests: action server, Rasa server and API on free ports.
+"""The real stack for end-to-end tests: action server, Rasa server, API and worker on free ports.
 
 Everything runs as `make run` runs it (same process definitions, same model), but in a private
-var/ directory, so tests never touch a developer's data.
+var/ directory, so tests never touch a developer's data. The worker sends SMS with the real
+twilio client to our fake Twilio server on 127.0.0.1.
 """
 
 import json
+import signal
 import socket
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -20,10 +22,11 @@ from passage.processes import ManagedProcess, ProcessGroup
 from passage.rasa_project import RasaProject
 from passage.settings import Settings
 from passage.stack import build_processes
+from tests.fakes.fake_twilio import FakeTwilio
 
 
 def _processes(settings: Settings, model: Path) -> list[ManagedProcess]:
-    return build_processes(settings, model, names=("actions", "rasa", "api"))
+    return build_processes(settings, model)
 
 
 def _free_port() -> int:
@@ -38,12 +41,37 @@ class Stack:
     engine: Engine
     group: ProcessGroup
     model: Path
+    twilio: FakeTwilio
 
     def restart(self) -> None:
         """Stop every server and start them again on the same databases."""
         self.group.stop_all()
         self.group = ProcessGroup(_processes(self.settings, self.model))
         self.group.start_all(timeout=300)
+
+    def worker(self) -> ManagedProcess:
+        return next(p for p in self.group.processes if p.name == "worker")
+
+    def kill_worker(self) -> None:
+        """SIGKILL, as a crash: no cleanup runs."""
+        worker = self.worker()
+        worker.signal_group(signal.SIGKILL)
+        worker.wait(10)
+        worker.close()
+        self.group.processes.remove(worker)
+
+    def start_worker(self) -> None:
+        (worker,) = build_processes(self.settings, self.model, names=("worker",))
+        self.group.processes.append(worker)
+        ProcessGroup([worker]).start_all(timeout=60)
+
+    def tracker_texts(self, sender: str) -> list[str]:
+        """What the bot said in a conversation, proactive messages included."""
+        response = httpx.get(
+            f"{self.settings.resolved_rasa_url}/conversations/{sender}/tracker", timeout=30
+        )
+        assert response.status_code == 200, response.text
+        return [e.get("text") or "" for e in response.json()["events"] if e["event"] == "bot"]
 
     @property
     def rest_webhook(self) -> str:
@@ -71,20 +99,32 @@ class Stack:
 @pytest.fixture(scope="session")
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     var_dir: Path = tmp_path_factory.mktemp("e2e") / "var"
+    twilio = FakeTwilio().start()
+    api_port = _free_port()
     settings = Settings(
         var_dir=var_dir,
         actions_port=_free_port(),
         rasa_port=_free_port(),
-        api_port=_free_port(),
+        api_port=api_port,
         chat_message_max_chars=2000,
         rasa_executable=Path(".venv-rasa/bin/rasa").resolve(),
+        public_base_url=f"http://127.0.0.1:{api_port}",
+        twilio_account_sid=twilio.account_sid,
+        twilio_auth_token=twilio.auth_token,
+        twilio_from_number=twilio.valid_from,
+        twilio_api_base=twilio.base_url,
+        worker_interval_seconds=0.5,
+        outbox_stale_after_seconds=3,
     )
     upgrade(settings.resolved_database_url)
     model = RasaProject(settings).ensure_model()
-    stack = Stack(settings, make_engine(settings.resolved_database_url), ProcessGroup([]), model)
+    stack = Stack(
+        settings, make_engine(settings.resolved_database_url), ProcessGroup([]), model, twilio
+    )
     stack.restart()
     try:
         yield stack
     finally:
         stack.engine.dispose()
         stack.group.stop_all()
+        twilio.stop()

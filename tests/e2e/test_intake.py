@@ -1,91 +1,33 @@
 """Intake conversations over REST against the real servers: every path of the interview."""
 
-import json
-import re
-import uuid
-
 import httpx
 import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from casework.models import AssessedNeed, Case, ConsentReceipt, IntakeAnswer
+from casework.models import AssessedNeed, ConsentReceipt, IntakeAnswer
 from referral_directory.needs import Level, needs_of_level
 from tests.e2e.conftest import Stack
-from translations.catalog import shipped_catalogs
+from tests.e2e.officer import (
+    ADULT_TO_CONSENT,
+    CATALOGS,
+    Officer,
+    choose,
+    en,
+    walk,
+)
 
 pytestmark = pytest.mark.e2e
-
-CATALOGS = shipped_catalogs()
-REFERENCE = re.compile(r"\b[A-Z2-9]{4}-[A-Z2-9]{4}\b")
-
-
-def en(message_id: str) -> str:
-    return CATALOGS.lookup(message_id, "en").text
-
-
-def choose(code: str) -> str:
-    return "/choose" + json.dumps({"choice": code})
-
-
-class Officer:
-    """One officer's chat: sends messages and remembers the case reference."""
-
-    def __init__(self, stack: Stack) -> None:
-        self.stack = stack
-        self.sender = f"officer-{uuid.uuid4().hex[:10]}"
-        self.reference = ""
-
-    def say(self, message: str) -> list[str]:
-        return self.stack.texts(self.sender, message)
-
-    def start(self) -> list[str]:
-        replies = self.say("/start_case")
-        found = REFERENCE.search(replies[0])
-        assert found, replies
-        self.reference = found.group(0)
-        return replies
-
-    def answer(self, message: str, expect_next: str | None) -> list[str]:
-        replies = self.say(message)
-        if expect_next is not None:
-            assert any(r.startswith(en(f"ask.{expect_next}")) for r in replies), (message, replies)
-        return replies
-
-    def case(self, session: Session) -> Case:
-        return session.scalars(select(Case).where(Case.reference == self.reference)).one()
-
-
-ADULT_TO_CONSENT = [
-    (choose("no"), "present"),
-    (choose("private_space"), "present"),
-    (choose("interpreter_here"), "present"),
-    (choose("done"), "person_language"),
-    (choose("ru"), "appears_under_18"),
-    (choose("no"), "gender"),
-    (choose("female"), "has_children"),
-    (choose("no"), "area"),
-    ("Almaty, Medeu district", "exploitation_form"),
-    (choose("labour"), "consent_delivery"),
-    (choose("interpreter"), "consent_decisions"),
-]
-
-
-def _walk(officer: Officer, steps: list[tuple[str, str | None]]) -> list[str]:
-    replies: list[str] = []
-    for message, expect_next in steps:
-        replies = officer.answer(message, expect_next)
-    return replies
 
 
 def test_adult_consents_to_everything_with_buttons_and_numbers(stack: Stack) -> None:
     officer = Officer(stack)
     replies = officer.start()
     assert replies[1].startswith(en("ask.urgent_medical"))
-    consent_shown = _walk(officer, ADULT_TO_CONSENT[:10])
+    consent_shown = walk(officer, ADULT_TO_CONSENT[:10])
     assert any(CATALOGS.lookup("consent.script", "ru").text in r for r in consent_shown)
     assert any(en("intake.unreviewed_notice") in r for r in consent_shown)
-    _walk(officer, ADULT_TO_CONSENT[10:])
+    walk(officer, ADULT_TO_CONSENT[10:])
     # Toggle with buttons, then Done.
     for code in ("assessment", "referrals", "law_enforcement"):
         officer.answer(choose(code), "consent_decisions")
@@ -144,7 +86,7 @@ def test_adult_consents_to_everything_with_buttons_and_numbers(stack: Stack) -> 
 def test_adult_consents_to_services_but_not_to_police(stack: Stack) -> None:
     officer = Officer(stack)
     officer.start()
-    _walk(officer, ADULT_TO_CONSENT)
+    walk(officer, ADULT_TO_CONSENT)
     officer.answer("1 2", "level_1")  # typed numbers are final: assessment, referrals
     with Session(stack.engine) as session:
         case = officer.case(session)
@@ -161,7 +103,7 @@ def test_adult_consents_to_services_but_not_to_police(stack: Stack) -> None:
 def test_refusal_gives_information_only_and_keeps_nothing_identifying(stack: Stack) -> None:
     officer = Officer(stack)
     officer.start()
-    _walk(officer, ADULT_TO_CONSENT)
+    walk(officer, ADULT_TO_CONSENT)
     replies = officer.answer(choose("done"), None)  # nothing chosen: everything refused
     assert any(
         r == CATALOGS.render("intake.information_only", "en", case_reference=officer.reference)
@@ -183,7 +125,7 @@ def test_refusal_gives_information_only_and_keeps_nothing_identifying(stack: Sta
 def test_presumed_child_with_a_representative(stack: Stack) -> None:
     officer = Officer(stack)
     officer.start()
-    _walk(
+    walk(
         officer,
         [
             (choose("no"), "present"),
@@ -219,7 +161,7 @@ def test_presumed_child_with_a_representative(stack: Stack) -> None:
 def test_child_whose_guardian_may_be_involved(stack: Stack) -> None:
     officer = Officer(stack)
     officer.start()
-    replies = _walk(
+    replies = walk(
         officer,
         [
             (choose("no"), "present"),
@@ -263,7 +205,7 @@ def test_urgent_medical_need_pauses_and_the_case_resumes_later(stack: Stack) -> 
 def test_withdrawal_half_way_stops_the_case(stack: Stack) -> None:
     officer = Officer(stack)
     officer.start()
-    _walk(officer, [*ADULT_TO_CONSENT, ("1 2 3", "level_1")])
+    walk(officer, [*ADULT_TO_CONSENT, ("1 2 3", "level_1")])
     replies = officer.answer("/stop", None)
     assert replies == [CATALOGS.render("intake.stopped", "en", case_reference=officer.reference)]
     with Session(stack.engine) as session:
@@ -280,7 +222,7 @@ def test_withdrawal_half_way_stops_the_case(stack: Stack) -> None:
 def test_nonsense_emoji_and_overlong_answers_are_reasked_and_nothing_is_lost(stack: Stack) -> None:
     officer = Officer(stack)
     officer.start()
-    _walk(officer, ADULT_TO_CONSENT[:5])  # now at appears_under_18
+    walk(officer, ADULT_TO_CONSENT[:5])  # now at appears_under_18
     for nonsense in ("purple monkey dishwasher", "🙂🙂🙂", "99", '/choose{"choice": "maybe"}'):
         # Whatever the model makes of it, the same question is asked again.
         officer.answer(nonsense, "appears_under_18")
@@ -300,7 +242,7 @@ def test_nonsense_emoji_and_overlong_answers_are_reasked_and_nothing_is_lost(sta
 def test_back_reasks_the_previous_question(stack: Stack) -> None:
     officer = Officer(stack)
     officer.start()
-    _walk(officer, ADULT_TO_CONSENT[:5])  # at appears_under_18
+    walk(officer, ADULT_TO_CONSENT[:5])  # at appears_under_18
     replies = officer.answer("go back", "person_language")
     assert en("intake.went_back") in replies
 
@@ -308,7 +250,7 @@ def test_back_reasks_the_previous_question(stack: Stack) -> None:
 def test_resume_after_a_restart_of_all_servers(stack: Stack) -> None:
     officer = Officer(stack)
     officer.start()
-    _walk(officer, ADULT_TO_CONSENT[:6])  # at gender
+    walk(officer, ADULT_TO_CONSENT[:6])  # at gender
     officer.say("pause")
     stack.restart()
     later = Officer(stack)

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from casework.models import ProviderChoice
 from referral_directory.importer import import_directory
 from tests.e2e.conftest import Stack
-from tests.e2e.test_intake import ADULT_TO_CONSENT, CATALOGS, Officer, _walk, choose, en
+from tests.e2e.officer import ADULT_TO_CONSENT, CATALOGS, Officer, choose, en, walk
 from tests.referral_directory.hsds_builders import ALMATY, box, sal_id, service, write
 
 pytestmark = pytest.mark.e2e
@@ -33,7 +33,7 @@ def almaty_directory(stack: Stack, tmp_path_factory: pytest.TempPathFactory) -> 
 
 def _assessed(officer: Officer) -> list[dict]:
     officer.start()
-    _walk(officer, ADULT_TO_CONSENT)
+    walk(officer, ADULT_TO_CONSENT)
     officer.answer("1 2", "level_1")  # consent to the assessment and to referrals
     officer.answer("1", "level_2")  # housing
     officer.answer(choose("done"), "level_3")
@@ -62,11 +62,13 @@ def test_providers_per_need_with_reasons_then_a_choice(
     assert "buttons" not in compensation or compensation["buttons"] == []
 
     chosen = officer.say(housing["buttons"][0]["payload"])
-    assert chosen == [
-        CATALOGS.render(
-            "match.chosen", "en", need=en("need.basic.housing"), provider="e2e-ngo (test)"
-        )
-    ]
+    assert chosen[0] == CATALOGS.render(
+        "match.chosen", "en", need=en("need.basic.housing"), provider="e2e-ngo (test)"
+    )
+    # Choosing sends nothing: the officer is asked first.
+    assert chosen[1] == CATALOGS.render(
+        "referral.ask_send", "en", need=en("need.basic.housing"), provider="e2e-ngo (test)"
+    )
     with Session(stack.engine) as session:
         case = officer.case(session)
         row = session.scalars(select(ProviderChoice).where(ProviderChoice.case_id == case.id)).one()

@@ -70,6 +70,7 @@ def upgrade() -> None:
         sa.Column("follow_up", sa.String(16), nullable=True),
         sa.Column("follow_up_referral_id", sa.Integer(), nullable=True),
         sa.Column("follow_up_service_at_location_id", sa.String(64), nullable=True),
+        _when("told_at", nullable=True),
     )
     op.create_index("ix_referral_event_referral_id", "referral_event", ["referral_id"])
     op.create_table(

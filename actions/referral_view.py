@@ -1,0 +1,62 @@
+"""How referral notices read in the chat: the officer's language, the provider's answer first."""
+
+from casework.referral_notices import Notice
+from translations.catalog import Catalogs
+from translations.choices import option_title
+from translations.referral_texts import address_line, reason_text, status_text
+
+
+def notice_lines(catalogs: Catalogs, notice: Notice, language: str) -> list[str]:
+    values = {
+        "provider": notice.provider,
+        "code": notice.code,
+        "need": option_title(catalogs, notice.need_id, language),
+    }
+    if notice.to_status == "accepted":
+        lines = [catalogs.render("referral.notice.accepted", language, **values)]
+        if notice.address:
+            lines.append(
+                catalogs.render(
+                    "referral.notice.address", language, address=address_line(notice.address)
+                )
+            )
+    elif notice.to_status == "rejected":
+        reason = reason_text(catalogs, notice.reason, language)
+        lines = [catalogs.render("referral.notice.rejected", language, reason=reason, **values)]
+        if notice.provider_note:
+            lines.append(
+                catalogs.render(
+                    "referral.notice.provider_note", language, note=notice.provider_note
+                )
+            )
+    elif notice.to_status == "cancelled" and notice.reason == "no_response":
+        lines = [catalogs.render("referral.notice.no_response", language, **values)]
+    elif notice.to_status == "cancelled":
+        reason = reason_text(catalogs, notice.reason, language)
+        lines = [catalogs.render("referral.notice.cancelled", language, reason=reason, **values)]
+    else:
+        status = status_text(catalogs, notice.to_status, language)
+        lines = [catalogs.render("referral.notice.changed", language, status=status, **values)]
+    lines.extend(_follow_up_lines(catalogs, notice, language, values["need"]))
+    return lines
+
+
+def _follow_up_lines(catalogs: Catalogs, notice: Notice, language: str, need: str) -> list[str]:
+    if notice.follow_up == "sent":
+        return [
+            catalogs.render(
+                "referral.notice.next_sent",
+                language,
+                provider=notice.next_provider,
+                code=notice.next_code,
+            )
+        ]
+    if notice.follow_up == "offered":
+        return [
+            catalogs.render(
+                "referral.notice.next_offered", language, provider=notice.next_provider, need=need
+            )
+        ]
+    if notice.follow_up == "exhausted":
+        return [catalogs.render("referral.notice.exhausted", language, need=need)]
+    return []

@@ -1,0 +1,73 @@
+"""One officer's chat in end-to-end tests, and the answers that bring an adult to consent."""
+
+import json
+import re
+import uuid
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from casework.models import Case
+from tests.e2e.conftest import Stack
+from translations.catalog import shipped_catalogs
+
+CATALOGS = shipped_catalogs()
+REFERENCE = re.compile(r"\b[A-Z2-9]{4}-[A-Z2-9]{4}\b")
+
+
+def en(message_id: str) -> str:
+    return CATALOGS.lookup(message_id, "en").text
+
+
+def choose(code: str) -> str:
+    return "/choose" + json.dumps({"choice": code})
+
+
+class Officer:
+    """One officer's chat: sends messages and remembers the case reference."""
+
+    def __init__(self, stack: Stack) -> None:
+        self.stack = stack
+        self.sender = f"officer-{uuid.uuid4().hex[:10]}"
+        self.reference = ""
+
+    def say(self, message: str) -> list[str]:
+        return self.stack.texts(self.sender, message)
+
+    def start(self) -> list[str]:
+        replies = self.say("/start_case")
+        found = REFERENCE.search(replies[0])
+        assert found, replies
+        self.reference = found.group(0)
+        return replies
+
+    def answer(self, message: str, expect_next: str | None) -> list[str]:
+        replies = self.say(message)
+        if expect_next is not None:
+            assert any(r.startswith(en(f"ask.{expect_next}")) for r in replies), (message, replies)
+        return replies
+
+    def case(self, session: Session) -> Case:
+        return session.scalars(select(Case).where(Case.reference == self.reference)).one()
+
+
+ADULT_TO_CONSENT = [
+    (choose("no"), "present"),
+    (choose("private_space"), "present"),
+    (choose("interpreter_here"), "present"),
+    (choose("done"), "person_language"),
+    (choose("ru"), "appears_under_18"),
+    (choose("no"), "gender"),
+    (choose("female"), "has_children"),
+    (choose("no"), "area"),
+    ("Almaty, Medeu district", "exploitation_form"),
+    (choose("labour"), "consent_delivery"),
+    (choose("interpreter"), "consent_decisions"),
+]
+
+
+def walk(officer: Officer, steps: list[tuple[str, str | None]]) -> list[str]:
+    replies: list[str] = []
+    for message, expect_next in steps:
+        replies = officer.answer(message, expect_next)
+    return replies
