@@ -66,6 +66,7 @@ bench: model
 	$(VENV)/bin/python -m benchmarks.turn_latency
 	$(VENV)/bin/python -m benchmarks.intake_turns
 	$(VENV)/bin/python -m benchmarks.matching
+	$(VENV)/bin/python -m benchmarks.outbox_send
 
 clean:
 	rm -rf var .mypy_cache .ruff_cache .pytest_cache
