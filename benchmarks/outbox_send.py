@@ -65,9 +65,7 @@ def main() -> int:
                 break
         outbox_seconds = time.perf_counter() - started
         with Session(engine) as session:
-            sent = session.scalar(
-                select(func.count()).where(OutboxMessage.state == "sent")
-            )
+            sent = session.scalar(select(func.count()).where(OutboxMessage.state == "sent"))
         assert sent == COUNT and len(fake.messages) == COUNT, (sent, len(fake.messages))
 
         _progress("sending directly with the twilio client ...")
@@ -77,10 +75,14 @@ def main() -> int:
         direct_seconds = time.perf_counter() - started
         engine.dispose()
 
-    print(f"referral SMS through the outbox: {COUNT} in {outbox_seconds:.2f} s "
-          f"= {COUNT / outbox_seconds:.0f}/s")
-    print(f"twilio client directly:          {COUNT} in {direct_seconds:.2f} s "
-          f"= {COUNT / direct_seconds:.0f}/s")
+    print(
+        f"referral SMS through the outbox: {COUNT} in {outbox_seconds:.2f} s "
+        f"= {COUNT / outbox_seconds:.0f}/s"
+    )
+    print(
+        f"twilio client directly:          {COUNT} in {direct_seconds:.2f} s "
+        f"= {COUNT / direct_seconds:.0f}/s"
+    )
     print(f"outbox overhead: x{outbox_seconds / direct_seconds:.2f} the direct time")
     return 0
 

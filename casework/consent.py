@@ -153,6 +153,18 @@ def has_consent(session: Session, case: Case, scope: Scope, *, now: datetime) ->
     return receipt is not None and receipt.granted
 
 
+def may_refer(session: Session, case: Case, *, now: datetime) -> bool:
+    """Consent to referrals holds, and for a presumed child it came from a representative.
+
+    record_decision allows no other receipt for a child, but a case can become a presumed
+    child after the person consented; the gate does not rely on how receipts were written.
+    """
+    receipt = current_decision(session, case, Scope.REFERRALS, now=now)
+    if receipt is None or not receipt.granted:
+        return False
+    return not case.presumed_child or receipt.consenter == Consenter.REPRESENTATIVE.value
+
+
 def require_consent(session: Session, case: Case, scope: Scope, *, now: datetime) -> None:
     if not has_consent(session, case, scope, now=now):
         raise ConsentRequired(scope)

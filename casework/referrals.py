@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from casework.assessment import needed
 from casework.audit import record_audit
-from casework.consent import Consenter, ConsentRequired, Scope, current_decision, withdraw_all
+from casework.consent import ConsentRequired, Scope, may_refer, withdraw_all
 from casework.models import Case, ProviderChoice
 from casework.outbox import enqueue
 from casework.proposals import NotProposed, propose_providers
@@ -44,12 +44,7 @@ def new_code() -> str:
 
 
 def _require_referral_consent(session: Session, case: Case, *, now: datetime) -> None:
-    receipt = current_decision(session, case, Scope.REFERRALS, now=now)
-    allowed = receipt is not None and receipt.granted
-    # A child's consent counts only through a representative; consent.py records no other,
-    # but the gate does not rely on how receipts were written.
-    if allowed and case.presumed_child and receipt is not None:
-        allowed = receipt.consenter == Consenter.REPRESENTATIVE.value
+    allowed = may_refer(session, case, now=now)
     if not allowed:
         record_audit(
             session,
@@ -240,7 +235,8 @@ def change_status(
     )
     referral.status = target.value
     referral.status_reason = reason.value if reason else None
-    referral.status_text = text[:500] if text else None
+    # Free text explains a reason; without one it has nowhere to go in the FHIR Task.
+    referral.status_text = text[:500] if text and reason else None
     referral.updated_at = now
     session.add(event)
     session.flush()

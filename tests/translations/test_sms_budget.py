@@ -35,9 +35,7 @@ def _worst_case(message_id: str, language: str) -> str:
         people=_longest(language, "sms.people."),
     )
     status = _longest(language, "referral.status.")
-    return CATALOGS.render(
-        message_id, language, code=CODE, asked=asked, link=LINK, status=status
-    )
+    return CATALOGS.render(message_id, language, code=CODE, asked=asked, link=LINK, status=status)
 
 
 def test_the_templates_under_test_are_the_sms_ones() -> None:

@@ -1,0 +1,284 @@
+"""The partner API: a provider's own system reads the referrals sent to its organization, answers
+them, and reports its free places, with an API key sent as a bearer token (docs/partner-api.md).
+
+What a key may see and do is decided in casework.intake_access; this module only translates.
+"""
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, HTTPException, Security
+from fastapi.responses import JSONResponse
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from sqlalchemy.orm import Session
+
+from api.dependencies import SessionDep, SettingsDep
+from api.routers.directory import CapacityIn, CapacityOut
+from casework.accounts import api_key_prefix, organization_for_api_key
+from casework.fhir_referral import task_bundle
+from casework.intake_access import (
+    MAX_NOTE,
+    PROVIDER_REASONS,
+    NotYours,
+    referral_for_organization,
+    referrals_for_organization,
+    set_status_as_provider,
+    update_capacity_for_organization,
+)
+from casework.models import Case
+from casework.provider_messages import partner_view
+from casework.referral_models import Referral
+from casework.referral_policy import ReferralPolicy
+from casework.referral_status import NEEDS_REASON, IllegalTransition, Reason, Status
+from referral_directory.capacity import UnknownServiceAtLocation
+
+FHIR_JSON = "application/fhir+json"
+
+_bearer = HTTPBearer(
+    auto_error=False,
+    scheme_name="PartnerApiKey",
+    description="An API key of your organization: `Authorization: Bearer psg_...`.",
+)
+
+
+class FhirJSONResponse(JSONResponse):
+    media_type = FHIR_JSON
+
+
+class Problem(BaseModel):
+    detail: str = Field(description="What went wrong, in English.")
+
+
+class ReferralSummary(BaseModel):
+    id: int = Field(description="The referral's id in this API.")
+    code: str = Field(description="The code quoted in SMS and in the FHIR Task identifier.")
+    status: Status
+    category: str = Field(description="The service category asked for.")
+    urgent: bool
+    deadline: datetime = Field(description="Answer before this time (UTC).")
+    updated_at: datetime
+
+
+ProviderStatus = Literal["accepted", "rejected", "in-progress", "completed", "failed"]
+
+
+class StatusChange(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    status: ProviderStatus = Field(description="The referral's new status.")
+    reason: Reason | None = Field(
+        default=None,
+        description="Required with rejected and failed. no_response is set by the deadline only.",
+    )
+    note: str | None = Field(
+        default=None,
+        max_length=MAX_NOTE,
+        description="Free text for the referring officer; only together with a reason.",
+    )
+
+    @field_validator("reason")
+    @classmethod
+    def _provider_reason(cls, value: Reason | None) -> Reason | None:
+        if value is not None and value not in PROVIDER_REASONS:
+            raise ValueError(f"{value.value} is set by Passage, not by a provider")
+        return value
+
+    @model_validator(mode="after")
+    def _reason_where_needed(self) -> "StatusChange":
+        if Status(self.status) in NEEDS_REASON and self.reason is None:
+            raise ValueError(f"{self.status} needs a reason")
+        if self.note and self.reason is None:
+            raise ValueError("a note goes with a reason")
+        return self
+
+
+def _problem(description: str) -> dict[str, Any]:
+    # Spelled out rather than `model=Problem`: FastAPI would give errors of the FHIR routes
+    # their success media type, while every error is plain application/json.
+    return {
+        "description": description,
+        "content": {"application/json": {"schema": Problem.model_json_schema()}},
+    }
+
+
+_UNAUTHORIZED: dict[int | str, dict[str, Any]] = {
+    401: _problem("No API key, or an unknown or revoked one.")
+}
+_NOT_YOURS: dict[int | str, dict[str, Any]] = {
+    403: _problem("The referral was sent to another organization."),
+    404: _problem("There is no such referral."),
+}
+_BUNDLE: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "A FHIR R4 Bundle (collection) holding the Task and its ServiceRequest, "
+        "as in the pushes described in docs/partner-push.md.",
+        "content": {FHIR_JSON: {"schema": {"type": "object"}}},
+    }
+}
+
+router = APIRouter(prefix="/api/v1", tags=["partner"], responses=_UNAUTHORIZED)
+
+
+def current_time() -> datetime:
+    return datetime.now(UTC)
+
+
+NowDep = Annotated[datetime, Depends(current_time)]
+
+
+@dataclass(frozen=True)
+class Partner:
+    organization_id: str
+    key_prefix: str
+
+
+def partner(
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Security(_bearer)],
+    session: SessionDep,
+    now: NowDep,
+) -> Partner:
+    raw_key = credentials.credentials if credentials is not None else ""
+    organization_id = organization_for_api_key(session, raw_key, now=now) if raw_key else None
+    prefix = api_key_prefix(raw_key) if raw_key else None
+    if organization_id is None or prefix is None:
+        raise HTTPException(
+            401, "a valid API key is required", headers={"WWW-Authenticate": "Bearer"}
+        )
+    session.commit()  # keeps the key's last use
+    return Partner(organization_id, prefix)
+
+
+PartnerDep = Annotated[Partner, Depends(partner)]
+
+
+def _own_referral(session: Session, referral_id: int, caller: Partner) -> Referral:
+    try:
+        return referral_for_organization(session, referral_id, caller.organization_id)
+    except NotYours:
+        raise HTTPException(403, "this referral was sent to another organization") from None
+    except LookupError:
+        raise HTTPException(404, "no such referral") from None
+
+
+def _bundle(
+    session: Session, referral: Referral, policy: ReferralPolicy, now: datetime
+) -> FhirJSONResponse:
+    case = session.get(Case, referral.case_id)
+    if case is None:  # a referral always has its case; this keeps the type checker honest
+        raise HTTPException(404, "no such referral")
+    return FhirJSONResponse(task_bundle(partner_view(session, case, referral, policy, now)))
+
+
+@router.get(
+    "/referrals",
+    summary="List your organization's referrals",
+    response_description="Waiting referrals first (soonest deadline first), then the others "
+    "(latest change first); at most 100.",
+)
+def list_referrals(caller: PartnerDep, session: SessionDep, now: NowDep) -> list[ReferralSummary]:
+    return [
+        ReferralSummary(
+            id=r.id,
+            code=r.code,
+            status=Status(r.status),
+            category=r.category,
+            urgent=r.urgent,
+            deadline=r.deadline_at,
+            updated_at=r.updated_at,
+        )
+        for r in referrals_for_organization(session, caller.organization_id, now=now)
+    ]
+
+
+@router.get(
+    "/referrals/{referral_id}",
+    summary="Read one referral as a FHIR Bundle",
+    response_class=FhirJSONResponse,
+    responses=_BUNDLE | _NOT_YOURS,
+)
+def read_referral(
+    referral_id: int, caller: PartnerDep, session: SessionDep, settings: SettingsDep, now: NowDep
+) -> FhirJSONResponse:
+    referral = _own_referral(session, referral_id, caller)
+    return _bundle(session, referral, settings.referral_policy(), now)
+
+
+@router.post(
+    "/referrals/{referral_id}/status",
+    summary="Accept, decline or report progress on a referral",
+    response_class=FhirJSONResponse,
+    responses=_BUNDLE
+    | _NOT_YOURS
+    | {
+        409: _problem(
+            "The referral cannot move to that status from where it is (for example completed "
+            "while still requested)."
+        )
+    },
+)
+def change_referral_status(
+    referral_id: int,
+    body: StatusChange,
+    caller: PartnerDep,
+    session: SessionDep,
+    settings: SettingsDep,
+    now: NowDep,
+) -> FhirJSONResponse:
+    """A provider may set accepted or rejected on a requested referral; then in-progress,
+    completed or failed on an accepted one (completed or failed also from in-progress).
+
+    422 when the body is not valid: an unknown status or reason, an extra field, rejected or
+    failed without a reason, a note without a reason, or a note over 500 characters.
+    """
+    referral = _own_referral(session, referral_id, caller)
+    policy = settings.referral_policy()
+    try:
+        set_status_as_provider(
+            session,
+            referral,
+            Status(body.status),
+            body.reason,
+            body.note,
+            actor=f"partner_api:{caller.key_prefix}",
+            policy=policy,
+            now=now,
+        )
+    except IllegalTransition as error:
+        raise HTTPException(409, str(error)) from None
+    session.commit()
+    return _bundle(session, referral, policy, now)
+
+
+@router.put(
+    "/service-at-locations/{service_at_location_id}/capacity",
+    summary="Report the free places of one of your services",
+    response_description="The stored figure and when it was recorded.",
+    responses={
+        403: _problem("The service belongs to another organization."),
+        404: _problem("There is no such service_at_location."),
+    },
+)
+def put_capacity(
+    service_at_location_id: str,
+    body: CapacityIn,
+    caller: PartnerDep,
+    session: SessionDep,
+    now: NowDep,
+) -> CapacityOut:
+    try:
+        update = update_capacity_for_organization(
+            session, service_at_location_id, caller.organization_id, body.available, now=now
+        )
+    except NotYours:
+        raise HTTPException(403, "this service belongs to another organization") from None
+    except UnknownServiceAtLocation:
+        raise HTTPException(404, "no such service_at_location") from None
+    session.commit()
+    return CapacityOut(
+        service_at_location_id=update.service_at_location_id,
+        available=update.available,
+        unit=update.unit,
+        updated=update.updated,
+    )
