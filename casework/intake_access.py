@@ -16,10 +16,10 @@ from sqlalchemy.orm import Session
 from casework.audit import record_audit
 from casework.consent import may_refer
 from casework.models import Case
-from casework.referral_models import Referral
+from casework.referral_models import Referral, need_ids_of
 from casework.referral_policy import ReferralPolicy
 from casework.referral_status import OPEN, PROVIDER_MAY_SET, IllegalTransition, Reason, Status
-from casework.referrals import change_status, need_ids_of, token_digest
+from casework.referrals import change_status, token_digest
 from referral_directory.capacity import CapacityUpdate, UnknownServiceAtLocation, update_capacity
 from referral_directory.models import Service, ServiceAtLocation
 

@@ -5,14 +5,13 @@ learns the details after logging in, and only while the referral is theirs.
 """
 
 import json
-from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from casework.fhir_referral import ReferralForPartner, task_bundle
 from casework.models import Case
-from casework.referral_models import Referral, ReferralEvent, ReferralNeed
+from casework.referral_models import Referral, ReferralEvent, need_ids_of
 from casework.referral_policy import ReferralPolicy
 from translations.catalog import shipped_catalogs
 
@@ -40,10 +39,8 @@ def referral_message(
     session: Session,
     case: Case,
     referral: Referral,
-    need_ids: tuple[str, ...],
     token: str,
     policy: ReferralPolicy,
-    now: datetime,
 ) -> tuple[str, str]:
     if referral.channel == "sms":
         return "sms", shipped_catalogs().render(
@@ -53,11 +50,11 @@ def referral_message(
             asked=what_is_asked(referral, case.presumed_child),
             link=link(policy, token),
         )
-    return "api", partner_body(session, case, referral, policy, now)
+    return "api", partner_body(session, case, referral, policy)
 
 
 def cancellation_message(
-    session: Session, referral: Referral, policy: ReferralPolicy, now: datetime
+    session: Session, referral: Referral, policy: ReferralPolicy
 ) -> tuple[str, str]:
     if referral.channel == "sms":
         return "sms", shipped_catalogs().render(
@@ -66,15 +63,13 @@ def cancellation_message(
     case = session.get(Case, referral.case_id)
     if case is None:  # a referral always has its case; this keeps the type checker honest
         raise LookupError(referral.case_id)
-    return "api", partner_body(session, case, referral, policy, now)
+    return "api", partner_body(session, case, referral, policy)
 
 
 def partner_view(
-    session: Session, case: Case, referral: Referral, policy: ReferralPolicy, now: datetime
+    session: Session, case: Case, referral: Referral, policy: ReferralPolicy
 ) -> ReferralForPartner:
-    need_ids = tuple(
-        session.scalars(select(ReferralNeed.need_id).where(ReferralNeed.referral_id == referral.id))
-    )
+    need_ids = tuple(need_ids_of(session, referral))
     catalogs = shipped_catalogs()
     people = catalogs.render(
         "sms.people.child" if case.presumed_child else "sms.people.adult",
@@ -107,7 +102,5 @@ def partner_view(
     )
 
 
-def partner_body(
-    session: Session, case: Case, referral: Referral, policy: ReferralPolicy, now: datetime
-) -> str:
-    return json.dumps(task_bundle(partner_view(session, case, referral, policy, now)))
+def partner_body(session: Session, case: Case, referral: Referral, policy: ReferralPolicy) -> str:
+    return json.dumps(task_bundle(partner_view(session, case, referral, policy)))

@@ -2,8 +2,8 @@
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Integer, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, select
+from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from casework.db import Base, UTCDateTime
 
@@ -50,6 +50,12 @@ class ReferralNeed(Base):
 
     referral_id: Mapped[int] = mapped_column(ForeignKey("referral.id"), primary_key=True)
     need_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+
+
+def need_ids_of(session: Session, referral: Referral) -> list[str]:
+    return list(
+        session.scalars(select(ReferralNeed.need_id).where(ReferralNeed.referral_id == referral.id))
+    )
 
 
 class ReferralEvent(Base):

@@ -11,9 +11,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from casework.referral_models import Referral, ReferralEvent
+from casework.referral_models import Referral, ReferralEvent, need_ids_of
 from casework.referral_status import Status
-from casework.referrals import need_ids_of
 from referral_directory.models import (
     Organization,
     Service,

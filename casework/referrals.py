@@ -20,7 +20,13 @@ from casework.outbox import enqueue
 from casework.proposals import NotProposed, propose_providers
 from casework.provider_messages import cancellation_message, referral_message
 from casework.references import ALPHABET
-from casework.referral_models import CaseFlag, Referral, ReferralEvent, ReferralNeed
+from casework.referral_models import (
+    CaseFlag,
+    Referral,
+    ReferralEvent,
+    ReferralNeed,
+    need_ids_of,
+)
 from casework.referral_policy import Officer, ReferralPolicy
 from casework.referral_status import OPEN, Reason, Status, check_transition
 from referral_directory.matching import Proposal
@@ -175,7 +181,7 @@ def _create(
             at=now,
         )
     )
-    kind, body = referral_message(session, case, referral, (need_id,), token, policy, now)
+    kind, body = referral_message(session, case, referral, token, policy)
     enqueue(session, kind, referral.recipient, body, referral_id=referral.id, now=now)
     record_audit(
         session,
@@ -203,12 +209,6 @@ def _unused_code(session: Session) -> str:
 
 def token_digest(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
-
-
-def need_ids_of(session: Session, referral: Referral) -> list[str]:
-    return list(
-        session.scalars(select(ReferralNeed.need_id).where(ReferralNeed.referral_id == referral.id))
-    )
 
 
 def change_status(
@@ -241,7 +241,7 @@ def change_status(
     session.add(event)
     session.flush()
     if target is Status.CANCELLED:
-        kind, body = cancellation_message(session, referral, policy, now)
+        kind, body = cancellation_message(session, referral, policy)
         enqueue(session, kind, referral.recipient, body, referral_id=referral.id, now=now)
     if target is Status.REJECTED or reason is Reason.NO_RESPONSE:
         _follow_up(session, referral, event, policy, now)
@@ -290,7 +290,7 @@ def _follow_up(
     try:
         _, proposals = _proposals_for(session, case, need_id, policy, now)
     except ConsentRequired:
-        proposals = []
+        return  # no consent, no next provider; "none left" would send the coordinator astray
     remaining = [p for p in proposals if p.candidate.service_at_location_id not in tried]
     if not remaining:
         event.follow_up = "exhausted"

@@ -115,7 +115,7 @@ def handle_sms_reply(
     ).first()
     if endpoint is None:
         return ReplyResult(Outcome.UNKNOWN_SENDER)
-    language = _language_of(session, sender, endpoint)
+    language = _language_of(session, sender)
     reply = parse_reply(body)
     referral = (
         session.scalars(
@@ -150,7 +150,7 @@ def handle_sms_reply(
     return ReplyResult(Outcome.DECLINED, language, values)
 
 
-def _language_of(session: Session, sender: str, endpoint: XReferralEndpoint) -> str:
+def _language_of(session: Session, sender: str) -> str:
     latest = session.scalars(
         select(Referral.provider_language)
         .where(Referral.recipient == sender)

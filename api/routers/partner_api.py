@@ -168,7 +168,7 @@ def _bundle(
     case = session.get(Case, referral.case_id)
     if case is None:  # a referral always has its case; this keeps the type checker honest
         raise HTTPException(404, "no such referral")
-    return FhirJSONResponse(task_bundle(partner_view(session, case, referral, policy, now)))
+    return FhirJSONResponse(task_bundle(partner_view(session, case, referral, policy)))
 
 
 @router.get(

@@ -23,6 +23,7 @@ router = APIRouter(prefix="/webhooks/twilio", tags=["twilio webhooks"])
 log = logging.getLogger(__name__)
 
 _MAX_FIELD = 1600  # Twilio's longest message body
+_MAX_SID = 64  # the column that keeps message ids; Twilio's are 34 characters
 
 
 async def _signed_params(request: Request, settings: Settings) -> dict[str, str]:
@@ -53,7 +54,7 @@ def _twiml(text: str | None) -> Response:
 async def sms_reply(request: Request, session: SessionDep, settings: SettingsDep) -> Response:
     params = await _signed_params(request, settings)
     sender, carrier_id = params.get("From", ""), params.get("MessageSid", "")
-    if not sender or not carrier_id:
+    if not sender or not carrier_id or len(carrier_id) > _MAX_SID:
         raise HTTPException(status_code=400, detail="From and MessageSid are required")
     result = handle_sms_reply(
         session,
@@ -82,7 +83,7 @@ async def delivery_status(
 ) -> Response:
     params = await _signed_params(request, settings)
     carrier_id, status = params.get("MessageSid", ""), params.get("MessageStatus", "")
-    if not carrier_id or not status:
+    if not carrier_id or not status or len(carrier_id) > _MAX_SID:
         raise HTTPException(status_code=400, detail="MessageSid and MessageStatus are required")
     record_delivery(session, outbox, carrier_id, status, now=datetime.now(UTC))
     session.commit()

@@ -22,6 +22,7 @@ from casework.referrals import (
     change_status,
     expire_overdue,
     send_chosen_referral,
+    token_digest,
 )
 from casework.sms_replies import Outcome, handle_sms_reply, parse_reply
 from tests.casework.referral_builders import (
@@ -72,7 +73,8 @@ def test_a_referral_is_stored_with_its_sms_in_the_same_transaction(
     assert f"ACCEPT {referral.code}" in sms.body
     assert "https://passage.example.org/r/" in sms.body
     assert segments(sms.body) <= 2
-    assert referral.link_token_sha256 and sms.body.split("/r/")[1] not in referral.link_token_sha256
+    token = sms.body.split("/r/")[1]
+    assert referral.link_token_sha256 == token_digest(token) != token
 
 
 def test_without_consent_to_referrals_nothing_is_sent_and_the_refusal_is_audited(
@@ -237,3 +239,26 @@ def test_replies_are_parsed(text: str, expected: tuple[str, str, str | None]) ->
 )
 def test_anything_else_is_not_a_reply(text: str) -> None:
     assert parse_reply(text) is None
+
+
+def test_a_refusal_after_consent_expired_offers_nobody_and_flags_nothing(
+    session: Session, directory: None
+) -> None:
+    case = ready_case(session)
+    referral = send_chosen_referral(
+        session, case, "basic.housing", OFFICER, POLICY, cascade=True, now=NOW
+    )
+    later = NOW + timedelta(days=91)  # consent is valid for 90 days
+
+    handle_sms_reply(
+        session,
+        sender=NUMBERS["shelter-a"],
+        body=f"DECLINE {referral.code} full",
+        carrier_id="SM-late",
+        policy=POLICY,
+        now=later,
+    )
+
+    assert referral.status == "rejected"
+    assert len(session.scalars(select(Referral)).all()) == 1
+    assert session.scalars(select(CaseFlag)).all() == []
