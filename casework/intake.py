@@ -76,7 +76,7 @@ def options_for(session: Session, case: Case, question: Question) -> list[str]:
     if question.id == "urgency":
         return [row.need_id for row in needed(session, case)]
     if question.id == "person_language":
-        return [*shipped_catalogs().languages, "other"]
+        return [*shipped_catalogs().person_languages, "other"]
     if question.id == "representative" and case.guardian_may_be_involved != "no":
         return [o for o in question.options if o != "guardian"]  # never ask that guardian
     return list(question.options)
@@ -111,7 +111,7 @@ def next_step(session: Session, case: Case, *, now: datetime) -> Step | None:
 
 def consent_script(case: Case) -> ConsentScript:
     catalogs = shipped_catalogs()
-    language = case.person_language if case.person_language in catalogs.languages else "en"
+    language = case.person_language if case.person_language in catalogs.person_languages else "en"
     text = catalogs.lookup(CONSENT_SCRIPT_ID, language)
     return ConsentScript(CONSENT_SCRIPT_ID, CONSENT_SCRIPT_VERSION, text.language, text.text)
 

@@ -3,6 +3,7 @@ from pathlib import Path
 import pytest
 
 from translations.catalog import (
+    PERSON_DOMAIN,
     SOURCE_LANGUAGE,
     Catalogs,
     UnknownMessage,
@@ -12,21 +13,38 @@ from translations.catalog import (
 )
 
 SHIPPED = shipped_catalogs()
-OTHER_LANGUAGES = [lang for lang in SHIPPED.languages if lang != SOURCE_LANGUAGE]
+OTHER_LANGUAGES = [lang for lang in SHIPPED.person_languages if lang != SOURCE_LANGUAGE]
+# The languages the brief promises (issue 6).
+OFFICER_LANGUAGES = {"en", "ru", "fr", "km", "th", "vi"}
+PERSON_ONLY_LANGUAGES = {"uz", "kk", "ky", "tg", "tk", "lo", "my", "zh"}
 
 
-def test_english_and_russian_are_shipped() -> None:
-    assert {"en", "ru"} <= set(SHIPPED.languages)
+def test_the_promised_officer_languages_are_shipped() -> None:
+    assert set(SHIPPED.languages) == OFFICER_LANGUAGES
+
+
+def test_the_promised_person_languages_are_shipped() -> None:
+    assert set(SHIPPED.person_languages) == OFFICER_LANGUAGES | PERSON_ONLY_LANGUAGES
+
+
+@pytest.mark.parametrize("language", sorted(OFFICER_LANGUAGES))
+def test_an_officer_language_ships_every_domain(language: str) -> None:
+    assert SHIPPED.domains(language) == SHIPPED.domains(SOURCE_LANGUAGE)
+
+
+@pytest.mark.parametrize("language", sorted(PERSON_ONLY_LANGUAGES))
+def test_a_person_language_ships_the_person_domain_only(language: str) -> None:
+    assert SHIPPED.domains(language) == {PERSON_DOMAIN}
 
 
 @pytest.mark.parametrize("language", OTHER_LANGUAGES)
 def test_every_message_is_translated(language: str) -> None:
-    assert SHIPPED.message_ids(language) == SHIPPED.message_ids(SOURCE_LANGUAGE)
+    assert SHIPPED.message_ids(language) == SHIPPED.expected_ids(language)
 
 
 @pytest.mark.parametrize("language", OTHER_LANGUAGES)
 def test_placeholders_match_the_source(language: str) -> None:
-    for message_id in SHIPPED.message_ids(SOURCE_LANGUAGE):
+    for message_id in SHIPPED.expected_ids(language):
         source = SHIPPED.lookup(message_id, SOURCE_LANGUAGE).text
         translated = SHIPPED.lookup(message_id, language).text
         assert placeholders(translated) == placeholders(source), message_id
