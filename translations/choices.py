@@ -24,7 +24,7 @@ def option_message_id(code: str, languages: list[str]) -> str:
 
 
 def option_title(catalogs: Catalogs, code: str, language: str) -> str:
-    return catalogs.lookup(option_message_id(code, catalogs.languages), language).text
+    return catalogs.lookup(option_message_id(code, catalogs.person_languages), language).text
 
 
 def render_choices(text: str, choices: list[Choice], channel: str | None) -> dict[str, Any]:
