@@ -30,12 +30,26 @@ class Button:
 class ResponseSpec:
     name: str
     buttons: list[Button] = field(default_factory=list)
+    # One button per officer language after the others, so a new catalog needs no YAML edit.
+    language_buttons: bool = False
+
+    def all_buttons(self, catalogs: Catalogs) -> list[Button]:
+        if not self.language_buttons:
+            return self.buttons
+        return self.buttons + [
+            Button(f"language.{code}", f'/set_language{{"language":"{code}"}}')
+            for code in catalogs.languages
+        ]
 
 
 def load_specs(path: Path = RESPONSES_FILE) -> list[ResponseSpec]:
     raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     return [
-        ResponseSpec(name, [Button(**b) for b in (body or {}).get("buttons", [])])
+        ResponseSpec(
+            name,
+            [Button(**b) for b in (body or {}).get("buttons", [])],
+            bool((body or {}).get("language_buttons", False)),
+        )
         for name, body in raw.items()
     ]
 
@@ -44,14 +58,14 @@ def _variation(
     spec: ResponseSpec, catalogs: Catalogs, language: str, channel: str | None
 ) -> dict[str, Any]:
     text = catalogs.lookup(spec.name, language).text
-    titles = [catalogs.lookup(b.title, language).text for b in spec.buttons]
+    buttons = spec.all_buttons(catalogs)
+    titles = [catalogs.lookup(b.title, language).text for b in buttons]
     variation: dict[str, Any] = {}
     if channel is None:
         variation["text"] = text
-        if spec.buttons:
+        if buttons:
             variation["buttons"] = [
-                {"title": t, "payload": b.payload}
-                for t, b in zip(titles, spec.buttons, strict=True)
+                {"title": t, "payload": b.payload} for t, b in zip(titles, buttons, strict=True)
             ]
     else:
         numbered = [f"{i}. {t}" for i, t in enumerate(titles, start=1)]

@@ -28,7 +28,7 @@ def _variation(name: str, language: str | None, channel: str | None) -> dict:
 def test_every_spec_has_a_source_text() -> None:
     for spec in load_specs():
         assert CATALOGS.lookup(spec.name, "en").text
-        for button in spec.buttons:
+        for button in spec.all_buttons(CATALOGS):
             assert CATALOGS.lookup(button.title, "en").text
 
 
@@ -70,3 +70,10 @@ def test_domain_file_is_valid_yaml_with_every_response(tmp_path: Path) -> None:
     assert loaded["version"] == "3.1"
     assert set(loaded["responses"]) == {spec.name for spec in load_specs()}
     assert out.read_text(encoding="utf-8").startswith("# Generated")
+
+
+def test_the_language_choice_offers_every_officer_language() -> None:
+    spec = next(s for s in load_specs() if s.name == "utter_choose_language")
+    payloads = [b.payload for b in spec.all_buttons(CATALOGS)]
+    assert payloads == [f'/set_language{{"language":"{c}"}}' for c in CATALOGS.languages]
+    assert "uz" not in CATALOGS.languages  # a person-only language is no officer choice
