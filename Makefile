@@ -29,6 +29,8 @@ $(RASA_VENV)/.installed: requirements/rasa.lock
 $(VENV)/.installed: pyproject.toml requirements/app.lock
 	@py=$$(scripts/find-python 3.11) && echo "Creating $(VENV) with $$py ..." \
 	  && rm -rf $(VENV) && $$py -m venv $(VENV)
+	@# torch first: the CPU build on this disk; argostranslate would otherwise pull a CUDA one (GBs).
+	$(VENV)/bin/pip install --quiet "torch==2.13.0"
 	$(VENV)/bin/pip install --quiet -c requirements/app.lock -e ".[dev]"
 	@touch $@
 
@@ -67,6 +69,7 @@ bench: model
 	$(VENV)/bin/python -m benchmarks.intake_turns
 	$(VENV)/bin/python -m benchmarks.matching
 	$(VENV)/bin/python -m benchmarks.outbox_send
+	$(VENV)/bin/python -m benchmarks.language_detection
 
 clean:
 	rm -rf var .mypy_cache .ruff_cache .pytest_cache

@@ -91,6 +91,11 @@ class Settings(BaseSettings):
     outbox_max_attempts: int = Field(
         default=8, ge=1, description="Sends retried (429, no connection) before dead-lettering."
     )
+    argos_packages_dir: Path = Field(
+        default=Path(""),
+        description="Installed machine translation models (Argos Translate packages); "
+        "empty means <var_dir>/argos-packages.",
+    )
 
     @field_validator("log_level")
     @classmethod
