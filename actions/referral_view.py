@@ -3,6 +3,7 @@
 from casework.referral_notices import Notice
 from translations.catalog import Catalogs
 from translations.choices import option_title
+from translations.free_text import free_text_lines
 from translations.referral_texts import address_line, reason_text, status_text
 
 
@@ -24,11 +25,14 @@ def notice_lines(catalogs: Catalogs, notice: Notice, language: str) -> list[str]
         reason = reason_text(catalogs, notice.reason, language)
         lines = [catalogs.render("referral.notice.rejected", language, reason=reason, **values)]
         if notice.provider_note:
-            lines.append(
-                catalogs.render(
-                    "referral.notice.provider_note", language, note=notice.provider_note
-                )
+            note, *beside = free_text_lines(
+                catalogs,
+                notice.provider_note,
+                written_in=notice.provider_language,
+                reader_language=language,
             )
+            lines.append(catalogs.render("referral.notice.provider_note", language, note=note))
+            lines.extend(beside)
     elif notice.to_status == "cancelled" and notice.reason == "no_response":
         lines = [catalogs.render("referral.notice.no_response", language, **values)]
     elif notice.to_status == "cancelled":

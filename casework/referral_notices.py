@@ -30,6 +30,7 @@ class Notice:
     provider: str
     need_id: str
     provider_note: str | None
+    provider_language: str  # what the provider writes in: their note may need translating
     # Released with an acceptance only: the confidential address of the place.
     address: dict[str, Any] | None
     follow_up: str | None
@@ -91,6 +92,7 @@ def untold_notices(session: Session, conversation: str, *, now: datetime) -> lis
                 provider=_provider_name(session, referral.organization_id),
                 need_id=need_ids_of(session, referral)[0],
                 provider_note=referral.status_text if event.to_status == "rejected" else None,
+                provider_language=referral.provider_language,
                 address=_confidential_address(session, referral) if accepted else None,
                 follow_up=event.follow_up,
                 next_provider=next_provider,

@@ -9,15 +9,22 @@ from typing import Any
 from passage.settings import get_settings
 
 
-def _status(_args: argparse.Namespace) -> int:
+def _locale_dir(args: argparse.Namespace) -> Path:
+    from translations.catalog import LOCALE_DIR
+
+    return Path(args.locale_dir) if args.locale_dir else LOCALE_DIR
+
+
+def _status(args: argparse.Namespace) -> int:
     from translations.review import approvals, status
 
     print(
         f"{'language':<9} {'for':<8} {'texts':>5} {'reviewed':>9} {'fuzzy':>6} {'missing':>8}"
         "  last review"
     )
-    for row in status():
-        logged = approvals(row.language)
+    locale_dir = _locale_dir(args)
+    for row in status(locale_dir):
+        logged = approvals(row.language, locale_dir)
         last = f"{logged[-1].on} by {logged[-1].reviewer}" if logged else "-"
         if row.language == "en":
             last = "source"
@@ -42,6 +49,7 @@ def _review(args: argparse.Namespace) -> int:
             args.reviewer,
             on=datetime.now(UTC).date(),
             message_id=args.message_id,
+            locale_dir=_locale_dir(args),
         )
     except ReviewError as error:
         print(f"Not recorded: {error}.", file=sys.stderr)
@@ -67,11 +75,16 @@ def _compile(args: argparse.Namespace) -> int:
     return 0
 
 
+_LOCALE_HELP = "catalogs to read (default: the shipped translations/locale)"
+
+
 def add_review_commands(sub: Any) -> None:
     """Adds the review subcommands to the `translations` command's subparsers."""
-    sub.add_parser(
+    status = sub.add_parser(
         "status", help="per language: texts reviewed by a native speaker, fuzzy, missing"
-    ).set_defaults(handler=_status)
+    )
+    status.add_argument("--locale-dir", metavar="DIR", help=_LOCALE_HELP)
+    status.set_defaults(handler=_status)
     review = sub.add_parser(
         "review",
         help="record that a native reviewer approved a language's catalog (or one message id)",
@@ -81,6 +94,7 @@ def add_review_commands(sub: Any) -> None:
     review.add_argument(
         "--message-id", metavar="ID", help="approve this entry only (default: every entry)"
     )
+    review.add_argument("--locale-dir", metavar="DIR", help=_LOCALE_HELP)
     review.set_defaults(handler=_review)
     compile_ = sub.add_parser(
         "compile", help="check every catalog with Babel and write the .mo files"

@@ -1,3 +1,4 @@
+import pytest
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
@@ -23,8 +24,17 @@ def test_a_shipped_language_is_set_and_confirmed_in_that_language() -> None:
     )
 
 
-def test_an_unsupported_language_is_refused_with_the_choices() -> None:
-    events, dispatcher = _set_language("fr")
+@pytest.mark.parametrize("language", ["km", "th", "vi", "fr"])
+def test_every_officer_language_can_be_chosen(language: str) -> None:
+    events, dispatcher = _set_language(language)
+    assert events == [SlotSet("language", language)]
+    expected = shipped_catalogs().lookup("utter_language_set", language)
+    assert (expected.language, dispatcher.messages[0]["text"]) == (language, expected.text)
+
+
+@pytest.mark.parametrize("language", ["de", "my"])  # unknown; a person-only language
+def test_an_unsupported_language_is_refused_with_the_choices(language: str) -> None:
+    events, dispatcher = _set_language(language)
     assert events == []
     assert dispatcher.messages[0]["response"] == "utter_language_unsupported"
 
