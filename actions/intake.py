@@ -14,7 +14,15 @@ from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.orm import Session
 
 from actions.conversation import case_of, officer_language
-from actions.intake_view import DONE, codes_from_numbers, person_block, render_step
+from actions.intake_view import (
+    DONE,
+    INTENT_CONFIDENCE,
+    codes_from_intent,
+    codes_from_numbers,
+    person_block,
+    render_step,
+)
+from actions.language_proposal import language_proposal
 from actions.proposals import say_proposals
 from casework.assessment import needed
 from casework.intake import Outcome, Step, answer, back, draft, next_step, toggle
@@ -36,6 +44,11 @@ _OUTCOME_MESSAGES = {
     Outcome.PAUSED_FOR_MEDICAL: "intake.paused_for_medical",
     Outcome.NEED_REPRESENTATIVE: "intake.need_representative",
     Outcome.INFORMATION_ONLY: "intake.information_only",
+}
+# Questions the person answers themself, and what is shown to them before the officer asks.
+_PERSON_TEXTS = {
+    "consent_decisions": "person.consent_decisions",
+    "child_assent": "person.child_assent",
 }
 
 
@@ -75,9 +88,17 @@ class ActionAskIntakeAnswer(Action):
                         officer_language=language,
                     )
                 )
+            chosen = draft(session, case, question) if question.kind is Kind.MANY else set()
+            if question.id in _PERSON_TEXTS and not chosen:  # once, not again on each toggle
+                dispatcher.utter_message(
+                    text=person_block(
+                        _PERSON_TEXTS[question.id],
+                        person_language=case.person_language or language,
+                        officer_language=language,
+                    )
+                )
             if question.id == "representative" and case.guardian_may_be_involved != "no":
                 _say(dispatcher, tracker, "intake.child_protection")
-            chosen = draft(session, case, question) if question.kind is Kind.MANY else set()
             dispatcher.utter_message(
                 **render_step(
                     step,
@@ -111,6 +132,18 @@ class ValidateIntakeForm(FormValidationAction):
                 return {SLOT: FINISHED}
             outcome = self._handle(session, case, step, tracker, now=now)
             if outcome is None:  # a multiple-choice toggle: ask again with the new selection
+                return {SLOT: None}
+            proposal = (
+                language_proposal(
+                    step,
+                    str(tracker.latest_message.get("text") or ""),
+                    officer_language=officer_language(tracker),
+                )
+                if outcome is Outcome.INVALID
+                else None
+            )
+            if proposal is not None:  # typed by the person: propose, the officer confirms
+                dispatcher.utter_message(text=proposal)
                 return {SLOT: None}
             message_id = _OUTCOME_MESSAGES.get(outcome)
             if message_id is not None:
@@ -148,6 +181,11 @@ class ValidateIntakeForm(FormValidationAction):
         numbered = codes_from_numbers(step, text)
         if numbered is not None:
             return answer(session, case, step, [c for c in numbered if c != DONE], now=now)
+        intent = tracker.latest_message.get("intent") or {}
+        if float(intent.get("confidence") or 0.0) >= INTENT_CONFIDENCE:
+            codes = codes_from_intent(step, intent.get("name"))
+            if codes is not None:
+                return answer(session, case, step, codes, now=now)
         if step.question.kind is Kind.TEXT and not text.startswith("/"):
             return answer(session, case, step, [text], now=now)
         return Outcome.INVALID

@@ -9,12 +9,22 @@ import re
 from typing import Any
 
 from casework.intake import Step
-from casework.intake_questions import DECLINED, UNKNOWN, Kind
+from casework.intake_questions import DECLINED, NO, UNKNOWN, YES, Kind
 from translations.catalog import Catalogs, shipped_catalogs
 from translations.choices import Choice, option_title, render_choices
 
 DONE = "done"
 _NUMBERS = re.compile(r"^\s*\d{1,3}(?:[\s,;]+\d{1,3})*\s*$")
+# The FallbackClassifier's threshold (bot/config.yml): a typed answer's intent counts only when
+# the model is at least this sure of it.
+INTENT_CONFIDENCE = 0.7
+# Typed short answers ("yes", "нет", "je ne sais pas", "ไม่อยากตอบ") and the option they mean.
+_INTENT_CODES = {
+    "affirm": YES,
+    "deny": NO,
+    "does_not_know": UNKNOWN,
+    "prefers_not_to_say": DECLINED,
+}
 
 
 def offered_codes(step: Step) -> list[str]:
@@ -41,6 +51,22 @@ def codes_from_numbers(step: Step, text: str) -> list[str] | None:
     if any(n < 1 or n > len(offered) for n in numbers):
         return None
     return list(dict.fromkeys(offered[n - 1] for n in numbers))
+
+
+# Answers that take a protection away are taken from a button or an option number only: the
+# intent model is sometimes sure of nonsense (a stray town name read as "no" at 1.00), and a
+# misread "no" here would end the presumption that the person is a child.
+_NOT_FROM_TYPED_WORDS = {("appears_under_18", NO), ("guardian_may_be_involved", NO)}
+
+
+def codes_from_intent(step: Step, intent: str | None) -> list[str] | None:
+    """ "yes" (affirm) -> ["yes"] when the step offers it; None for other intents or codes."""
+    code = _INTENT_CODES.get(intent or "")
+    if code is None or code not in offered_codes(step):
+        return None
+    if (step.question.id, code) in _NOT_FROM_TYPED_WORDS:
+        return None
+    return [code]
 
 
 def render_step(

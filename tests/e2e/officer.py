@@ -26,10 +26,11 @@ def choose(code: str) -> str:
 class Officer:
     """One officer's chat: sends messages and remembers the case reference."""
 
-    def __init__(self, stack: Stack) -> None:
+    def __init__(self, stack: Stack, language: str = "en") -> None:
         self.stack = stack
         self.sender = f"officer-{uuid.uuid4().hex[:10]}"
         self.reference = ""
+        self.language = language  # the language the officer chose; "en" needs no choosing
 
     def say(self, message: str) -> list[str]:
         return self.stack.texts(self.sender, message)
@@ -44,7 +45,8 @@ class Officer:
     def answer(self, message: str, expect_next: str | None) -> list[str]:
         replies = self.say(message)
         if expect_next is not None:
-            assert any(r.startswith(en(f"ask.{expect_next}")) for r in replies), (message, replies)
+            asked = CATALOGS.lookup(f"ask.{expect_next}", self.language).text
+            assert any(r.startswith(asked) for r in replies), (message, replies)
         return replies
 
     def case(self, session: Session) -> Case:
