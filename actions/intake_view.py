@@ -53,10 +53,15 @@ def codes_from_numbers(step: Step, text: str) -> list[str] | None:
     return list(dict.fromkeys(offered[n - 1] for n in numbers))
 
 
-# Answers that take a protection away are taken from a button or an option number only: the
-# intent model is sometimes sure of nonsense (a stray town name read as "no" at 1.00), and a
-# misread "no" here would end the presumption that the person is a child.
-_NOT_FROM_TYPED_WORDS = {("appears_under_18", NO), ("guardian_may_be_involved", NO)}
+# Answers that take a protection away, or stand for the person's own agreement, are taken from a
+# button or an option number only: the intent model is sometimes sure of nonsense (a stray town
+# name read as "no" at 1.00), and a misread answer here would end the presumption that the
+# person is a child, or record a child's assent nobody gave.
+_NOT_FROM_TYPED_WORDS = {
+    ("appears_under_18", NO),
+    ("guardian_may_be_involved", NO),
+    ("child_assent", YES),
+}
 
 
 def codes_from_intent(step: Step, intent: str | None) -> list[str] | None:

@@ -130,22 +130,24 @@ class ActionReferralNews(Action):
         channel = tracker.get_latest_input_channel()
         with unit_of_work() as session:
             notices = untold_notices(session, tracker.sender_id, now=datetime.now(UTC))
-            for notice in notices:
-                text = "\n".join(notice_lines(catalogs, notice, language))
-                choices = []
-                if notice.follow_up == "offered" and notice.next_service_at_location_id:
-                    payload = {
-                        "provider_choice": f"{notice.need_id} {notice.next_service_at_location_id}"
-                    }
-                    choices.append(
-                        Choice(
-                            catalogs.render(
-                                "match.button", language, rank=1, provider=notice.next_provider
-                            ),
-                            "/choose_provider" + json.dumps(payload),
-                        )
+        # Rendered after the commit: a provider's note may be machine translated, which is slow
+        # the first time and must not hold the database's write lock.
+        for notice in notices:
+            text = "\n".join(notice_lines(catalogs, notice, language))
+            choices = []
+            if notice.follow_up == "offered" and notice.next_service_at_location_id:
+                payload = {
+                    "provider_choice": f"{notice.need_id} {notice.next_service_at_location_id}"
+                }
+                choices.append(
+                    Choice(
+                        catalogs.render(
+                            "match.button", language, rank=1, provider=notice.next_provider
+                        ),
+                        "/choose_provider" + json.dumps(payload),
                     )
-                dispatcher.utter_message(**render_choices(text, choices, channel))
+                )
+            dispatcher.utter_message(**render_choices(text, choices, channel))
         asked_by_officer = not str(tracker.latest_message.get("text") or "").startswith(
             _EXTERNAL_PREFIX
         )

@@ -7,6 +7,7 @@ message id may appear in only one of them. Placeholders use Python's brace synta
 (`{reference}`), which Rasa also interpolates.
 """
 
+import hashlib
 import string
 from dataclasses import dataclass
 from functools import lru_cache
@@ -21,6 +22,9 @@ SOURCE_LANGUAGE = "en"
 # language that ships only this domain is a person-facing language, not an officer language.
 PERSON_DOMAIN = "person"
 OFFICER_DOMAIN = "passage"
+# The extracted comment (`#. reviewed-source: <fingerprint>`) `passage translations review`
+# writes above an entry it approves.
+APPROVED_SOURCE = "reviewed-source:"
 
 
 class UnknownMessage(KeyError):
@@ -32,6 +36,20 @@ class Text:
     language: str
     text: str
     reviewed: bool  # False: no native reviewer approved it (the entry is fuzzy) or it fell back
+
+
+def source_fingerprint(source_text: str) -> str:
+    """What an approval records of the English text it approved a translation of."""
+    return hashlib.sha256(source_text.encode("utf-8")).hexdigest()[:16]
+
+
+def approval_is_current(entry: Message, source_text: str) -> bool:
+    """False when the English text changed after the translation was approved: message ids are
+    symbolic, so gettext tools cannot see the change and would keep the approval."""
+    for comment in entry.auto_comments:
+        if comment.startswith(APPROVED_SOURCE):
+            return comment.removeprefix(APPROVED_SOURCE).strip() == source_fingerprint(source_text)
+    return True  # approved by a translator's tool, which records no fingerprint
 
 
 def placeholders(text: str) -> set[str]:
@@ -93,7 +111,8 @@ class Catalogs:
         catalog = self._catalogs.get(language)
         entry = catalog.get(message_id) if catalog is not None else None
         if entry is not None and entry.string:
-            return Text(language, str(entry.string), reviewed=not entry.fuzzy)
+            reviewed = not entry.fuzzy and approval_is_current(entry, str(source.string))
+            return Text(language, str(entry.string), reviewed=reviewed)
         return Text(SOURCE_LANGUAGE, str(source.string), reviewed=False)
 
     def render(self, message_id: str, language: str, **values: object) -> str:

@@ -165,12 +165,12 @@ def detect(text: str, languages: Iterable[str] | None = None) -> Detection | Non
     letters = sum(counts.values())
     if letters < MIN_LETTERS or not allowed:
         return None
+    if counts[KANA] or counts[HANGUL]:
+        return None  # Japanese or Korean, whatever else is mixed in: neither is supported
     script, count = counts.most_common(1)[0]
     majority = count * 2 > letters
     if script in SCRIPT_LANGUAGE and majority:
         language = SCRIPT_LANGUAGE[script]
-        if script == HAN and (counts[KANA] or counts[HANGUL]):
-            return None  # Japanese or Korean
         return Detection(language, 1.0, by_script=True) if language in allowed else None
     if script in SCRIPT_LANGUAGES:
         candidates = allowed & SCRIPT_LANGUAGES[script]

@@ -5,9 +5,13 @@ original beside it; without a model, the original with a note that an interprete
 Never used for consent texts or questions: those are curated in the catalogs.
 """
 
+import logging
+
 from translations.catalog import Catalogs
 from translations.detect import detect
 from translations.machine import translate
+
+_log = logging.getLogger(__name__)
 
 
 def free_text_lines(
@@ -23,8 +27,17 @@ def free_text_lines(
     name_id = f"language_name.{written_in}"
     known = name_id in catalogs.message_ids()
     source = catalogs.lookup(name_id, reader_language).text if known else written_in
-    result = translate(text, written_in, reader_language)
-    if result.text is None:
+    try:
+        result = translate(text, written_in, reader_language)
+    except Exception as error:  # a broken model must not hide the note, nor the news around it
+        _log.warning(
+            "machine translation %s -> %s failed: %s",
+            written_in,
+            reader_language,
+            type(error).__name__,
+        )
+        result = None
+    if result is None or result.text is None:
         return [
             catalogs.render("free_text.no_translation", reader_language, source=source, text=text)
         ]

@@ -1,9 +1,10 @@
 """Offline machine translation of free text (Argos Translate), and only of free text.
 
-Used for what people type: an officer's note, a provider's decline reason, a message from the
-person. Never for consent texts or questions: those come from the reviewed catalogs. A result is
-always labelled machine translated and keeps the original beside it; without an installed model
-for the pair (directly or through English), the original is passed on with `needs_interpreter`.
+Used for what people type (today: a provider's free-text decline note, through
+`translations.free_text`). Never for consent texts or questions: those come from the reviewed
+catalogs. A result is always labelled machine translated and keeps the original beside it;
+without an installed model for the pair (directly or through English), the original is passed
+on with `needs_interpreter`.
 
 Everything stays on this machine: models are installed from `.argosmodel` files
 (`passage translations install-model PATH`) into `Settings.argos_packages_dir`; Argos's package
@@ -12,6 +13,7 @@ splitter (`translations.sentences`) takes their place.
 """
 
 import json
+import logging
 import os
 import re
 import threading
@@ -69,6 +71,8 @@ class MachineTranslation:
 
 _lock = threading.RLock()  # installs, the language graph and model loading
 _modules: dict[str, Any] = {}  # argostranslate.settings, .package, .translate
+# The installed models (metadata files and their times) that Argos's caches were built on.
+_seen_installed: frozenset[tuple[str, float]] = frozenset()
 
 
 def packages_dir() -> Path:
@@ -122,6 +126,10 @@ def _import_argos(directory: Path) -> None:
     # Each installed model gets our splitter instead of one that downloads its model.
     for name in ("MiniSBDSentencizer", "StanzaSentencizer", "SpacySentencizerSmall"):
         setattr(argostranslate.translate, name, _Sentencizer)
+    # Argos logs every text it translates, at INFO, on a logger that sets its own level: the
+    # texts are people's words, which must never reach a log file.
+    for logger_name in ("argostranslate", "argostranslate.utils"):
+        logging.getLogger(logger_name).setLevel(logging.WARNING)
     _modules.update(
         settings=argostranslate.settings,
         package=argostranslate.package,
@@ -229,6 +237,9 @@ def install_model(path: Path) -> ModelInfo:
             if (old.from_code, old.to_code) == (metadata["from_code"], metadata["to_code"]):
                 replaced = old.package_version
                 argos["package"].uninstall(old)
+        target = argos["settings"].package_data_dir / top
+        if target.exists():  # the folder of another pair: unpacking would mix two models
+            raise InvalidModel(f"{path.name}: its folder {top!r} holds another installed model")
         argos["package"].install_from_path(path)
         reset_caches()
         installed = argos["package"].Package(argos["settings"].package_data_dir / top)
@@ -252,9 +263,9 @@ def translate(text: str, source: str, target: str) -> MachineTranslation:
     source, target = _normalized(source), _normalized(target)
     if source == target:
         return MachineTranslation(text, text, source, target, False, False)
+    installed = _installed_fingerprint()
     # No model installed at all: answer without importing Argos (and torch) for nothing.
-    no_models = not any(packages_dir().glob("*/metadata.json"))
-    translation = None if no_models else _translation(source, target)
+    translation = _translation(source, target, installed) if installed else None
     if translation is None:
         return MachineTranslation(text, None, source, target, False, True)
     protected = protect(text)
@@ -263,10 +274,22 @@ def translate(text: str, source: str, target: str) -> MachineTranslation:
     return MachineTranslation(text, translated, source, target, True, False, via)
 
 
-def _translation(source: str, target: str) -> Any:
+def _installed_fingerprint() -> frozenset[tuple[str, float]]:
+    return frozenset(
+        (str(path), path.stat().st_mtime) for path in packages_dir().glob("*/metadata.json")
+    )
+
+
+def _translation(source: str, target: str, installed: frozenset[tuple[str, float]]) -> Any:
     """Argos's translation for the pair (direct first, else pivoted), its models loaded."""
+    global _seen_installed
     argos = _argos()
     with _lock:
+        # Another process (`passage translations install-model`) may have changed the models
+        # since Argos cached them; its cache lives as long as this process otherwise.
+        if installed != _seen_installed:
+            reset_caches()
+            _seen_installed = installed
         languages = {lang.code: lang for lang in argos["translate"].get_installed_languages()}
         if source not in languages or target not in languages:
             return None

@@ -7,6 +7,7 @@ The `.po` files are edited line by line rather than rewritten, so a review chang
 """
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -14,7 +15,15 @@ from pathlib import Path
 import yaml
 from babel.messages.mofile import write_mo
 
-from translations.catalog import LOCALE_DIR, SOURCE_LANGUAGE, Catalogs, load_catalogs, read_catalog
+from translations.catalog import (
+    APPROVED_SOURCE,
+    LOCALE_DIR,
+    SOURCE_LANGUAGE,
+    Catalogs,
+    load_catalogs,
+    read_catalog,
+    source_fingerprint,
+)
 
 REVIEW_LOG = "reviews.yml"
 _MSGID = re.compile(r'^msgid "(?P<id>(?:[^"\\]|\\.)*)"\s*$')
@@ -49,8 +58,8 @@ def language_status(catalogs: Catalogs, language: str) -> LanguageStatus:
         entry = catalogs.entry(message_id, language)
         if entry is None or not entry.string:
             missing += 1
-        elif language != SOURCE_LANGUAGE and entry.fuzzy:
-            fuzzy += 1
+        elif language != SOURCE_LANGUAGE and not catalogs.lookup(message_id, language).reviewed:
+            fuzzy += 1  # fuzzy, or approved for an English text that has changed since
         else:
             reviewed += 1
     return LanguageStatus(
@@ -79,35 +88,44 @@ def approvals(language: str, locale_dir: Path = LOCALE_DIR) -> list[Approval]:
     ]
 
 
-def _unfuzz(path: Path, wanted: set[str] | None) -> set[str]:
-    """Drops the fuzzy flag above each wanted msgid (all if None); returns the ids changed."""
+def _unfuzz(path: Path, wanted: set[str] | None, sources: dict[str, str]) -> set[str]:
+    """Approves each wanted msgid (all if None): drops its fuzzy flag and records the fingerprint
+    of the English text approved (`sources`: id -> English text), replacing an older one.
+    Returns the ids whose state changed."""
     lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    out: list[str] = []
     changed: set[str] = set()
-    for index, line in enumerate(lines):
+    block: list[str] = []  # the comment lines above the next msgid
+    for line in lines:
+        if line.startswith("#"):
+            block.append(line)
+            continue
         match = _MSGID.match(line)
-        if match is None or not match["id"]:
-            continue
-        message_id = match["id"]  # symbolic ids: plain ASCII, no escapes
-        if wanted is not None and message_id not in wanted:
-            continue
-        flags_at = index - 1
-        while (
-            flags_at >= 0
-            and lines[flags_at].startswith("#")
-            and not lines[flags_at].startswith("#,")
-        ):
-            flags_at -= 1
-        if flags_at < 0 or not lines[flags_at].startswith("#,"):
-            continue
-        flags = [f.strip() for f in lines[flags_at][2:].split(",")]
-        if "fuzzy" not in flags:
-            continue
-        rest = [f for f in flags if f != "fuzzy"]
-        lines[flags_at] = f"#, {', '.join(rest)}\n" if rest else ""
-        changed.add(message_id)
+        message_id = match["id"] if match is not None else ""  # symbolic ids: plain ASCII
+        if message_id and (wanted is None or message_id in wanted):
+            stamp = f"#. {APPROVED_SOURCE} {source_fingerprint(sources[message_id])}\n"
+            approved = [stamp, *_without_fuzzy(c for c in block if APPROVED_SOURCE not in c)]
+            if approved != block:
+                changed.add(message_id)
+                block = approved
+        out += [*block, line]
+        block = []
+    out += block
     if changed:
-        path.write_text("".join(lines), encoding="utf-8")
+        path.write_text("".join(out), encoding="utf-8")
     return changed
+
+
+def _without_fuzzy(comments: Iterable[str]) -> list[str]:
+    kept = []
+    for comment in comments:
+        if comment.startswith("#,"):
+            flags = [f.strip() for f in comment[2:].split(",") if f.strip() != "fuzzy"]
+            if flags:
+                kept.append(f"#, {', '.join(flags)}\n")
+        else:
+            kept.append(comment)
+    return kept
 
 
 def approve(
@@ -131,8 +149,9 @@ def approve(
             raise ReviewError(f"{language} has no text for message id {message_id!r}")
     wanted = None if message_id is None else {message_id}
     changed: set[str] = set()
+    sources = {i: catalogs.lookup(i, SOURCE_LANGUAGE).text for i in catalogs.message_ids()}
     for path in sorted((locale_dir / language / "LC_MESSAGES").glob("*.po")):
-        changed |= _unfuzz(path, wanted)
+        changed |= _unfuzz(path, wanted, sources)
     approval = Approval(reviewer, on, message_id or "catalog", len(changed))
     log = locale_dir / language / REVIEW_LOG
     rows = yaml.safe_load(log.read_text(encoding="utf-8")) if log.exists() else None

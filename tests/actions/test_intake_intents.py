@@ -27,7 +27,12 @@ def test_a_yes_no_question_takes_each_short_answer(intent: str, code: str) -> No
 
 
 def test_affirm_on_a_yes_no_question_is_yes() -> None:
-    assert codes_from_intent(_step("child_assent"), "affirm") == [YES]
+    assert codes_from_intent(_step("urgent_medical"), "affirm") == [YES]
+
+
+def test_a_childs_assent_is_never_taken_from_a_typed_word() -> None:
+    assert codes_from_intent(_step("child_assent"), "affirm") is None
+    assert codes_from_intent(_step("child_assent"), "deny") == [NO]
 
 
 def test_an_intent_whose_code_is_not_offered_is_no_answer() -> None:

@@ -197,3 +197,7 @@ def test_accuracy_on_the_sentence_set() -> None:
     overall = sum(right.values()) / sum(total.values())
     print(f"all: {sum(right.values())}/{sum(total.values())} = {overall:.1%}")
     assert overall >= ACCURACY_FLOOR
+
+
+def test_japanese_with_many_kanji_and_some_latin_is_not_taken_for_chinese() -> None:
+    assert detect("日本語のテキストです漢字漢字漢字漢字 hello") is None

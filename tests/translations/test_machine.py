@@ -284,3 +284,21 @@ def test_argos_is_configured_for_small_machines_before_it_is_imported(packages: 
     assert argostranslate.settings.chunk_type.name == "ARGOSTRANSLATE"
     assert argostranslate.settings.data_dir.parent.parent.name == "argos-translate"
     assert Path.home() not in argostranslate.settings.config_dir.parents
+
+
+def test_a_model_whose_folder_belongs_to_another_pair_is_refused(
+    packages: Path, tmp_path: Path
+) -> None:
+    installed = machine.install_model(tiny_argos.build_model(tmp_path, "ru", "en"))
+    impostor = tmp_path / "impostor.argosmodel"
+    with (
+        zipfile.ZipFile(tiny_argos.build_model(tmp_path / "x", "en", "fr")) as source,
+        zipfile.ZipFile(impostor, "w") as target,
+    ):
+        for item in source.infolist():  # the en→fr model in the ru→en model's folder name
+            name = item.filename.replace("translate-en_fr-1_0", installed.path.name)
+            target.writestr(name, source.read(item))
+
+    with pytest.raises(machine.InvalidModel, match="another installed model"):
+        machine.install_model(impostor)
+    assert machine.installed_pairs() == [("ru", "en")]

@@ -75,5 +75,11 @@ def test_domain_file_is_valid_yaml_with_every_response(tmp_path: Path) -> None:
 def test_the_language_choice_offers_every_officer_language() -> None:
     spec = next(s for s in load_specs() if s.name == "utter_choose_language")
     payloads = [b.payload for b in spec.all_buttons(CATALOGS)]
-    assert payloads == [f'/set_language{{"language":"{c}"}}' for c in CATALOGS.languages]
-    assert "uz" not in CATALOGS.languages  # a person-only language is no officer choice
+    assert payloads == [
+        '/set_language{"language":"en"}',
+        '/set_language{"language":"fr"}',
+        '/set_language{"language":"km"}',
+        '/set_language{"language":"ru"}',
+        '/set_language{"language":"th"}',
+        '/set_language{"language":"vi"}',
+    ]  # and no person-only language such as uz

@@ -117,3 +117,27 @@ def test_shipped_status_is_the_truth_about_the_files() -> None:
         assert row.fuzzy == flagged, row.language
         assert row.reviewed + row.fuzzy == ids, row.language
         assert row.reviewed + row.fuzzy + row.missing == row.expected
+
+
+def test_an_approval_lapses_when_the_english_text_changes(locale: Path) -> None:
+    approve("fr", "A. Roux", on=TODAY, message_id="a", locale_dir=locale)
+    assert load_catalogs(locale).lookup("a", "fr").reviewed
+    english = locale / "en" / "LC_MESSAGES" / "passage.po"
+    english.write_text(english.read_text(encoding="utf-8").replace('"A"', '"A, reworded"'))
+
+    catalogs = load_catalogs(locale)
+    assert not catalogs.lookup("a", "fr").reviewed  # shown with the notice again
+    fr = next(s for s in status(locale) if s.language == "fr")
+    assert (fr.reviewed, fr.fuzzy) == (0, 3 - fr.missing)
+
+    again = approve("fr", "A. Roux", on=TODAY, message_id="a", locale_dir=locale)
+    assert again.entries == 1 and load_catalogs(locale).lookup("a", "fr").reviewed
+    text = (locale / "fr" / "LC_MESSAGES" / "passage.po").read_text(encoding="utf-8")
+    assert text.count("reviewed-source:") == 1  # the old fingerprint was replaced
+
+
+def test_approving_twice_changes_nothing_the_second_time(locale: Path) -> None:
+    approve("fr", "A. Roux", on=TODAY, locale_dir=locale)
+    before = (locale / "fr" / "LC_MESSAGES" / "passage.po").read_text(encoding="utf-8")
+    assert approve("fr", "B. Roux", on=TODAY, locale_dir=locale).entries == 0
+    assert (locale / "fr" / "LC_MESSAGES" / "passage.po").read_text(encoding="utf-8") == before
