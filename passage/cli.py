@@ -222,6 +222,9 @@ def build_parser() -> argparse.ArgumentParser:
     from passage.referrals_cli import add_commands as add_referral_commands
 
     add_referral_commands(commands)
+    from passage.audit_cli import add_commands as add_audit_commands
+
+    add_audit_commands(commands)
     from passage.translations_cli import register as add_translation_commands
 
     add_translation_commands(commands)

@@ -16,6 +16,7 @@ from types import FrameType
 import httpx
 from sqlalchemy.orm import Session
 
+from casework.audit_chain import seal as seal_audit_trail
 from casework.dispatch import (
     Channel,
     OfficerNoticeChannel,
@@ -67,6 +68,8 @@ def tick(worker_id: str, settings: Settings, channels: Mapping[Kind, Channel]) -
         record_heartbeat(session, worker_id=worker_id, now=_now())
     with unit_of_work() as session:
         expire_overdue(session, settings.referral_policy(), now=_now())
+    with unit_of_work() as session:
+        seal_audit_trail(session, now=_now())
     dispatch_due(
         _new_session,
         channels,
