@@ -9,7 +9,7 @@ import re
 from typing import Any
 
 from casework.intake import Step
-from casework.intake_questions import DECLINED, NO, UNKNOWN, YES, Kind
+from casework.intake_questions import DECLINED, NO, UNKNOWN, YES, Kind, may_come_from_typed_words
 from translations.catalog import Catalogs, shipped_catalogs
 from translations.choices import Choice, option_title, render_choices
 
@@ -53,23 +53,12 @@ def codes_from_numbers(step: Step, text: str) -> list[str] | None:
     return list(dict.fromkeys(offered[n - 1] for n in numbers))
 
 
-# Answers that take a protection away, or stand for the person's own agreement, are taken from a
-# button or an option number only: the intent model is sometimes sure of nonsense (a stray town
-# name read as "no" at 1.00), and a misread answer here would end the presumption that the
-# person is a child, or record a child's assent nobody gave.
-_NOT_FROM_TYPED_WORDS = {
-    ("appears_under_18", NO),
-    ("guardian_may_be_involved", NO),
-    ("child_assent", YES),
-}
-
-
 def codes_from_intent(step: Step, intent: str | None) -> list[str] | None:
     """ "yes" (affirm) -> ["yes"] when the step offers it; None for other intents or codes."""
     code = _INTENT_CODES.get(intent or "")
     if code is None or code not in offered_codes(step):
         return None
-    if (step.question.id, code) in _NOT_FROM_TYPED_WORDS:
+    if not may_come_from_typed_words(step.question.id, code):
         return None
     return [code]
 

@@ -84,10 +84,12 @@ def verify(session: Session) -> ChainReport:
     previous = GENESIS
     sealed = unsealed = 0
     first_unsealed: int | None = None
-    for entry in session.scalars(select(AuditEntry).order_by(AuditEntry.id)):
+    rows = select(AuditEntry).order_by(AuditEntry.id).execution_options(yield_per=1000)
+    for entry in session.scalars(rows):
         if entry.entry_hash is None:
             unsealed += 1
-            first_unsealed = first_unsealed or entry.id
+            if first_unsealed is None:
+                first_unsealed = entry.id
             continue
         if first_unsealed is not None:  # an unsealed row inside the chain: inserted or unsealed
             return ChainReport(sealed, unsealed, first_unsealed, "unsealed inside the chain")

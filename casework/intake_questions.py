@@ -13,6 +13,19 @@ from referral_directory.needs import Level
 YES, NO, UNKNOWN, DECLINED = "yes", "no", "does_not_know", "declined"
 
 
+# Answers that take a protection away, or stand for the person's own agreement, are taken from a
+# button or an option number only, never from typed words read by the intent model: it is
+# sometimes sure of nonsense (a stray town name read as "no" at 1.00), and a misread answer here
+# would end the presumption that the person is a child, or record a child's assent nobody gave.
+_NOT_FROM_TYPED_WORDS = frozenset(
+    {("appears_under_18", NO), ("guardian_may_be_involved", NO), ("child_assent", YES)}
+)
+
+
+def may_come_from_typed_words(question_id: str, code: str) -> bool:
+    return (question_id, code) not in _NOT_FROM_TYPED_WORDS
+
+
 class Stage(StrEnum):
     SAFETY = "safety"
     PERSON = "person"

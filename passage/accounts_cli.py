@@ -7,15 +7,9 @@ import sys
 from datetime import UTC, datetime
 from typing import Any
 
-from passage.settings import get_settings
+from passage.migrate import open_database
 
 ENV_VARIABLE = "PASSAGE_NEW_PASSWORD"
-
-
-def _open_database() -> None:
-    from passage.migrate import upgrade
-
-    upgrade(get_settings().resolved_database_url)
 
 
 def _new_password() -> str | None:
@@ -44,7 +38,7 @@ def _add_staff(args: argparse.Namespace) -> int:
     password = _new_password()
     if password is None:
         return 2
-    _open_database()
+    open_database()
     try:
         with unit_of_work() as session:
             account = create_staff_account(
@@ -66,7 +60,7 @@ def _disable(args: argparse.Namespace) -> int:
     from casework.accounts import disable_account
     from passage.database import unit_of_work
 
-    _open_database()
+    open_database()
     with unit_of_work() as session:
         found = disable_account(session, args.username)
     if not found:
@@ -80,7 +74,7 @@ def _list(args: argparse.Namespace) -> int:
     from casework.accounts import staff_accounts
     from passage.database import session_factory
 
-    _open_database()
+    open_database()
     now = datetime.now(UTC)
     with session_factory()() as session:
         rows = [
@@ -109,7 +103,7 @@ def _add_api_key(args: argparse.Namespace) -> int:
     from casework.accounts import AccountError, create_api_key
     from passage.database import unit_of_work
 
-    _open_database()
+    open_database()
     try:
         with unit_of_work() as session:
             raw_key, api_key = create_api_key(
@@ -133,7 +127,7 @@ def _revoke_api_key(args: argparse.Namespace) -> int:
     from casework.accounts import revoke_api_key
     from passage.database import unit_of_work
 
-    _open_database()
+    open_database()
     with unit_of_work() as session:
         revoked = revoke_api_key(session, args.prefix, now=datetime.now(UTC))
     if not revoked:

@@ -4,20 +4,14 @@ import argparse
 from datetime import UTC, datetime
 from typing import Any
 
-from passage.settings import get_settings
-
-
-def _open_database() -> None:
-    from passage.migrate import upgrade
-
-    upgrade(get_settings().resolved_database_url)
+from passage.migrate import open_database
 
 
 def _verify(_args: argparse.Namespace) -> int:
     from casework.audit_chain import verify
     from passage.database import session_factory
 
-    _open_database()
+    open_database()
     with session_factory()() as session:
         report = verify(session)
     if not report.intact:
@@ -37,7 +31,7 @@ def _seal(_args: argparse.Namespace) -> int:
     from casework.audit_chain import seal
     from passage.database import unit_of_work
 
-    _open_database()
+    open_database()
     with unit_of_work() as session:
         count = seal(session, now=datetime.now(UTC))
     print(f"Sealed {count} audit entries (the worker does this on every tick).")

@@ -7,13 +7,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from passage.migrate import open_database
 from passage.settings import get_settings
-
-
-def _open_database() -> None:
-    from passage.migrate import upgrade
-
-    upgrade(get_settings().resolved_database_url)
 
 
 def _print_report(report: Any, as_json: bool) -> None:
@@ -28,7 +23,7 @@ def _import(args: argparse.Namespace) -> int:
     from passage.database import session_factory
     from referral_directory.importer import import_directory
 
-    _open_database()
+    open_database()
     print(f"Checking {args.path} ...", file=sys.stderr, flush=True)
     with session_factory().begin() as session:
         report = import_directory(session, Path(args.path), skip_invalid=args.skip_invalid)
@@ -52,7 +47,7 @@ def _validate(args: argparse.Namespace) -> int:
     from passage.database import session_factory
     from referral_directory.importer import validate_directory
 
-    _open_database()
+    open_database()
     with session_factory()() as session:
         report, _rows = validate_directory(session, Path(args.path))
         session.rollback()
@@ -68,7 +63,7 @@ def _export(args: argparse.Namespace) -> int:
     from passage.database import session_factory
     from referral_directory.exporter import export_csv, export_json
 
-    _open_database()
+    open_database()
     out = Path(args.out)
     if out.exists() and not out.is_dir():
         print(f"{out} is a file; give a folder to write into.", file=sys.stderr)
@@ -84,7 +79,7 @@ def _capacity(args: argparse.Namespace) -> int:
     from passage.database import unit_of_work
     from referral_directory.capacity import UnknownServiceAtLocation, update_capacity
 
-    _open_database()
+    open_database()
     try:
         with unit_of_work() as session:
             update = update_capacity(
@@ -159,7 +154,7 @@ def _match(args: argparse.Namespace) -> int:
         print(f"{args.case}: {error}", file=sys.stderr)
         return 2
     now = args.at or datetime.now(UTC)
-    _open_database()
+    open_database()
     settings = get_settings()
     with session_factory()() as session:
         results = directory_index(session, settings.matching_rules()).match(case, now)

@@ -5,15 +5,9 @@ import sys
 from datetime import UTC, datetime
 from typing import Any
 
-from passage.settings import get_settings
+from passage.migrate import open_database
 
 STATES = ("pending", "sending", "sent", "ambiguous", "dead")
-
-
-def _open_database() -> None:
-    from passage.migrate import upgrade
-
-    upgrade(get_settings().resolved_database_url)
 
 
 def _outbox(args: argparse.Namespace) -> int:
@@ -23,7 +17,7 @@ def _outbox(args: argparse.Namespace) -> int:
     from casework.referral_models import OutboxMessage, Referral
     from passage.database import session_factory
 
-    _open_database()
+    open_database()
     with session_factory()() as session:
         query = (
             select(OutboxMessage, Referral.code)
@@ -55,7 +49,7 @@ def _push_secret(args: argparse.Namespace) -> int:
     from passage.database import unit_of_work
     from referral_directory.models import Organization
 
-    _open_database()
+    open_database()
     with unit_of_work() as session:
         if session.get(Organization, args.organization_id) is None:
             print(f"No organization {args.organization_id!r} in the directory.", file=sys.stderr)

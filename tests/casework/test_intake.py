@@ -319,3 +319,14 @@ def test_a_consent_the_rules_forbid_is_refused_as_an_answer(session: Session, ca
     case.guardian_may_be_involved = "yes"  # learnt after the guardian was named
     assert _answer(session, case, "consent_decisions", ["assessment"]) is Outcome.INVALID
     assert session.scalars(select(ConsentReceipt)).all() == []
+
+
+def test_typed_words_never_end_the_child_presumption_nor_give_a_childs_assent() -> None:
+    from casework.intake_questions import NO, YES, may_come_from_typed_words
+
+    assert not may_come_from_typed_words("appears_under_18", NO)
+    assert not may_come_from_typed_words("guardian_may_be_involved", NO)
+    assert not may_come_from_typed_words("child_assent", YES)
+    assert may_come_from_typed_words("appears_under_18", YES)  # more protection: fine
+    assert may_come_from_typed_words("child_assent", NO)
+    assert may_come_from_typed_words("has_children", NO)
