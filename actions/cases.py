@@ -69,3 +69,20 @@ class ActionResumeCase(Action):
             SlotSet(INTAKE_ANSWER, None),
             FollowupAction(INTAKE_FORM),
         ]
+
+
+class ActionNotUnderstood(Action):
+    """What a message the model did not understand gets: the help line, unless it carries a
+    case reference code. The code's regex finds it whatever intent the model guessed, so a typed
+    code always resumes its case instead of being "not understood"."""
+
+    def name(self) -> str:
+        return "action_not_understood"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        if next(tracker.get_latest_entity_values(CASE_REFERENCE), None):
+            return [FollowupAction(ActionResumeCase().name())]
+        dispatcher.utter_message(response="utter_default")
+        return []

@@ -5,7 +5,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from actions.cases import ActionOpenCase, ActionResumeCase
+from actions.cases import ActionNotUnderstood, ActionOpenCase, ActionResumeCase
 from casework.cases import open_case
 from casework.models import Case
 from tests.actions.conftest import tracker_for
@@ -70,3 +70,22 @@ def test_resume_with_something_that_is_no_code_says_so(session: Session) -> None
     events = ActionResumeCase().run(dispatcher, tracker, {})
     assert events == []
     assert [m["response"] for m in dispatcher.messages] == ["utter_case_reference_invalid"]
+
+
+def test_a_code_the_model_did_not_understand_still_resumes_its_case(session: Session) -> None:
+    tracker = tracker_for("4399-QJJE", "nlu_fallback", _reference_entity("4399-QJJE"))
+    dispatcher = CollectingDispatcher()
+
+    events = ActionNotUnderstood().run(dispatcher, tracker, {})
+
+    assert events == [FollowupAction("action_resume_case")]
+    assert dispatcher.messages == []
+
+
+def test_other_messages_not_understood_get_the_help_line(session: Session) -> None:
+    dispatcher = CollectingDispatcher()
+
+    events = ActionNotUnderstood().run(dispatcher, tracker_for("blah", "nlu_fallback"), {})
+
+    assert events == []
+    assert [m["response"] for m in dispatcher.messages] == ["utter_default"]
