@@ -16,14 +16,12 @@ from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import Boolean, ForeignKey, Integer, String, select
+from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from casework.db import Base, UTCDateTime
+from casework.roles import INTAKE
 from referral_directory.models import Organization
-
-INTAKE = "intake"
-ROLES = (INTAKE,)
 
 MIN_PASSWORD_LENGTH = 12
 # argon2 pre-hashes any length, but hashing megabytes per login attempt is a cheap way to
@@ -61,6 +59,12 @@ class StaffAccount(Base):
     username: Mapped[str] = mapped_column(String(64), unique=True, index=True)
     password_hash: Mapped[str] = mapped_column(String(256))
     role: Mapped[str] = mapped_column(String(16), default=INTAKE)
+    # Officers and caseworkers share cases within a unit; coordinators oversee a region.
+    unit: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    region: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    # A TOTP second factor (RFC 6238) when set; the last accepted time step stops replays.
+    totp_secret: Mapped[str | None] = mapped_column(Text, nullable=True)
+    totp_last_step: Mapped[int | None] = mapped_column(Integer, nullable=True)
     disabled: Mapped[bool] = mapped_column(Boolean, default=False)
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)

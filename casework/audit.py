@@ -17,6 +17,8 @@ def record_audit(
     case_id: int | None = None,
     referral_id: int | None = None,
     detail: str = "",
+    source: str = "",
+    purpose: str = "",
 ) -> AuditEntry:
     entry = AuditEntry(
         at=now,
@@ -26,6 +28,8 @@ def record_audit(
         case_id=case_id,
         referral_id=referral_id,
         detail=detail[:256],
+        source=source[:64],
+        purpose=purpose[:64],
     )
     session.add(entry)
     return entry

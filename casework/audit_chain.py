@@ -35,6 +35,9 @@ def entry_digest(previous_hash: str, entry: AuditEntry) -> str:
         entry.outcome,
         entry.detail,
     ]
+    # Appended only when set, so rows sealed before these columns existed keep their hashes.
+    if entry.source or entry.purpose:
+        fields += [entry.source, entry.purpose]
     canonical = json.dumps(fields, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(f"{previous_hash}\n{canonical}".encode()).hexdigest()
 

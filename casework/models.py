@@ -15,6 +15,11 @@ class Case(Base):
     reference: Mapped[str] = mapped_column(String(9), unique=True, index=True)
     status: Mapped[str] = mapped_column(String(16), default="open")
     channel: Mapped[str] = mapped_column(String(32))
+    # Who opened it, and the unit and region that can see it (copied from the account, so a
+    # later move of the officer does not move their past cases).
+    officer_account_id: Mapped[int | None] = mapped_column(Integer, nullable=True, index=True)
+    unit: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    region: Mapped[str | None] = mapped_column(String(64), nullable=True)
     opened_at: Mapped[datetime] = mapped_column(UTCDateTime())
     last_resumed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     resume_count: Mapped[int] = mapped_column(Integer, default=0)

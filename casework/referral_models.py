@@ -143,6 +143,9 @@ class AuditEntry(Base):
     referral_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
     outcome: Mapped[str] = mapped_column(String(24))
     detail: Mapped[str] = mapped_column(String(256), default="")
+    # From where (a channel, "web", "cli", "api:<key prefix>") and why (a purpose code).
+    source: Mapped[str] = mapped_column(String(64), default="")
+    purpose: Mapped[str] = mapped_column(String(64), default="")
     # Set once by the worker (casework.audit_chain.seal): SHA-256 of the previous sealed row's
     # hash and this row's fields, so an edited, removed or inserted row breaks the chain.
     entry_hash: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)

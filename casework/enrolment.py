@@ -1,0 +1,259 @@
+"""Binding a chat identity (a channel and a sender id) to an account with a one-time code.
+
+Only an enrolled identity may open or see cases; everyone else gets public information. The
+code is the only secret an officer types into a chat, so it is single-use, short-lived, stored
+as a SHA-256 hash, and guessing is capped per identity and in total. Sender ids are stored
+hashed too: a Telegram chat id or a phone number is personal data of the officer, and on web
+chat the sender id is the tab's credential.
+"""
+
+import hashlib
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from sqlalchemy import ForeignKey, Index, Integer, String, UniqueConstraint, func, select
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from casework.accounts import StaffAccount
+from casework.audit import record_audit
+from casework.db import Base, UTCDateTime
+from casework.roles import may_use_chat
+
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no I, O, 0, 1: read aloud over a radio
+CODE_GROUPS = 3
+CODE_TTL = timedelta(hours=24)
+# Guessing: a 12-character code has 32**12 = 2**60 values; these caps make a search hopeless.
+MAX_FAILURES_PER_IDENTITY = 5
+MAX_FAILURES_IN_TOTAL = 200
+FAILURE_WINDOW = timedelta(hours=1)
+
+CODE_PATTERN = re.compile(r"[A-HJ-NP-Z2-9]{4}-[A-HJ-NP-Z2-9]{4}-[A-HJ-NP-Z2-9]{4}")
+
+
+class ChatIdentity(Base):
+    __tablename__ = "chat_identity"
+    __table_args__ = (UniqueConstraint("channel", "sender_sha256"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("staff_account.id"), index=True)
+    channel: Mapped[str] = mapped_column(String(32))
+    sender_sha256: Mapped[str] = mapped_column(String(64))
+    enrolled_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+
+class EnrolmentCode(Base):
+    __tablename__ = "enrolment_code"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("staff_account.id"))
+    code_sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    issued_by: Mapped[str] = mapped_column(String(80))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+
+class EnrolmentFailure(Base):
+    __tablename__ = "enrolment_failure"
+    __table_args__ = (Index("ix_enrolment_failure_sender", "channel", "sender_sha256"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    channel: Mapped[str] = mapped_column(String(32))
+    sender_sha256: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+
+
+class EnrolmentError(ValueError):
+    """An enrolment code cannot be issued; the message says why."""
+
+
+class Outcome(StrEnum):
+    ENROLLED = "enrolled"
+    WRONG_CODE = "wrong_code"  # unknown, used or expired: the sender is not told which
+    TOO_MANY_TRIES = "too_many_tries"
+
+
+@dataclass(frozen=True)
+class Redemption:
+    outcome: Outcome
+    account: StaffAccount | None = None
+
+
+def _sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def sender_digest(channel: str, sender_id: str) -> str:
+    return _sha256(f"{channel}\n{sender_id}")
+
+
+def normalise_code(text: str) -> str | None:
+    """The code in what was typed (any case, spaces or dashes between groups), or None."""
+    letters = re.sub(r"[\s-]", "", text).upper()
+    if len(letters) != 4 * CODE_GROUPS:
+        return None
+    code = "-".join(letters[i : i + 4] for i in range(0, len(letters), 4))
+    return code if CODE_PATTERN.fullmatch(code) else None
+
+
+def issue_code(
+    session: Session,
+    account: StaffAccount,
+    *,
+    issued_by: str,
+    now: datetime,
+    ttl: timedelta = CODE_TTL,
+) -> str:
+    """A new code for the account, returned this once; earlier unused codes stop working."""
+    if account.disabled:
+        raise EnrolmentError(f"The account {account.username!r} is disabled.")
+    if not may_use_chat(account.role):
+        raise EnrolmentError(
+            f"A {account.role} account does not use the chat; only officers, caseworkers and "
+            "coordinators are enrolled."
+        )
+    for earlier in session.scalars(
+        select(EnrolmentCode).where(
+            EnrolmentCode.account_id == account.id, EnrolmentCode.used_at.is_(None)
+        )
+    ):
+        earlier.expires_at = min(earlier.expires_at, now)
+    code = "-".join(
+        "".join(secrets.choice(CODE_ALPHABET) for _ in range(4)) for _ in range(CODE_GROUPS)
+    )
+    session.add(
+        EnrolmentCode(
+            account_id=account.id,
+            code_sha256=_sha256(code),
+            issued_by=issued_by[:80],
+            created_at=now,
+            expires_at=now + ttl,
+            used_at=None,
+        )
+    )
+    record_audit(
+        session,
+        actor=issued_by,
+        action="enrolment_code_issued",
+        outcome="issued",
+        now=now,
+        detail=f"account={account.username}",
+    )
+    session.flush()
+    return code
+
+
+def _recent_failures(session: Session, now: datetime, digest: str | None = None) -> int:
+    query = select(func.count(EnrolmentFailure.id)).where(
+        EnrolmentFailure.at > now - FAILURE_WINDOW
+    )
+    if digest is not None:
+        query = query.where(EnrolmentFailure.sender_sha256 == digest)
+    return session.scalar(query) or 0
+
+
+def redeem_code(
+    session: Session, channel: str, sender_id: str, typed: str, *, now: datetime
+) -> Redemption:
+    """Bind the sender to the code's account if the code is good; the caller commits, also
+    when the code was wrong (the failure must count)."""
+    digest = sender_digest(channel, sender_id)
+    if (
+        _recent_failures(session, now, digest) >= MAX_FAILURES_PER_IDENTITY
+        or _recent_failures(session, now) >= MAX_FAILURES_IN_TOTAL
+    ):
+        record_audit(
+            session,
+            actor="chat",
+            action="enrolment",
+            outcome="rate_limited",
+            now=now,
+            source=channel,
+        )
+        return Redemption(Outcome.TOO_MANY_TRIES)
+    code = normalise_code(typed)
+    found = (
+        session.scalars(
+            select(EnrolmentCode).where(EnrolmentCode.code_sha256 == _sha256(code))
+        ).one_or_none()
+        if code is not None
+        else None
+    )
+    account = session.get(StaffAccount, found.account_id) if found is not None else None
+    if (
+        found is None
+        or account is None
+        or found.used_at is not None
+        or now >= found.expires_at
+        or account.disabled
+    ):
+        session.add(EnrolmentFailure(channel=channel, sender_sha256=digest, at=now))
+        record_audit(
+            session,
+            actor="chat",
+            action="enrolment",
+            outcome="refused",
+            now=now,
+            source=channel,
+        )
+        session.flush()
+        return Redemption(Outcome.WRONG_CODE)
+    found.used_at = now
+    identity = session.scalars(
+        select(ChatIdentity).where(
+            ChatIdentity.channel == channel, ChatIdentity.sender_sha256 == digest
+        )
+    ).one_or_none()
+    if identity is None:
+        identity = ChatIdentity(channel=channel, sender_sha256=digest)
+        session.add(identity)
+    identity.account_id = account.id
+    identity.enrolled_at = now
+    identity.revoked_at = None
+    record_audit(
+        session,
+        actor=account.username,
+        action="enrolment",
+        outcome="enrolled",
+        now=now,
+        source=channel,
+    )
+    session.flush()
+    return Redemption(Outcome.ENROLLED, account)
+
+
+def account_for_sender(session: Session, channel: str, sender_id: str) -> StaffAccount | None:
+    """The enabled account this chat identity is enrolled to, or None."""
+    identity = session.scalars(
+        select(ChatIdentity).where(
+            ChatIdentity.channel == channel,
+            ChatIdentity.sender_sha256 == sender_digest(channel, sender_id),
+            ChatIdentity.revoked_at.is_(None),
+        )
+    ).one_or_none()
+    if identity is None:
+        return None
+    account = session.get(StaffAccount, identity.account_id)
+    if account is None or account.disabled or not may_use_chat(account.role):
+        return None
+    return account
+
+
+def forget_sender(session: Session, channel: str, sender_id: str, *, now: datetime) -> bool:
+    """Unbind this chat identity (quick exit, /forget, a lost phone); True if it was bound."""
+    identity = session.scalars(
+        select(ChatIdentity).where(
+            ChatIdentity.channel == channel,
+            ChatIdentity.sender_sha256 == sender_digest(channel, sender_id),
+            ChatIdentity.revoked_at.is_(None),
+        )
+    ).one_or_none()
+    if identity is None:
+        return False
+    identity.revoked_at = now
+    session.flush()
+    return True

@@ -1,0 +1,69 @@
+"""Who may see which case: the one place the role rules live.
+
+- An officer sees the cases they opened.
+- A caseworker sees the cases of their unit.
+- A coordinator sees the cases of their region.
+- Intake staff see referrals to their own organization, never a case as such.
+- An admin manages accounts and the directory, and sees no case contents.
+
+A case opened before owners were recorded has no owner and is seen by no one in the chat.
+"""
+
+from typing import Protocol
+
+OFFICER = "officer"
+CASEWORKER = "caseworker"
+INTAKE = "intake"
+COORDINATOR = "coordinator"
+ADMIN = "admin"
+ROLES = (OFFICER, CASEWORKER, INTAKE, COORDINATOR, ADMIN)
+
+# Roles that hold a case in the chat, and the ones that may open one.
+CHAT_ROLES = frozenset({OFFICER, CASEWORKER, COORDINATOR})
+CASE_OPENING_ROLES = frozenset({OFFICER, CASEWORKER})
+# Roles asked for a second factor at web login when they have one set up.
+SECOND_FACTOR_ROLES = frozenset({COORDINATOR, ADMIN})
+
+
+class Viewer(Protocol):
+    @property
+    def id(self) -> int: ...
+    @property
+    def role(self) -> str: ...
+    @property
+    def unit(self) -> str | None: ...
+    @property
+    def region(self) -> str | None: ...
+    @property
+    def disabled(self) -> bool: ...
+
+
+class OwnedCase(Protocol):
+    @property
+    def officer_account_id(self) -> int | None: ...
+    @property
+    def unit(self) -> str | None: ...
+    @property
+    def region(self) -> str | None: ...
+
+
+def may_use_chat(role: str) -> bool:
+    return role in CHAT_ROLES
+
+
+def may_open_case(role: str) -> bool:
+    return role in CASE_OPENING_ROLES
+
+
+def may_see_case(viewer: Viewer, case: OwnedCase) -> bool:
+    if viewer.disabled:
+        return False
+    if viewer.role == OFFICER:
+        return case.officer_account_id is not None and case.officer_account_id == viewer.id
+    if viewer.role == CASEWORKER:
+        return (case.officer_account_id is not None and case.officer_account_id == viewer.id) or (
+            viewer.unit is not None and case.unit == viewer.unit
+        )
+    if viewer.role == COORDINATOR:
+        return viewer.region is not None and case.region == viewer.region
+    return False
