@@ -1,4 +1,8 @@
-"""Opening a case, and resuming one by its reference code."""
+"""Enrolling a chat identity, opening a case, and resuming one by its reference code.
+
+Every path checks the enrolment first: an unenrolled sender is told where public help is, and
+nothing about cases, not even whether a typed reference exists.
+"""
 
 from datetime import UTC, datetime
 from typing import Any
@@ -7,17 +11,51 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from casework.cases import find_resumable_case, open_case, resume_case
+from actions.conversation import chat_channel, enrolled_account
+from casework.cases import MayNotOpenCase, find_resumable_case, open_case, resume_case
+from casework.enrolment import Outcome, redeem_code
 from casework.references import InvalidReference
 from passage.database import unit_of_work
+from passage.settings import get_settings
 
 CASE_REFERENCE = "case_reference"
+ENROLMENT_CODE = "enrolment_code"
 INTAKE_ANSWER = "intake_answer"
 INTAKE_FORM = "intake_form"
+LISTEN = "action_listen"
+
+_ENROLMENT_REPLIES = {
+    Outcome.ENROLLED: "utter_enrolled",
+    Outcome.WRONG_CODE: "utter_enrolment_refused",
+    Outcome.TOO_MANY_TRIES: "utter_enrolment_too_many_tries",
+}
 
 
-def _channel(tracker: Tracker) -> str:
-    return tracker.get_latest_input_channel() or "unknown"
+def tell_not_enrolled(dispatcher: CollectingDispatcher) -> None:
+    """Public information only: where help is, and how an officer gets enrolled."""
+    dispatcher.utter_message(response="utter_not_enrolled", hotline=get_settings().public_hotline)
+
+
+class ActionEnrol(Action):
+    """Binds this chat identity to the account of the one-time code in the message."""
+
+    def name(self) -> str:
+        return "action_enrol"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        typed = next(tracker.get_latest_entity_values(ENROLMENT_CODE), None)
+        if not typed:
+            dispatcher.utter_message(response="utter_enrolment_refused")
+            return []
+        with unit_of_work() as session:
+            redemption = redeem_code(
+                session, chat_channel(tracker), tracker.sender_id, str(typed), now=datetime.now(UTC)
+            )
+        dispatcher.utter_message(response=_ENROLMENT_REPLIES[redemption.outcome])
+        # Whatever case the identity was on before belonged to whoever held it then.
+        return [SlotSet(CASE_REFERENCE, None), SlotSet(INTAKE_ANSWER, None)]
 
 
 class ActionOpenCase(Action):
@@ -28,7 +66,17 @@ class ActionOpenCase(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         with unit_of_work() as session:
-            case = open_case(session, channel=_channel(tracker), now=datetime.now(UTC))
+            officer = enrolled_account(session, tracker)
+            if officer is None:
+                tell_not_enrolled(dispatcher)
+                return [FollowupAction(LISTEN)]  # not on into the interview the rule starts
+            try:
+                case = open_case(
+                    session, channel=chat_channel(tracker), now=datetime.now(UTC), officer=officer
+                )
+            except MayNotOpenCase:
+                dispatcher.utter_message(response="utter_may_not_open_case")
+                return [FollowupAction(LISTEN)]
             reference = case.reference
         dispatcher.utter_message(response="utter_case_opened", case_reference=reference)
         return [SlotSet(CASE_REFERENCE, reference), SlotSet(INTAKE_ANSWER, None)]
@@ -44,18 +92,24 @@ class ActionResumeCase(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         typed = next(tracker.get_latest_entity_values(CASE_REFERENCE), None)
-        if not typed:
-            dispatcher.utter_message(response="utter_ask_case_reference")
-            return []
         try:
             with unit_of_work() as session:
-                case = find_resumable_case(session, str(typed))
+                viewer = enrolled_account(session, tracker)
+                if viewer is None:
+                    tell_not_enrolled(dispatcher)
+                    return []
+                if not typed:
+                    dispatcher.utter_message(response="utter_ask_case_reference")
+                    return []
+                case = find_resumable_case(session, str(typed), viewer)
                 if case is None:
                     dispatcher.utter_message(
                         response="utter_case_not_found", case_reference=str(typed).upper()
                     )
                     return []
-                resume_case(case, now=datetime.now(UTC))
+                resume_case(
+                    session, case, viewer, now=datetime.now(UTC), source=chat_channel(tracker)
+                )
                 reference, opened_on = case.reference, case.opened_at.date().isoformat()
         except InvalidReference:
             dispatcher.utter_message(response="utter_case_reference_invalid")

@@ -1,9 +1,11 @@
-"""What every action reads from the conversation: the officer's language and the open case."""
+"""What every action reads from the conversation: who is writing, their language, the case."""
 
 from rasa_sdk import Tracker
 from sqlalchemy.orm import Session
 
-from casework.cases import find_case
+from casework.accounts import StaffAccount
+from casework.cases import find_visible_case
+from casework.enrolment import account_for_sender
 from casework.models import Case
 from translations.catalog import shipped_catalogs
 
@@ -13,7 +15,23 @@ def officer_language(tracker: Tracker) -> str:
     return language if language in shipped_catalogs().languages else "en"
 
 
+def chat_channel(tracker: Tracker) -> str:
+    return tracker.get_latest_input_channel() or "unknown"
+
+
+def enrolled_account(session: Session, tracker: Tracker) -> StaffAccount | None:
+    """The account this chat identity is enrolled to; None for everyone else."""
+    return account_for_sender(session, chat_channel(tracker), tracker.sender_id)
+
+
 def case_of(session: Session, tracker: Tracker) -> Case | None:
-    """The case the conversation is on; the slot holds its reference code, nothing else."""
+    """The case the conversation is on, if the enrolled account writing may see it.
+
+    The slot holds the reference code only; the check is made on every turn, so a disabled
+    account or a revoked identity loses the case at once.
+    """
     reference = tracker.get_slot("case_reference")
-    return find_case(session, reference) if isinstance(reference, str) else None
+    if not isinstance(reference, str):
+        return None
+    account = enrolled_account(session, tracker)
+    return find_visible_case(session, reference, account) if account is not None else None

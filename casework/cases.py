@@ -7,8 +7,10 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from casework.audit import record_audit
 from casework.models import Case
 from casework.references import new_reference, normalize_reference
+from casework.roles import Viewer, may_open_case, may_see_case
 
 _MAX_REFERENCE_ATTEMPTS = 5
 
@@ -17,19 +19,29 @@ class ReferenceSpaceExhausted(RuntimeError):
     """Several random references in a row were taken: something is wrong, not unlucky."""
 
 
+class MayNotOpenCase(PermissionError):
+    """The account's role does not open cases (or the account is disabled)."""
+
+
 def open_case(
     session: Session,
     *,
     channel: str,
     now: datetime,
+    officer: Viewer,
     make_reference: Callable[[], str] = new_reference,
 ) -> Case:
-    """Create a case with a fresh unique reference; the caller commits."""
+    """Create a case owned by the officer, with a fresh unique reference; the caller commits."""
+    if officer.disabled or not may_open_case(officer.role):
+        raise MayNotOpenCase(f"a {officer.role} account does not open cases")
     for _ in range(_MAX_REFERENCE_ATTEMPTS):
         case = Case(
             reference=make_reference(),
             status="open",
             channel=channel,
+            officer_account_id=officer.id,
+            unit=officer.unit,
+            region=officer.region,
             opened_at=now,
             resume_count=0,
         )
@@ -38,6 +50,16 @@ def open_case(
                 session.add(case)
         except IntegrityError:
             continue
+        record_audit(
+            session,
+            actor=officer.username,
+            action="case_opened",
+            outcome="opened",
+            now=now,
+            case_id=case.id,
+            source=channel,
+            purpose="casework",
+        )
         return case
     raise ReferenceSpaceExhausted(f"{_MAX_REFERENCE_ATTEMPTS} reference collisions in a row")
 
@@ -50,18 +72,36 @@ def find_case(session: Session, reference: str) -> Case | None:
     return session.scalars(select(Case).where(Case.reference == reference)).one_or_none()
 
 
-def find_resumable_case(session: Session, reference_text: str) -> Case | None:
-    """The open or paused case with the reference the officer typed.
+def find_visible_case(session: Session, reference: str, viewer: Viewer) -> Case | None:
+    """The case with this canonical reference if the viewer may see it; None otherwise, so a
+    case the viewer may not see looks exactly like one that does not exist."""
+    case = find_case(session, reference)
+    return case if case is not None and may_see_case(viewer, case) else None
+
+
+def find_resumable_case(session: Session, reference_text: str, viewer: Viewer) -> Case | None:
+    """The open or paused case with the reference the officer typed, if they may see it.
 
     Raises InvalidReference when the text cannot be a reference at all.
     """
-    reference = normalize_reference(reference_text)
-    return session.scalars(
-        select(Case).where(Case.reference == reference, Case.status.in_(RESUMABLE_STATUSES))
-    ).one_or_none()
+    case = find_visible_case(session, normalize_reference(reference_text), viewer)
+    return case if case is not None and case.status in RESUMABLE_STATUSES else None
 
 
-def resume_case(case: Case, *, now: datetime) -> None:
+def resume_case(
+    session: Session, case: Case, viewer: Viewer, *, now: datetime, source: str
+) -> None:
+    """Resuming shows the case's facts to the viewer again: audited as a read."""
+    record_audit(
+        session,
+        actor=viewer.username,
+        action="case_resumed",
+        outcome="read",
+        now=now,
+        case_id=case.id,
+        source=source,
+        purpose="casework",
+    )
     case.last_resumed_at = now
     case.resume_count += 1
     if case.status == "paused":

@@ -4,8 +4,13 @@ The built-in channel answers a JSON array or a non-text message with HTTP 500, p
 and oversized messages to the model, and logs the text of a message it failed on. This one
 refuses bad requests with a 4xx and a reason, turns unknown button payloads into the
 not-understood intent, and never logs message text.
+
+A message carrying a one-time enrolment code becomes the `enrol` intent with the code as its
+entity before the NLU sees it: a misread code would lock an officer out, and the model has no
+business guessing at credentials.
 """
 
+import json
 import logging
 import os
 import re
@@ -22,7 +27,21 @@ logger = logging.getLogger(__name__)
 _PAYLOAD = re.compile(r"^/([A-Za-z0-9_]+)")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _SENDER = re.compile(r"^[A-Za-z0-9_.:@+-]{1,128}$")
+_ENROLMENT_CODE = re.compile(
+    r"(?<![A-Za-z0-9])([A-HJ-NP-Z2-9]{4}-[A-HJ-NP-Z2-9]{4}-[A-HJ-NP-Z2-9]{4})(?![A-Za-z0-9-])",
+    re.IGNORECASE,
+)
 UNKNOWN_PAYLOAD_INTENT = "/nlu_fallback"
+
+
+def enrolment_payload(text: str) -> str | None:
+    """The `enrol` intent with its code, when the message carries an enrolment code."""
+    if _PAYLOAD.match(text):
+        return None
+    found = _ENROLMENT_CODE.search(text)
+    if found is None:
+        return None
+    return "/enrol" + json.dumps({"enrolment_code": found.group(1).upper()})
 
 
 def _max_chars() -> int:
@@ -83,7 +102,7 @@ class GuardedRestInput(InputChannel):
                 return refusal
             assert checked is not None
             sender, text = checked
-            text = self._known_payload_or_fallback(request, text)
+            text = enrolment_payload(text) or self._known_payload_or_fallback(request, text)
             collector = CollectingOutputChannel()
             try:
                 await on_new_message(

@@ -1,8 +1,27 @@
-"""Trackers built in the test, as the Rasa server would send them to the action server."""
+"""Trackers built in the test, as the Rasa server would send them to the action server, and a
+database in which their sender is an enrolled officer."""
 
+from collections.abc import Iterator
 from typing import Any
 
+import pytest
 from rasa_sdk import Tracker
+from sqlalchemy.orm import Session
+
+from passage.database import session_factory
+from passage.settings import Settings
+from tests.casework.account_builders import account, enrol
+
+SENDER = "officer-1"
+
+
+@pytest.fixture
+def session(database: Settings) -> Iterator[Session]:
+    """The suite's session, with the trackers' sender enrolled to an officer's account."""
+    with session_factory()() as session:
+        enrol(session, account(session), SENDER)
+        session.commit()
+        yield session
 
 
 def tracker_for(
@@ -11,6 +30,7 @@ def tracker_for(
     entities: list[dict[str, Any]] | None = None,
     slots: dict[str, Any] | None = None,
     channel: str = "rest",
+    sender: str = SENDER,
 ) -> Tracker:
     message = {
         "text": text,
@@ -19,7 +39,7 @@ def tracker_for(
     }
     events = [{"event": "user", "text": text, "parse_data": message, "input_channel": channel}]
     return Tracker(
-        sender_id="officer-1",
+        sender_id=sender,
         slots=slots or {},
         latest_message=message,
         events=events,

@@ -9,6 +9,7 @@ from actions.cases import ActionNotUnderstood, ActionOpenCase, ActionResumeCase
 from casework.cases import open_case
 from casework.models import Case
 from tests.actions.conftest import tracker_for
+from tests.casework.account_builders import account
 
 
 def _reference_entity(value: str) -> list[dict[str, str]]:
@@ -34,7 +35,9 @@ def test_resume_without_a_code_asks_for_it(session: Session) -> None:
 
 
 def test_resume_with_a_known_code_resumes_that_case(session: Session) -> None:
-    case = open_case(session, channel="rest", now=datetime(2026, 11, 20, tzinfo=UTC))
+    case = open_case(
+        session, channel="rest", now=datetime(2026, 11, 20, tzinfo=UTC), officer=account(session)
+    )
     session.commit()
     typed = case.reference.lower()
     dispatcher = CollectingDispatcher()

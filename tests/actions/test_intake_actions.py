@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session
 from actions.intake import ActionIntakeStop
 from casework.cases import open_case
 from tests.actions.conftest import tracker_for
+from tests.casework.account_builders import account
 from translations.catalog import shipped_catalogs
 
 
@@ -17,7 +18,7 @@ def _stop_tracker(reference: str, confidence: float, text: str = "stop"):  # typ
 
 
 def test_an_unsure_stop_only_offers_the_stop_button(session: Session) -> None:
-    case = open_case(session, channel="rest", now=datetime.now(UTC))
+    case = open_case(session, channel="rest", now=datetime.now(UTC), officer=account(session))
     session.commit()
     dispatcher = CollectingDispatcher()
     events = ActionIntakeStop().run(dispatcher, _stop_tracker(case.reference, 0.6, "Tashkent"), {})
@@ -32,7 +33,7 @@ def test_an_unsure_stop_only_offers_the_stop_button(session: Session) -> None:
 
 
 def test_a_sure_stop_withdraws_and_ends_the_interview(session: Session) -> None:
-    case = open_case(session, channel="rest", now=datetime.now(UTC))
+    case = open_case(session, channel="rest", now=datetime.now(UTC), officer=account(session))
     session.commit()
     dispatcher = CollectingDispatcher()
     events = ActionIntakeStop().run(dispatcher, _stop_tracker(case.reference, 1.0, "/stop"), {})
@@ -48,7 +49,7 @@ def test_a_sure_stop_withdraws_and_ends_the_interview(session: Session) -> None:
 def test_the_slot_reset_on_opening_a_case_is_not_taken_as_an_answer(session: Session) -> None:
     from actions.intake import ValidateIntakeForm
 
-    case = open_case(session, channel="rest", now=datetime.now(UTC))
+    case = open_case(session, channel="rest", now=datetime.now(UTC), officer=account(session))
     session.commit()
     dispatcher = CollectingDispatcher()
     tracker = tracker_for("/start_case", "start_case", slots={"case_reference": case.reference})

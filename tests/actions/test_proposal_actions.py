@@ -16,6 +16,7 @@ from casework.proposals import chosen_providers
 from referral_directory.importer import import_directory
 from referral_directory.needs import Level
 from tests.actions.conftest import tracker_for
+from tests.casework.account_builders import account
 from tests.referral_directory.hsds_builders import ALMATY, box, sal_id, service, write
 from translations.catalog import shipped_catalogs
 
@@ -26,7 +27,7 @@ CATALOGS = shipped_catalogs()
 def _case(session: Session, tmp_path: Path, *, referrals: bool = True) -> Case:
     record = service("shelter", at=ALMATY, languages=("ru",), areas=[box("Almaty", ALMATY)])
     assert import_directory(session, write(tmp_path / "d.json", [record])).ok
-    case = open_case(session, channel="rest", now=NOW)
+    case = open_case(session, channel="rest", now=NOW, officer=account(session))
     case.appears_under_18, case.gender, case.person_language = "no", "female", "ru"
     case.area = "Almaty"
     scopes = [Scope.ASSESSMENT] + ([Scope.REFERRALS] if referrals else [])

@@ -22,6 +22,7 @@ from casework.referral_policy import Officer, ReferralPolicy
 from referral_directory.importer import import_directory
 from referral_directory.matching import MatchingRules
 from referral_directory.needs import Level
+from tests.casework.account_builders import account
 from tests.referral_directory.hsds_builders import ALMATY, box, sal_id, service, write
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
@@ -57,7 +58,7 @@ def shelters(session: Session, tmp_path: Path) -> None:
 
 def ready_case(session: Session, *, consent_to_referrals: bool = True, child: bool = False) -> Case:
     """A woman (or a presumed child) in Almaty who needs shelter, urgently; shelter-a chosen."""
-    case = open_case(session, channel="rest", now=NOW)
+    case = open_case(session, channel="rest", now=NOW, officer=account(session))
     case.appears_under_18 = "yes" if child else "no"
     case.guardian_may_be_involved = "yes" if child else None
     case.gender = "female"

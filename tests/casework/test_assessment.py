@@ -23,12 +23,13 @@ from casework.consent import (
 )
 from casework.models import AssessedNeed, Case
 from referral_directory.needs import Level
+from tests.casework.account_builders import account
 
 NOW = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
 
 
 def _adult_case(session: Session, *, consent: bool = True) -> Case:
-    case = open_case(session, channel="rest", now=NOW)
+    case = open_case(session, channel="rest", now=NOW, officer=account(session))
     case.appears_under_18 = "no"
     session.flush()
     if consent:

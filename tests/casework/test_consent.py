@@ -20,13 +20,14 @@ from casework.consent import (
     withdraw_all,
 )
 from casework.models import Case
+from tests.casework.account_builders import account
 
 NOW = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
 SCRIPT = ConsentScript("consent.adult", "1", "ru", "Вы не совершили преступления ...")
 
 
 def _case(session: Session, **intake: str) -> Case:
-    case = open_case(session, channel="rest", now=NOW)
+    case = open_case(session, channel="rest", now=NOW, officer=account(session))
     for field, value in intake.items():
         setattr(case, field, value)
     session.flush()

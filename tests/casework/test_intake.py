@@ -11,6 +11,7 @@ from casework.cases import open_case
 from casework.consent import Scope, has_consent
 from casework.intake import Outcome, answer, back, draft, next_step, toggle
 from casework.models import Case, ConsentReceipt
+from tests.casework.account_builders import account
 
 NOW = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
 
@@ -52,7 +53,7 @@ def _through(session: Session, case: Case, answers: list[tuple[str, list[str]]])
 
 @pytest.fixture
 def case(session: Session) -> Case:
-    created = open_case(session, channel="rest", now=NOW)
+    created = open_case(session, channel="rest", now=NOW, officer=account(session))
     session.flush()
     return created
 

@@ -28,6 +28,7 @@ from casework.proposals import (
 from referral_directory.importer import import_directory
 from referral_directory.matching import MatchingRules
 from referral_directory.needs import Level
+from tests.casework.account_builders import account
 from tests.referral_directory.hsds_builders import ALMATY, box, sal_id, service, write
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
@@ -36,7 +37,7 @@ SCRIPT = ConsentScript("consent.adult", "1", "ru", "text")
 
 
 def _case(session: Session, *scopes: Scope) -> Case:
-    case = open_case(session, channel="rest", now=NOW)
+    case = open_case(session, channel="rest", now=NOW, officer=account(session))
     case.appears_under_18 = "no"
     case.gender = "female"
     case.person_language = "ru"
