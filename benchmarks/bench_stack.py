@@ -5,8 +5,15 @@ import sys
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 
+import httpx
+from sqlalchemy.orm import Session
+
+from casework.accounts import StaffAccount
+from casework.enrolment import issue_code
+from passage.database import make_engine
 from passage.migrate import upgrade
 from passage.processes import ProcessGroup
 from passage.rasa_project import RasaProject
@@ -40,3 +47,27 @@ def running_stack() -> Iterator[Settings]:
             yield settings
         finally:
             group.stop_all()
+
+
+def enrol(settings: Settings, url: str, sender: str) -> None:
+    """Enrol the benchmark's chat identity to a fresh officer account, outside the timings:
+    only enrolled senders may open cases."""
+    engine = make_engine(settings.resolved_database_url)
+    with Session(engine) as session:
+        officer = StaffAccount(
+            organization_id="bench",
+            username=f"bench.{sender}",
+            password_hash="!",
+            role="officer",
+            unit="bench-unit",
+            region="bench",
+            disabled=False,
+            failed_logins=0,
+            created_at=datetime.now(UTC),
+        )
+        session.add(officer)
+        session.flush()
+        code = issue_code(session, officer, issued_by="benchmark", now=datetime.now(UTC))
+        session.commit()
+    engine.dispose()
+    httpx.post(url, json={"sender": sender, "message": code}, timeout=60).raise_for_status()

@@ -11,7 +11,8 @@ import uuid
 
 import httpx
 
-from benchmarks.bench_stack import running_stack
+from benchmarks.bench_stack import enrol, running_stack
+from passage.settings import Settings
 from referral_directory.needs import Level, needs_of_level
 from translations.catalog import shipped_catalogs
 
@@ -51,8 +52,11 @@ class Chat:
         self.last = [r.get("text", "") for r in replies]
 
 
-def run_intake(url: str, chosen: dict[Level, list[str]], *, typed: bool) -> Chat:
+def run_intake(
+    settings: Settings, url: str, chosen: dict[Level, list[str]], *, typed: bool
+) -> Chat:
     chat = Chat(url)
+    enrol(settings, url, chat.sender)
     chat.say("/start_case")
     for answer in PROFILE:
         chat.say(answer if answer in ("Almaty", "1") else choose(answer))
@@ -84,10 +88,13 @@ def main() -> int:
     with running_stack() as settings:
         url = f"{settings.resolved_rasa_url}/webhooks/rest/webhook"
         rows = [
-            ("typical adult, 6 needs, typed numbers", run_intake(url, TYPICAL, typed=True)),
-            ("typical adult, 6 needs, buttons", run_intake(url, TYPICAL, typed=False)),
-            ("every item needed, typed numbers", run_intake(url, EVERYTHING, typed=True)),
-            ("every item needed, buttons", run_intake(url, EVERYTHING, typed=False)),
+            (
+                "typical adult, 6 needs, typed numbers",
+                run_intake(settings, url, TYPICAL, typed=True),
+            ),
+            ("typical adult, 6 needs, buttons", run_intake(settings, url, TYPICAL, typed=False)),
+            ("every item needed, typed numbers", run_intake(settings, url, EVERYTHING, typed=True)),
+            ("every item needed, buttons", run_intake(settings, url, EVERYTHING, typed=False)),
         ]
     print("\nTurns from /start_case to the summary (aim: typical case in 15 turns or fewer)")
     print(f"{'scenario':<42} {'officer turns':>14} {'bot messages':>13}")

@@ -16,16 +16,18 @@ from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 
-from benchmarks.bench_stack import running_stack
+from benchmarks.bench_stack import enrol, running_stack
+from passage.settings import Settings
 
 
-def _conversation(url: str, message: str, turns: int, sender_key: str) -> list[float]:
+def _conversation(settings: Settings, url: str, message: str, turns: int) -> list[float]:
     sender = f"bench-{uuid.uuid4().hex[:12]}"
+    enrol(settings, url, sender)
     timings = []
     with httpx.Client(timeout=60) as client:
         for _ in range(turns):
             started = time.perf_counter()
-            response = client.post(url, json={sender_key: sender, "message": message})
+            response = client.post(url, json={"sender": sender, "message": message})
             elapsed = time.perf_counter() - started
             response.raise_for_status()
             if not response.json():
@@ -34,11 +36,13 @@ def _conversation(url: str, message: str, turns: int, sender_key: str) -> list[f
     return timings
 
 
-def measure(url: str, message: str, turns: int, concurrency: int) -> list[float]:
+def measure(
+    settings: Settings, url: str, message: str, turns: int, concurrency: int
+) -> list[float]:
     per_conversation = -(-turns // concurrency)
     with ThreadPoolExecutor(max_workers=concurrency) as pool:
         results = pool.map(
-            lambda _: _conversation(url, message, per_conversation, "sender"), range(concurrency)
+            lambda _: _conversation(settings, url, message, per_conversation), range(concurrency)
         )
     return [t for timings in results for t in timings]
 
@@ -61,11 +65,11 @@ def main() -> int:
     with running_stack() as settings:
         api = f"http://{settings.host}:{settings.api_port}/chat/messages"
         rest = f"{settings.resolved_rasa_url}/webhooks/rest/webhook"
-        measure(rest, "/help", args.concurrency, args.concurrency)  # warm-up
-        measure(api, "/start_case", args.concurrency, args.concurrency)
+        measure(settings, rest, "/help", args.concurrency, args.concurrency)  # warm-up
+        measure(settings, api, "/start_case", args.concurrency, args.concurrency)
         print(f"measuring {args.turns} turns per scenario ...", file=sys.stderr, flush=True)
-        full = measure(api, "/start_case", args.turns, args.concurrency)
-        alone = measure(rest, "/help", args.turns, args.concurrency)
+        full = measure(settings, api, "/start_case", args.turns, args.concurrency)
+        alone = measure(settings, rest, "/help", args.turns, args.concurrency)
 
     rows = [
         ("(a) full stack: API, Rasa, action, DB", full),

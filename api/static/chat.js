@@ -6,6 +6,7 @@
   const notice = document.getElementById("notice");
   const form = document.getElementById("composer");
   const input = document.getElementById("message");
+  const quickExit = document.getElementById("quick-exit");
   let sender = sessionStorage.getItem("passage-sender");
   if (!sender) {
     sender = "web-" + crypto.randomUUID();
@@ -71,6 +72,22 @@
     }
     // The text stays in the box until the assistant has answered, so nothing typed is lost.
     if (await send(text, text)) input.value = "";
+  });
+
+  // Quick exit: someone is looking over the officer's shoulder. The server unbinds this tab
+  // from the officer's account and deletes its transcript (sendBeacon survives the page
+  // leaving); the page forgets everything; location.replace leaves no Back entry to return to.
+  function leave() {
+    const forget = new Blob([JSON.stringify({ sender: sender })], { type: "application/json" });
+    navigator.sendBeacon("/chat/forget", forget);
+    log.replaceChildren();
+    input.value = "";
+    sessionStorage.clear();
+    location.replace(config.exitUrl);
+  }
+  quickExit.addEventListener("click", leave);
+  document.addEventListener("keydown", (event) => {
+    if (event.key === "Escape") { event.preventDefault(); leave(); }
   });
 
   input.addEventListener("keydown", (event) => {

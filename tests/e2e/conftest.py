@@ -10,19 +10,25 @@ import signal
 import socket
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
 import pytest
 from sqlalchemy import Engine
+from sqlalchemy.orm import Session
 
+from casework.enrolment import issue_code
+from casework.roles import OFFICER
 from passage.database import make_engine
 from passage.migrate import upgrade
 from passage.processes import ManagedProcess, ProcessGroup
 from passage.rasa_project import RasaProject
 from passage.settings import Settings
 from passage.stack import build_processes
+from tests.casework.account_builders import account
 from tests.fakes.fake_twilio import FakeTwilio
+from translations.catalog import shipped_catalogs
 
 
 def _processes(settings: Settings, model: Path) -> list[ManagedProcess]:
@@ -94,6 +100,25 @@ class Stack:
 
     def texts(self, sender: str, message: str) -> list[str]:
         return [reply.get("text", "") for reply in self.say(sender, message)]
+
+    def enrolment_code(
+        self, username: str, *, role: str = OFFICER, unit: str = "unit-1", region: str = "north"
+    ) -> str:
+        """A one-time code for the account, made as an admin would (the account on first use)."""
+        with Session(self.engine) as session:
+            holder = account(session, username, role=role, unit=unit, region=region)
+            code = issue_code(session, holder, issued_by="e2e-admin", now=datetime.now(UTC))
+            session.commit()
+        return code
+
+    def enrol(self, sender: str, username: str, **account_fields: str) -> str:
+        """Enrol the chat identity the way an officer does: by sending the code in the chat.
+        Returns the code."""
+        code = self.enrolment_code(username, **account_fields)
+        assert self.texts(sender, f"My code: {code.lower()}") == [
+            shipped_catalogs().lookup("utter_enrolled", "en").text
+        ]
+        return code
 
 
 @pytest.fixture(scope="session")

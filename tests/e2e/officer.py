@@ -26,11 +26,14 @@ def choose(code: str) -> str:
 class Officer:
     """One officer's chat: sends messages and remembers the case reference."""
 
-    def __init__(self, stack: Stack, language: str = "en") -> None:
+    def __init__(self, stack: Stack, language: str = "en", username: str = "") -> None:
+        """A new chat (a new device) enrolled to the account `username`, by default a new one."""
         self.stack = stack
         self.sender = f"officer-{uuid.uuid4().hex[:10]}"
+        self.username = username or f"officer.{self.sender}"
         self.reference = ""
         self.language = language  # the language the officer chose; "en" needs no choosing
+        self.enrolment_code = stack.enrol(self.sender, self.username)
 
     def say(self, message: str) -> list[str]:
         return self.stack.texts(self.sender, message)

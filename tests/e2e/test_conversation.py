@@ -5,7 +5,7 @@ import uuid
 
 import httpx
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from casework.models import Case
@@ -34,6 +34,7 @@ def test_greeting_offers_the_main_choices(stack: Stack) -> None:
 
 def test_a_case_opened_in_chat_is_in_the_database_and_can_be_resumed(stack: Stack) -> None:
     officer = _sender()
+    stack.enrol(officer, "officer.resumes")
     opened = stack.texts(officer, "start a new case")
     found = REFERENCE.search(opened[0])
     assert found, opened
@@ -45,8 +46,10 @@ def test_a_case_opened_in_chat_is_in_the_database_and_can_be_resumed(stack: Stac
         assert case.channel == "rest"
         assert case.resume_count == 0
 
-    # Days later, from another device: the code, typed loosely, finds the case.
+    # Days later, from another device enrolled to the same account: the code, typed loosely,
+    # finds the case.
     later = _sender()
+    stack.enrol(later, "officer.resumes")
     assert stack.texts(later, "/resume_case") == [
         CATALOGS.lookup("utter_ask_case_reference", "en").text
     ]
@@ -67,12 +70,14 @@ def test_a_case_opened_in_chat_is_in_the_database_and_can_be_resumed(stack: Stac
 
 def test_an_unknown_code_is_not_found(stack: Stack) -> None:
     officer = _sender()
+    stack.enrol(officer, "officer.unknown-code")
     replies = stack.texts(officer, "the code is ZZZZ-2222")
     assert replies == [CATALOGS.render("utter_case_not_found", "en", case_reference="ZZZZ-2222")]
 
 
 def test_the_officer_switches_to_russian_and_stays_in_russian(stack: Stack) -> None:
     officer = _sender()
+    stack.enrol(officer, "officer.russian")
     assert stack.texts(officer, "change language") == [
         CATALOGS.lookup("utter_choose_language", "en").text
     ]
@@ -100,13 +105,56 @@ def test_an_unsupported_language_is_refused(stack: Stack) -> None:
 
 
 def test_the_web_chat_endpoint_talks_to_rasa(stack: Stack) -> None:
-    response = httpx.post(
-        f"{stack.api}/chat/messages",
-        json={"sender": _sender(), "message": "/start_case"},
-        timeout=60,
+    sender = _sender()
+    code = stack.enrolment_code("officer.web")
+
+    def post(message: str) -> list[dict[str, str]]:
+        response = httpx.post(
+            f"{stack.api}/chat/messages", json={"sender": sender, "message": message}, timeout=60
+        )
+        assert response.status_code == 200
+        return list(response.json())
+
+    assert post(code)[0]["text"] == CATALOGS.lookup("utter_enrolled", "en").text
+    assert REFERENCE.search(post("/start_case")[0]["text"])
+
+
+def test_an_unenrolled_sender_reaches_no_case(stack: Stack) -> None:
+    owner = _sender()
+    stack.enrol(owner, "officer.owner")
+    reference = REFERENCE.search(stack.texts(owner, "/start_case")[0])
+    assert reference is not None
+    stranger = _sender()
+    not_enrolled = CATALOGS.render(
+        "utter_not_enrolled", "en", hotline=stack.settings.public_hotline
     )
-    assert response.status_code == 200
-    assert REFERENCE.search(response.json()[0]["text"])
+
+    assert stack.texts(stranger, "/start_case") == [not_enrolled]
+    assert stack.texts(stranger, reference.group(0)) == [not_enrolled]
+    assert stack.texts(stranger, "/resume_case") == [not_enrolled]
+    # Typed answers go nowhere either: no interview is running for this sender.
+    assert stack.texts(stranger, "no")[0] in {
+        CATALOGS.lookup("utter_default", "en").text,
+        CATALOGS.lookup("utter_help", "en").text,
+    }
+    with Session(stack.engine) as session:
+        assert (session.scalar(select(func.count()).select_from(Case)) or 0) >= 1
+        opened_by_stranger = session.scalars(
+            select(Case).where(Case.officer_account_id.is_(None))
+        ).all()
+        assert opened_by_stranger == []
+
+
+def test_a_wrong_enrolment_code_is_refused_and_guessing_is_stopped(stack: Stack) -> None:
+    guesser = _sender()
+    refused = CATALOGS.lookup("utter_enrolment_refused", "en").text
+    for guess in ("AAAA-BBBB-CCCC", "enrol DDDD-EEEE-FFFF", "GGGG-HHHH-JJJJ", "KKKK-LLLL-MMMM"):
+        assert stack.texts(guesser, guess) == [refused]
+    assert stack.texts(guesser, "NNNN-PPPP-QQQQ") == [refused]
+    real = stack.enrolment_code("officer.guessed")
+    assert stack.texts(guesser, real) == [
+        CATALOGS.lookup("utter_enrolment_too_many_tries", "en").text
+    ]
 
 
 def test_the_action_server_and_api_answer_health_checks(stack: Stack) -> None:

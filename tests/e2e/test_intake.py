@@ -196,7 +196,7 @@ def test_urgent_medical_need_pauses_and_the_case_resumes_later(stack: Stack) -> 
         assert case.status == "paused"
         urgent = session.scalars(select(AssessedNeed).where(AssessedNeed.case_id == case.id)).one()
         assert (urgent.need_id, urgent.urgent) == ("services.medical", True)
-    later = Officer(stack)
+    later = Officer(stack, username=officer.username)
     later.reference = officer.reference
     resumed = later.answer(officer.reference, "present")
     assert resumed[0].startswith(en("utter_case_resumed").split("{")[0])
@@ -253,7 +253,7 @@ def test_resume_after_a_restart_of_all_servers(stack: Stack) -> None:
     walk(officer, ADULT_TO_CONSENT[:6])  # at gender
     officer.say("pause")
     stack.restart()
-    later = Officer(stack)
+    later = Officer(stack, username=officer.username)
     later.reference = officer.reference
     later.answer(f"the code is {officer.reference}", "gender")
     later.answer(choose("declined"), "has_children")

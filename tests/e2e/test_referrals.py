@@ -64,10 +64,18 @@ def eventually(probe: Callable[[], T | None], what: str, timeout: float = 30.0) 
     raise AssertionError(f"timed out waiting for {what}")
 
 
-def _assessed_in_shymkent(stack: Stack, *, decisions: str = "1 2") -> tuple[Officer, dict]:
+def _assessed_in_shymkent(
+    stack: Stack, *, decisions: str = "1 2", area: str = "Shymkent, Abay district"
+) -> tuple[Officer, dict]:
     officer = Officer(stack)
     officer.start()
-    walk(officer, IN_SHYMKENT)
+    walk(
+        officer,
+        [
+            (area if expect == "exploitation_form" else answer, expect)
+            for answer, expect in ADULT_TO_CONSENT
+        ],
+    )
     officer.answer(decisions, "level_1")
     officer.answer("1", "level_2")  # housing
     officer.answer(choose("done"), "level_3")

@@ -1,0 +1,91 @@
+"""Quick exit in the web chat: the page offers it, and the server forgets the chat."""
+
+import json
+import re
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from api.app import create_app
+from casework.enrolment import account_for_sender
+from casework.models import Case
+from casework.referral_models import AuditEntry
+from passage.settings import Settings
+from tests.casework.account_builders import account, enrol
+from tests.casework.retention_builders import add_conversation, senders, tracker_db
+from translations.catalog import shipped_catalogs
+
+TAB = "web-3f1c9a0e-quick"
+OTHER_TAB = "web-77aa0b1c-other"
+CHAT_JS = Path(__file__).parents[2] / "api" / "static" / "chat.js"
+
+
+@pytest.fixture
+def client(database: Settings) -> TestClient:
+    return TestClient(create_app())
+
+
+def test_the_page_has_a_quick_exit_button_in_the_officers_language(client: TestClient) -> None:
+    page = client.get("/?lang=ru").text
+    button = re.search(r'<button type="button" id="quick-exit"[^>]*>([^<]+)</button>', page)
+    assert button is not None
+    assert button.group(1) == shipped_catalogs().lookup("web.chat.quick_exit", "ru").text
+    config = re.search(r'<script id="config" type="application/json">(.*?)</script>', page, re.S)
+    assert config is not None
+    assert json.loads(config.group(1))["exitUrl"] == "about:blank"
+
+
+def test_the_script_leaves_on_the_button_and_on_escape_without_a_way_back() -> None:
+    script = CHAT_JS.read_text(encoding="utf-8")
+    assert 'quickExit.addEventListener("click", leave)' in script
+    assert 'event.key === "Escape"' in script
+    for step in ('sendBeacon("/chat/forget"', "sessionStorage.clear()", "location.replace("):
+        assert step in script, step
+
+
+def test_forgetting_unbinds_the_tab_and_deletes_its_transcript(
+    client: TestClient, session: Session, database: Settings
+) -> None:
+    enrol(session, account(session), TAB)
+    session.commit()
+    tracker = tracker_db(database.resolved_tracker_db)
+    now = datetime.now(UTC)
+    add_conversation(tracker, TAB, now)
+    add_conversation(tracker, OTHER_TAB, now)
+
+    response = client.post("/chat/forget", json={"sender": TAB})
+
+    assert response.status_code == 204
+    session.expire_all()
+    assert account_for_sender(session, "rest", TAB) is None
+    assert senders(tracker) == {OTHER_TAB}
+    entry = session.scalars(select(AuditEntry).where(AuditEntry.action == "chat_forgotten")).one()
+    assert (entry.outcome, entry.source, entry.purpose) == ("unbound", "rest", "quick_exit")
+    assert TAB not in entry.detail
+
+
+def test_a_transcript_naming_a_held_case_is_kept(
+    client: TestClient, session: Session, database: Settings
+) -> None:
+    enrol(session, account(session), TAB)
+    case = Case(reference="KX7P-2M9Q", status="open", channel="rest", opened_at=datetime.now(UTC))
+    case.legal_hold_at = datetime.now(UTC)
+    session.add(case)
+    session.commit()
+    tracker = tracker_db(database.resolved_tracker_db)
+    add_conversation(tracker, TAB, datetime.now(UTC), reference="KX7P-2M9Q")
+
+    assert client.post("/chat/forget", json={"sender": TAB}).status_code == 204
+
+    session.expire_all()
+    assert account_for_sender(session, "rest", TAB) is None
+    assert senders(tracker) == {TAB}
+
+
+@pytest.mark.parametrize("body", [{}, {"sender": "x"}, {"sender": "../../etc/passwd"}, []])
+def test_a_bad_forget_request_is_a_422(client: TestClient, body: object) -> None:
+    assert client.post("/chat/forget", json=body).status_code == 422
