@@ -6,6 +6,7 @@ from sqlalchemy import Boolean, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from casework.db import Base, UTCDateTime
+from casework.field_crypto import EncryptedText
 
 
 class Case(Base):
@@ -33,8 +34,20 @@ class Case(Base):
     guardian_may_be_involved: Mapped[str | None] = mapped_column(String(16), nullable=True)
     gender: Mapped[str | None] = mapped_column(String(16), nullable=True)
     has_children: Mapped[str | None] = mapped_column(String(16), nullable=True)
-    area: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    # The place as the officer typed it (a copy of the intake answer): encrypted at rest.
+    area: Mapped[str | None] = mapped_column(
+        EncryptedText("case.area", max_chars=64), nullable=True
+    )
     exploitation_form: Mapped[str | None] = mapped_column(String(24), nullable=True)
+    # Retention (casework.retention): a closed case is reduced to statistics after a period,
+    # unless a coordinator placed it under legal hold (casework.legal_hold; reason is a code).
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    legal_hold_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    legal_hold_reason: Mapped[str | None] = mapped_column(String(24), nullable=True)
+
+    @property
+    def on_legal_hold(self) -> bool:
+        return self.legal_hold_at is not None
 
     @property
     def presumed_child(self) -> bool:
@@ -104,7 +117,10 @@ class IntakeAnswer(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("case.id"), index=True)
     question_id: Mapped[str] = mapped_column(String(32))
-    value: Mapped[str] = mapped_column(String(512), default="")
+    # Encrypted at rest: for `area` it is whatever the officer typed.
+    value: Mapped[str] = mapped_column(
+        EncryptedText("intake_answer.value", max_chars=512), default=""
+    )
     final: Mapped[bool] = mapped_column(Boolean, default=False)
     answered_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
@@ -120,3 +136,38 @@ class ProviderChoice(Base):
     need_id: Mapped[str] = mapped_column(String(64))
     service_at_location_id: Mapped[str] = mapped_column(String(64))
     chosen_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class CaseStatistic(Base):
+    """What is left of a closed case after its retention period: no reference, no ids, no text.
+
+    Months rather than dates, so that a row cannot be matched to a case by its timestamps.
+    """
+
+    __tablename__ = "case_statistic"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    opened_month: Mapped[str] = mapped_column(String(7))  # YYYY-MM
+    closed_month: Mapped[str] = mapped_column(String(7))
+    exploitation_form: Mapped[str | None] = mapped_column(String(24), nullable=True)
+    presumed_child: Mapped[bool] = mapped_column(Boolean)
+
+
+class CaseStatisticReferral(Base):
+    """How many referrals of one reduced case ended in one status, per service category."""
+
+    __tablename__ = "case_statistic_referral"
+
+    statistic_id: Mapped[int] = mapped_column(ForeignKey("case_statistic.id"), primary_key=True)
+    category: Mapped[str] = mapped_column(String(32), primary_key=True)
+    final_status: Mapped[str] = mapped_column(String(16), primary_key=True)
+    count: Mapped[int] = mapped_column(Integer)
+
+
+class RetentionRun(Base):
+    """When a periodic job last started, so restarts and parallel workers run it once a period."""
+
+    __tablename__ = "retention_run"
+
+    job: Mapped[str] = mapped_column(String(32), primary_key=True)
+    last_run_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -6,6 +6,7 @@ from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from casework.db import Base, UTCDateTime
+from casework.field_crypto import EncryptedText
 
 
 class Referral(Base):
@@ -30,7 +31,10 @@ class Referral(Base):
     urgent: Mapped[bool] = mapped_column(Boolean, default=False)
     status: Mapped[str] = mapped_column(String(16), index=True)
     status_reason: Mapped[str | None] = mapped_column(String(24), nullable=True)
-    status_text: Mapped[str | None] = mapped_column(String(500), nullable=True)
+    # The provider's free-text note: encrypted at rest.
+    status_text: Mapped[str | None] = mapped_column(
+        EncryptedText("referral.status_text", max_chars=500), nullable=True
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
     deadline_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
@@ -157,5 +161,8 @@ class PartnerPushSecret(Base):
     __tablename__ = "partner_push_secret"
 
     organization_id: Mapped[str] = mapped_column(String(64), primary_key=True)
-    secret: Mapped[str] = mapped_column(String(128))
+    # Encrypted at rest: a copy of the database alone must not let anyone sign pushes.
+    secret: Mapped[str] = mapped_column(
+        EncryptedText("partner_push_secret.secret", max_chars=128)
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -1,7 +1,8 @@
 """The background worker: one loop, one tick every few seconds.
 
 A tick records a heartbeat, cancels referrals whose provider did not answer in time (which
-offers or sends the next provider), and sends what the outbox holds.
+offers or sends the next provider), runs retention when a period has passed, and sends what the
+outbox holds.
 """
 
 import logging
@@ -30,6 +31,7 @@ from casework.referral_models import PartnerPushSecret, Referral
 from casework.referrals import expire_overdue
 from casework.twilio_transport import twilio_client
 from passage.database import session_factory, unit_of_work
+from passage.retention_job import run_retention_if_due
 from passage.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
@@ -70,6 +72,10 @@ def tick(worker_id: str, settings: Settings, channels: Mapping[Kind, Channel]) -
         expire_overdue(session, settings.referral_policy(), now=_now())
     with unit_of_work() as session:
         seal_audit_trail(session, now=_now())
+    try:
+        run_retention_if_due(settings, _now)
+    except Exception:  # retention must not keep the outbox from being sent
+        log.exception("retention run failed")
     dispatch_due(
         _new_session,
         channels,

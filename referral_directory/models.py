@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import JSON, Boolean, Float, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from casework.field_crypto import EncryptedJSON
 from referral_directory.db import DirectoryBase, UTCDateTime
 
 _ID = 64  # HSDS ids are UUIDs (36 characters); some publishers use longer keys.
@@ -91,7 +92,10 @@ class XConfidentialAddress(DirectoryBase):
     location_id: Mapped[str] = mapped_column(
         ForeignKey("location.id", ondelete="CASCADE"), primary_key=True
     )
-    address: Mapped[dict[str, Any]] = mapped_column(JSON)
+    # Encrypted at rest: where a shelter really is must not leak with a copy of the database.
+    address: Mapped[dict[str, Any]] = mapped_column(
+        EncryptedJSON("x_confidential_address.address")
+    )
 
 
 class Address(DirectoryBase):
