@@ -16,11 +16,19 @@ from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, select
+from sqlalchemy import Boolean, ForeignKey, Integer, String, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from casework.db import Base, UTCDateTime
-from casework.roles import INTAKE
+from casework.field_crypto import EncryptedText
+from casework.roles import (
+    CASEWORKER,
+    COORDINATOR,
+    INTAKE,
+    OFFICER,
+    ROLES,
+    SECOND_FACTOR_ROLES,
+)
 from referral_directory.models import Organization
 
 MIN_PASSWORD_LENGTH = 12
@@ -35,6 +43,11 @@ MAX_LABEL_LENGTH = 100
 API_KEY_START = "psg_"
 _USERNAME = re.compile(r"[a-z0-9._-]{3,64}")
 _PREFIX = re.compile(r"[0-9a-f]{12}")
+# An agency, unit or region name of a non-intake account: printable, no markup characters.
+_LABEL = re.compile(r"[\w][\w .:/()-]{0,63}")
+# Which roles need a unit or a region, and which may have one (see casework.roles).
+UNIT_ROLES = frozenset({OFFICER, CASEWORKER})
+REGION_ROLES = frozenset({OFFICER, CASEWORKER, COORDINATOR})
 # Longer than anything we issue; anything longer is refused before it is hashed.
 _MAX_PRESENTED_LENGTH = 128
 
@@ -44,7 +57,14 @@ _HASHER = PasswordHasher()
 
 
 class AccountError(ValueError):
-    """A value an operator gave cannot make an account or key; the message says why."""
+    """A value an operator gave cannot make an account or key; the message says why.
+
+    `code` names the rule that was broken, so pages can show the reason in their language.
+    """
+
+    def __init__(self, message: str, code: str = "invalid") -> None:
+        super().__init__(message)
+        self.code = code
 
 
 class StaffAccount(Base):
@@ -63,7 +83,9 @@ class StaffAccount(Base):
     unit: Mapped[str | None] = mapped_column(String(64), nullable=True)
     region: Mapped[str | None] = mapped_column(String(64), nullable=True)
     # A TOTP second factor (RFC 6238) when set; the last accepted time step stops replays.
-    totp_secret: Mapped[str | None] = mapped_column(Text, nullable=True)
+    totp_secret: Mapped[str | None] = mapped_column(
+        EncryptedText("staff_account.totp_secret"), nullable=True
+    )  # encrypted at rest, like every secret the server must be able to read back
     totp_last_step: Mapped[int | None] = mapped_column(Integer, nullable=True)
     disabled: Mapped[bool] = mapped_column(Boolean, default=False)
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
@@ -131,7 +153,9 @@ def _verify(password_hash: str, password: str) -> bool:
 
 def _require_organization(session: Session, organization_id: str) -> None:
     if session.get(Organization, organization_id) is None:
-        raise AccountError(f"No organization with id {organization_id!r} in the directory.")
+        raise AccountError(
+            f"No organization with id {organization_id!r} in the directory.", code="organization"
+        )
 
 
 def _find_account(session: Session, username: str) -> StaffAccount | None:
@@ -140,26 +164,75 @@ def _find_account(session: Session, username: str) -> StaffAccount | None:
     ).one_or_none()
 
 
-def create_staff_account(
-    session: Session, organization_id: str, username: str, password: str, *, now: datetime
+def _label(value: str | None, what: str) -> str | None:
+    text = value.strip() if value is not None else ""
+    if not text:
+        return None
+    if not _LABEL.fullmatch(text):
+        raise AccountError(
+            f"The {what} is 1 to 64 letters, digits, spaces or . : / ( ) -", code=what
+        )
+    return text
+
+
+def _check_placement(role: str, unit: str | None, region: str | None) -> None:
+    """Officers and caseworkers need a unit, coordinators a region; nobody else has either."""
+    if role in UNIT_ROLES and unit is None:
+        raise AccountError(f"A {role} account needs a unit.", code="unit")
+    if role not in UNIT_ROLES and unit is not None:
+        raise AccountError(f"A {role} account has no unit.", code="unit")
+    if role == COORDINATOR and region is None:
+        raise AccountError("A coordinator account needs a region.", code="region")
+    if role not in REGION_ROLES and region is not None:
+        raise AccountError(f"A {role} account has no region.", code="region")
+
+
+def create_account(
+    session: Session,
+    *,
+    role: str,
+    organization_id: str,
+    username: str,
+    password: str,
+    unit: str | None = None,
+    region: str | None = None,
+    now: datetime,
 ) -> StaffAccount:
+    """An account of any role. Intake accounts belong to an organization of the directory;
+    for the other roles `organization_id` names the agency the person works for."""
+    if role not in ROLES:
+        raise AccountError(f"The role is one of {', '.join(ROLES)}.", code="role")
     name = normalise_username(username)
     if not _USERNAME.fullmatch(name):
         raise AccountError(
-            "A username is 3 to 64 characters: letters a-z, digits, '.', '_' or '-'."
+            "A username is 3 to 64 characters: letters a-z, digits, '.', '_' or '-'.",
+            code="username",
         )
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise AccountError(f"The password must be at least {MIN_PASSWORD_LENGTH} characters.")
+        raise AccountError(
+            f"The password must be at least {MIN_PASSWORD_LENGTH} characters.", code="password"
+        )
     if len(password) > MAX_PASSWORD_LENGTH:
-        raise AccountError(f"The password must be at most {MAX_PASSWORD_LENGTH} characters.")
-    _require_organization(session, organization_id)
+        raise AccountError(
+            f"The password must be at most {MAX_PASSWORD_LENGTH} characters.", code="password"
+        )
+    unit, region = _label(unit, "unit"), _label(region, "region")
+    _check_placement(role, unit, region)
+    if role == INTAKE:
+        _require_organization(session, organization_id)
+    elif _label(organization_id, "organization") != organization_id:
+        raise AccountError("The organization is 1 to 64 characters.", code="organization")
     if _find_account(session, name) is not None:
-        raise AccountError(f"There is already an account named {name!r}.")
+        raise AccountError(f"There is already an account named {name!r}.", code="duplicate")
     account = StaffAccount(
         organization_id=organization_id,
         username=name,
         password_hash=_HASHER.hash(password),
-        role=INTAKE,
+        role=role,
+        unit=unit,
+        region=region,
+        totp_secret=None,
+        totp_last_step=None,
         disabled=False,
         failed_logins=0,
         locked_until=None,
@@ -168,6 +241,35 @@ def create_staff_account(
     session.add(account)
     session.flush()
     return account
+
+
+def create_staff_account(
+    session: Session, organization_id: str, username: str, password: str, *, now: datetime
+) -> StaffAccount:
+    """An intake account (the form `passage accounts add-staff` and older callers use)."""
+    return create_account(
+        session,
+        role=INTAKE,
+        organization_id=organization_id,
+        username=username,
+        password=password,
+        now=now,
+    )
+
+
+def needs_second_factor(account: StaffAccount) -> bool:
+    return account.role in SECOND_FACTOR_ROLES and bool(account.totp_secret)
+
+
+def record_failed_login(account: StaffAccount, now: datetime) -> None:
+    """One more wrong password or code; enough of them lock the account for a while."""
+    account.failed_logins += 1
+    if account.failed_logins >= MAX_FAILED_LOGINS:
+        account.locked_until = now + LOCKOUT
+
+
+def find_account(session: Session, username: str) -> StaffAccount | None:
+    return _find_account(session, username)
 
 
 def authenticate(
@@ -192,12 +294,13 @@ def authenticate(
         account.locked_until = None
         account.failed_logins = 0
     if not _verify(account.password_hash, password):
-        account.failed_logins += 1
-        if account.failed_logins >= MAX_FAILED_LOGINS:
-            account.locked_until = now + LOCKOUT
+        record_failed_login(account, now)
         session.flush()
         return None
-    account.failed_logins = 0
+    if not needs_second_factor(account):
+        # With a second factor the count is cleared once the code is right too: otherwise a
+        # known password would buy a fresh set of code guesses after every lock.
+        account.failed_logins = 0
     if _HASHER.check_needs_rehash(account.password_hash):
         account.password_hash = _HASHER.hash(password)
     session.flush()

@@ -2,7 +2,8 @@
 organization, and accept or decline them; and the target of the link in a referral SMS.
 
 Plain HTML forms, no scripts. The person's details are shown only as casework.intake_access
-allows. Every answer of these routes carries the headers in SECURITY_HEADERS, errors included.
+allows. Every answer of these routes, errors and redirects included, is no-store; the other
+security headers come with every answer of the API (api.security_headers).
 """
 
 import hmac
@@ -25,15 +26,13 @@ from fastapi.routing import APIRoute
 from sqlalchemy.orm import Session
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from api.dependencies import SessionDep, SettingsDep
+from api.dependencies import RowId, SessionDep, SettingsDep
 from casework.accounts import (
     StaffAccount,
     WebSession,
-    authenticate,
     csrf_ok,
     end_session,
     session_for_token,
-    start_session,
 )
 from casework.intake_access import (
     DECLINE_REASONS,
@@ -47,24 +46,29 @@ from casework.intake_access import (
     referrals_for_organization,
     respond,
 )
+from casework.login import Outcome, log_in
 from casework.referral_models import Referral
 from casework.referral_status import IllegalTransition, Reason, Status
+from casework.roles import ADMIN, INTAKE
 from passage.settings import Settings
 from translations.catalog import SOURCE_LANGUAGE, UnknownMessage, shipped_catalogs
 
 SESSION_COOKIE = "passage_intake"
 LOGIN_CSRF_COOKIE = "passage_login_csrf"
-SECURITY_HEADERS = {
-    "Content-Security-Policy": "default-src 'self'; frame-ancestors 'none'",
-    "X-Frame-Options": "DENY",
-    # The SMS link carries its token in the URL: no other site may learn it from a Referer.
-    "Referrer-Policy": "no-referrer",
-    "Cache-Control": "no-store",
-}
+# Between the password and the TOTP code (casework.login); read only by the code step.
+PENDING_COOKIE = "passage_login_pending"
+# The middleware marks only HTML no-store; here redirects too, as they follow a login.
+NO_STORE = {"Cache-Control": "no-store"}
 HOME = "/intake"
 _TEMPLATES = Path(__file__).parents[1] / "templates"
 # Where a login may lead back to: our own pages only, never another host ("//host", "/\host").
-_NEXT = re.compile(r"/(?:intake(?:[/?][\x21-\x5b\x5d-\x7e]*)?|r/[A-Za-z0-9_-]{1,64})")
+_NEXT = re.compile(
+    r"/(?:(?:intake|admin|cases)(?:[/?][\x21-\x5b\x5d-\x7e]*)?|r/[A-Za-z0-9_-]{1,64})"
+)
+# Where each role lands after login when no page was asked for; the chat roles' web page is
+# the disclosure lookup (api.routers.disclosures).
+_ROLE_HOMES = {INTAKE: HOME, ADMIN: "/admin"}
+_CHAT_ROLES_HOME = "/cases"
 _MAX_NEXT = 512
 _ERROR_TEXTS = {403: "forbidden", 404: "not_found", 409: "conflict", 410: "link_gone"}
 
@@ -177,7 +181,7 @@ def _message_page(language: str, status: int) -> HTMLResponse:
 
 
 class _PageRoute(APIRoute):
-    """Adds the security headers to every answer, and shows errors as pages in their language."""
+    """Makes every answer no-store, and shows errors as pages in their language."""
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handler = super().get_route_handler()
@@ -193,7 +197,7 @@ class _PageRoute(APIRoute):
                     response = _message_page(page_language(request), error.status_code)
             except RequestValidationError:
                 response = _message_page(page_language(request), 422)
-            response.headers.update(SECURITY_HEADERS)
+            response.headers.update(NO_STORE)
             return response
 
         return page_handler
@@ -231,6 +235,16 @@ def current_staff(
 
 StaffDep = Annotated[Staff, Depends(current_staff)]
 OptionalStaffDep = Annotated[Staff | None, Depends(optional_staff)]
+
+
+def intake_staff(staff: StaffDep) -> Staff:
+    """A member of a provider's intake staff; other roles have no inbox (403)."""
+    if staff.account.role != INTAKE:
+        raise HTTPException(403)
+    return staff
+
+
+IntakeDep = Annotated[Staff, Depends(intake_staff)]
 CsrfField = Annotated[str, Form(max_length=128)]
 
 
@@ -238,6 +252,18 @@ def _safe_next(value: str | None) -> str:
     if value and len(value) <= _MAX_NEXT and _NEXT.fullmatch(value):
         return value
     return HOME
+
+
+def landing(account: StaffAccount, next_path: str | None) -> str:
+    """The page asked for if it is one of ours, else the role's home."""
+    if next_path and len(next_path) <= _MAX_NEXT and _NEXT.fullmatch(next_path):
+        return next_path
+    return _ROLE_HOMES.get(account.role, _CHAT_ROLES_HOME)
+
+
+def client_address(request: Request) -> str:
+    """For the audit trail: the peer address (the proxy's, behind one that we do not trust)."""
+    return request.client.host if request.client is not None else ""
 
 
 def _secure(settings: Settings) -> bool:
@@ -264,7 +290,7 @@ def _login_page(
         error=_text(f"login.{error}", language) if error else "",
         error_hidden=_hidden(error is None),
         csrf=html.escape(csrf),
-        next=html.escape(_safe_next(next_path)),
+        next=html.escape(next_path if next_path and _NEXT.fullmatch(next_path) else ""),
         username_label=_text("login.username", language),
         password_label=_text("login.password", language),
         submit=_text("login.submit", language),
@@ -290,7 +316,7 @@ def login_form(
     next_path: Annotated[str | None, Query(alias="next", max_length=_MAX_NEXT)] = None,
 ) -> Response:
     if staff is not None:
-        return RedirectResponse(_safe_next(next_path), status_code=303)
+        return RedirectResponse(landing(staff.account, next_path), status_code=303)
     return _login_page(request, settings, language, next_path)
 
 
@@ -309,13 +335,31 @@ def login(
     cookie = request.cookies.get(LOGIN_CSRF_COOKIE) or ""
     if not cookie or not hmac.compare_digest(cookie.encode(), csrf.encode("utf-8")):
         return _login_page(request, settings, language, next_path, error="expired", status=403)
-    account = authenticate(session, username, password, now=now)
-    if account is None:
-        session.commit()  # the failed attempt counts towards the lockout
+    result = log_in(session, username, password, source=client_address(request), now=now)
+    session.commit()  # a failed attempt counts towards the lockout, and every one is audited
+    if result.token is None or result.account is None:
         return _login_page(request, settings, language, next_path, error="failed", status=401)
-    token, _ = start_session(session, account, now=now)
-    session.commit()
-    response = RedirectResponse(_safe_next(next_path), status_code=303)
+    if result.outcome is Outcome.CODE_NEEDED:
+        # The TOTP step (api.routers.login_code) finishes the login.
+        query = f"?next={quote(next_path, safe='/')}" if _NEXT.fullmatch(next_path) else ""
+        response = RedirectResponse(f"{HOME}/login/code{query}", status_code=303)
+        response.set_cookie(
+            PENDING_COOKIE,
+            result.token,
+            httponly=True,
+            samesite="strict",
+            secure=_secure(settings),
+            path=f"{HOME}/login",
+        )
+        return response
+    return signed_in(result.account, result.token, next_path, settings)
+
+
+def signed_in(
+    account: StaffAccount, token: str, next_path: str | None, settings: Settings
+) -> Response:
+    """The answer to a finished login: the session cookie, and on to the page asked for."""
+    response = RedirectResponse(landing(account, next_path), status_code=303)
     response.set_cookie(
         SESSION_COOKIE,
         token,
@@ -325,6 +369,9 @@ def login(
         path="/",
     )
     response.delete_cookie(LOGIN_CSRF_COOKIE, path=HOME, secure=_secure(settings), httponly=True)
+    response.delete_cookie(
+        PENDING_COOKIE, path=f"{HOME}/login", secure=_secure(settings), httponly=True
+    )
     return response
 
 
@@ -377,7 +424,9 @@ def _row(referral: Referral, language: str, now: datetime) -> str:
 
 
 @router.get("/intake")
-def inbox(staff: StaffDep, session: SessionDep, language: LanguageDep, now: NowDep) -> HTMLResponse:
+def inbox(
+    staff: IntakeDep, session: SessionDep, language: LanguageDep, now: NowDep
+) -> HTMLResponse:
     referrals = referrals_for_organization(session, staff.account.organization_id, now=now)
     pending = [r for r in referrals if r.status == Status.REQUESTED.value]
     others = [r for r in referrals if r.status != Status.REQUESTED.value]
@@ -454,7 +503,7 @@ def _respond_forms(referral: Referral, staff: Staff, language: str) -> str:
 
 @router.get("/intake/referrals/{referral_id}")
 def referral_page(
-    referral_id: int, staff: StaffDep, session: SessionDep, language: LanguageDep, now: NowDep
+    referral_id: RowId, staff: IntakeDep, session: SessionDep, language: LanguageDep, now: NowDep
 ) -> HTMLResponse:
     referral = _own_referral(session, referral_id, staff)
     details = details_for_provider(session, referral, now=now)
@@ -513,8 +562,8 @@ def _answer(
 
 @router.post("/intake/referrals/{referral_id}/accept")
 def accept_referral(
-    referral_id: int,
-    staff: StaffDep,
+    referral_id: RowId,
+    staff: IntakeDep,
     session: SessionDep,
     settings: SettingsDep,
     now: NowDep,
@@ -528,8 +577,8 @@ def accept_referral(
 
 @router.post("/intake/referrals/{referral_id}/decline")
 def decline_referral(
-    referral_id: int,
-    staff: StaffDep,
+    referral_id: RowId,
+    staff: IntakeDep,
     session: SessionDep,
     settings: SettingsDep,
     now: NowDep,
@@ -560,6 +609,8 @@ def sms_link(
     fetch links for previews, so the page must not say what the referral is."""
     if staff is None:
         return _login_page(request, settings, language, f"/r/{token}")
+    if staff.account.role != INTAKE:
+        raise HTTPException(403)
     try:
         referral = open_link(session, token, staff.account.organization_id, now=now)
     except LinkInvalid:
