@@ -1,20 +1,59 @@
 """The API application."""
 
+import time
 from pathlib import Path
 
 from fastapi import FastAPI
+from fastapi.exceptions import RequestValidationError
 from fastapi.staticfiles import StaticFiles
 
-from api.routers import chat, directory, health, intake_inbox, partner_api, twilio_webhooks
+from api.body_limit import BodyLimitMiddleware
+from api.problems import TOO_MANY_REQUESTS, validation_error
+from api.rate_limits import Clock, PerIpRateLimitMiddleware, RateLimits
+from api.routers import (
+    admin,
+    chat,
+    directory,
+    disclosures,
+    health,
+    intake_inbox,
+    login_code,
+    partner_api,
+    twilio_webhooks,
+)
+from api.security_headers import SecurityHeadersMiddleware
+from passage.settings import get_settings
 
 
-def create_app() -> FastAPI:
-    app = FastAPI(title="Passage API", version="0.1.0")
+def create_app(*, clock: Clock = time.monotonic) -> FastAPI:
+    """`clock` drives the rate limits' windows; tests pass one they can move."""
+    settings = get_settings()
+    # Any route may answer 429 (the per-address limit is checked before routing). No /docs or
+    # /redoc: those pages run inline and third-party scripts, which the CSP forbids; partners
+    # read /openapi.json and docs/partner-api.md.
+    app = FastAPI(
+        title="Passage API",
+        version="0.1.0",
+        responses=TOO_MANY_REQUESTS,
+        docs_url=None,
+        redoc_url=None,
+        exception_handlers={RequestValidationError: validation_error},
+    )
     app.include_router(health.router)
     app.include_router(chat.router)
     app.include_router(directory.router)
     app.include_router(twilio_webhooks.router)
     app.include_router(intake_inbox.router)
+    app.include_router(login_code.router)
+    app.include_router(admin.router)
+    app.include_router(disclosures.router)
     app.include_router(partner_api.router)
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
+    # Limiter state lives with this app, so two apps (tests) never share counts.
+    app.state.rate_limits = limits = RateLimits.from_settings(settings, clock)
+    # The last added runs first: headers go on every answer, refusals included; a client over
+    # its limit is refused before its body is read.
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_request_bytes)
+    app.add_middleware(PerIpRateLimitMiddleware, limiter=limits.per_ip)
+    app.add_middleware(SecurityHeadersMiddleware)
     return app

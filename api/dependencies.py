@@ -4,6 +4,7 @@ from collections.abc import Iterator
 from typing import Annotated
 
 from fastapi import Depends
+from fastapi import Path as PathParam
 from sqlalchemy.orm import Session
 
 from passage.database import session_factory
@@ -17,3 +18,6 @@ def database_session() -> Iterator[Session]:
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 SessionDep = Annotated[Session, Depends(database_session)]
+# Ids are signed 64-bit integers in the database: a larger number in a URL names no row (422),
+# where the driver would fail on it (SQLite: OverflowError, a 500).
+RowId = Annotated[int, PathParam(ge=1, le=2**63 - 1)]

@@ -13,7 +13,15 @@ from casework.heartbeat import worker_is_alive
 router = APIRouter(tags=["health"])
 
 
-@router.get("/health")
+@router.get(
+    "/health",
+    responses={
+        503: {
+            "description": "The database cannot be read.",
+            "content": {"application/json": {"schema": {"type": "object"}}},
+        }
+    },
+)
 def health(session: SessionDep, settings: SettingsDep) -> JSONResponse:
     try:
         session.execute(text("SELECT 1"))

@@ -14,7 +14,9 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from sqlalchemy.orm import Session
 
-from api.dependencies import SessionDep, SettingsDep
+from api.dependencies import RowId, SessionDep, SettingsDep
+from api.problems import BODY_ERRORS
+from api.rate_limits import limit_api_key
 from api.routers.directory import CapacityIn, CapacityOut
 from casework.accounts import api_key_prefix, organization_for_api_key
 from casework.fhir_referral import task_bundle
@@ -118,7 +120,13 @@ _BUNDLE: dict[int | str, dict[str, Any]] = {
     }
 }
 
-router = APIRouter(prefix="/api/v1", tags=["partner"], responses=_UNAUTHORIZED)
+# Counted per key before the key is looked up: a flood never reaches the database.
+router = APIRouter(
+    prefix="/api/v1",
+    tags=["partner"],
+    responses=_UNAUTHORIZED,
+    dependencies=[Depends(limit_api_key)],
+)
 
 
 def current_time() -> datetime:
@@ -199,7 +207,7 @@ def list_referrals(caller: PartnerDep, session: SessionDep, now: NowDep) -> list
     responses=_BUNDLE | _NOT_YOURS,
 )
 def read_referral(
-    referral_id: int, caller: PartnerDep, session: SessionDep, settings: SettingsDep, now: NowDep
+    referral_id: RowId, caller: PartnerDep, session: SessionDep, settings: SettingsDep, now: NowDep
 ) -> FhirJSONResponse:
     referral = _own_referral(session, referral_id, caller)
     return _bundle(session, referral, settings.referral_policy(), now)
@@ -211,6 +219,7 @@ def read_referral(
     response_class=FhirJSONResponse,
     responses=_BUNDLE
     | _NOT_YOURS
+    | BODY_ERRORS
     | {
         409: _problem(
             "The referral cannot move to that status from where it is (for example completed "
@@ -219,7 +228,7 @@ def read_referral(
     },
 )
 def change_referral_status(
-    referral_id: int,
+    referral_id: RowId,
     body: StatusChange,
     caller: PartnerDep,
     session: SessionDep,
@@ -255,7 +264,8 @@ def change_referral_status(
     "/service-at-locations/{service_at_location_id}/capacity",
     summary="Report the free places of one of your services",
     response_description="The stored figure and when it was recorded.",
-    responses={
+    responses=BODY_ERRORS
+    | {
         403: _problem("The service belongs to another organization."),
         404: _problem("There is no such service_at_location."),
     },

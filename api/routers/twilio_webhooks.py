@@ -7,13 +7,14 @@ rewrites.
 
 import logging
 from datetime import UTC, datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Query, Request, Response
 from twilio.request_validator import RequestValidator
 from twilio.twiml.messaging_response import MessagingResponse
 
 from api.dependencies import SessionDep, SettingsDep
+from api.problems import BODY_ERRORS, Responses, problem
 from casework.outbox import record_delivery
 from casework.sms_replies import handle_sms_reply
 from passage.settings import Settings
@@ -24,6 +25,36 @@ log = logging.getLogger(__name__)
 
 _MAX_FIELD = 1600  # Twilio's longest message body
 _MAX_SID = 64  # the column that keeps message ids; Twilio's are 34 characters
+
+
+def _twilio_form(*fields: str) -> dict[str, Any]:
+    """OpenAPI of what the handlers read themselves: the signature and the form Twilio posts."""
+    properties = {name: {"type": "string", "maxLength": _MAX_FIELD} for name in fields}
+    return {
+        "parameters": [
+            {
+                "name": "X-Twilio-Signature",
+                "in": "header",
+                "required": True,
+                "description": "Twilio's signature of the URL and the form (auth token).",
+                "schema": {"type": "string"},
+            }
+        ],
+        "requestBody": {
+            "required": True,
+            "content": {
+                "application/x-www-form-urlencoded": {
+                    "schema": {"type": "object", "properties": properties}
+                }
+            },
+        },
+    }
+
+
+_REFUSED: Responses = BODY_ERRORS | {
+    400: problem("A field Twilio always sends is missing, or the form cannot be read."),
+    403: problem("The X-Twilio-Signature header is missing or does not match."),
+}
 
 
 async def _signed_params(request: Request, settings: Settings) -> dict[str, str]:
@@ -50,7 +81,13 @@ def _twiml(text: str | None) -> Response:
     return Response(content=str(answer), media_type="application/xml")
 
 
-@router.post("/sms", summary="A provider's SMS reply (ACCEPT / DECLINE)")
+@router.post(
+    "/sms",
+    summary="A provider's SMS reply (ACCEPT / DECLINE)",
+    response_class=Response,
+    responses=_REFUSED | {200: {"content": {"application/xml": {}}, "description": "TwiML."}},
+    openapi_extra=_twilio_form("From", "Body", "MessageSid"),
+)
 async def sms_reply(request: Request, session: SessionDep, settings: SettingsDep) -> Response:
     params = await _signed_params(request, settings)
     sender, carrier_id = params.get("From", ""), params.get("MessageSid", "")
@@ -74,7 +111,14 @@ async def sms_reply(request: Request, session: SessionDep, settings: SettingsDep
     return _twiml(catalogs.render(result.answer_id, result.language, **values))
 
 
-@router.post("/status", status_code=204, summary="Delivery status of an SMS we sent")
+@router.post(
+    "/status",
+    status_code=204,
+    summary="Delivery status of an SMS we sent",
+    response_class=Response,
+    responses=_REFUSED,
+    openapi_extra=_twilio_form("MessageSid", "MessageStatus"),
+)
 async def delivery_status(
     request: Request,
     session: SessionDep,

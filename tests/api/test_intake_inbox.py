@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from api.app import create_app
 from api.routers import intake_inbox, partner_api
+from api.security_headers import CONTENT_SECURITY_POLICY
 from casework.accounts import StaffAccount, create_staff_account
 from casework.consent import withdraw_all
 from casework.models import Case
@@ -32,7 +33,7 @@ PASSWORD = "correct horse battery"
 ORG_A = uid("organization/shelter-a")
 ORG_B = uid("organization/shelter-b")
 SECURITY_HEADERS = {
-    "content-security-policy": "default-src 'self'; frame-ancestors 'none'",
+    "content-security-policy": CONTENT_SECURITY_POLICY,
     "x-frame-options": "DENY",
     "referrer-policy": "no-referrer",
     "cache-control": "no-store",

@@ -63,7 +63,7 @@ def test_forgetting_unbinds_the_tab_and_deletes_its_transcript(
     session.expire_all()
     assert account_for_sender(session, "rest", TAB) is None
     assert senders(tracker) == {OTHER_TAB}
-    entry = session.scalars(select(AuditEntry).where(AuditEntry.action == "chat_forgotten")).one()
+    entry = session.scalars(select(AuditEntry).where(AuditEntry.action == "chat.forget")).one()
     assert (entry.outcome, entry.source, entry.purpose) == ("unbound", "rest", "quick_exit")
     assert TAB not in entry.detail
 

@@ -1,0 +1,72 @@
+"""OpenAPI descriptions of error answers, so the document lists every status a route can give
+(the fuzz test holds the routes to it). The bodies are FastAPI's: {"detail": "..."}."""
+
+import json
+import math
+from typing import Any
+
+from fastapi import Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+
+Responses = dict[int | str, dict[str, Any]]
+
+
+class Problem(BaseModel):
+    detail: str = Field(description="What went wrong, in English.")
+
+
+def problem(description: str, headers: dict[str, Any] | None = None) -> dict[str, Any]:
+    answer: dict[str, Any] = {
+        "description": description,
+        "content": {"application/json": {"schema": Problem.model_json_schema()}},
+    }
+    if headers:
+        answer["headers"] = headers
+    return answer
+
+
+# Any route (api.rate_limits).
+TOO_MANY_REQUESTS: Responses = {
+    429: problem(
+        "Too many requests from this address, API key or chat sender in the last minute.",
+        headers={
+            "Retry-After": {
+                "description": "Seconds until a request will be counted again.",
+                "schema": {"type": "integer", "minimum": 1},
+            }
+        },
+    )
+}
+# Any route with a request body: api.body_limit's 413, and FastAPI's 400 for a body it cannot
+# decode (JSON that is not UTF-8).
+BODY_ERRORS: Responses = {
+    400: problem("The body cannot be read (for example JSON that is not UTF-8)."),
+    413: problem("The request body is larger than max_request_bytes."),
+}
+
+
+class _AsciiJSONResponse(JSONResponse):
+    def render(self, content: Any) -> bytes:
+        return json.dumps(_finite(content), ensure_ascii=True, separators=(",", ":")).encode()
+
+
+def _finite(value: Any) -> Any:
+    """NaN and infinities (which Python's JSON parser accepts) as strings: JSON has no such
+    numbers, and Starlette's JSONResponse raises on them."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
+    if isinstance(value, dict):
+        return {key: _finite(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_finite(item) for item in value]
+    return value
+
+
+async def validation_error(request: Request, error: RequestValidationError) -> JSONResponse:
+    """FastAPI's 422, safe to encode whatever JSON was sent. Its errors quote the input back,
+    which may hold NaN or a lone surrogate (`"\\ud800"`): FastAPI's own answer raised on
+    both, and the client got a 500."""
+    return _AsciiJSONResponse({"detail": jsonable_encoder(error.errors())}, status_code=422)
