@@ -37,6 +37,10 @@ def running_stack() -> Iterator[Settings]:
             api_port=_free_port(),
             rasa_executable=Path(".venv-rasa/bin/rasa").resolve(),
             log_level="WARNING",
+            # Every client here is 127.0.0.1 (tests, fake Twilio, providers): one address's limit
+            # would throttle the whole run. The limits have their own tests in tests/api.
+            rate_limit_per_ip_per_minute=1_000_000,
+            rate_limit_per_chat_sender_per_minute=1_000_000,
         )
         upgrade(settings.resolved_database_url)
         model = RasaProject(settings).ensure_model()

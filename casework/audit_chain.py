@@ -77,6 +77,9 @@ class ChainReport:
     unsealed: int  # written in the last moments, or after a stopped worker
     broken_at: int | None  # id of the first row whose hash does not follow, if any
     reason: str = ""
+    # The newest sealed hash: copied elsewhere, it lets a later verify show that no row up to
+    # here was rewritten with recomputed hashes.
+    head: str = GENESIS
 
     @property
     def intact(self) -> bool:
@@ -100,4 +103,4 @@ def verify(session: Session) -> ChainReport:
             return ChainReport(sealed, unsealed, entry.id, "this row or one before it changed")
         previous = entry.entry_hash
         sealed += 1
-    return ChainReport(sealed, unsealed, None)
+    return ChainReport(sealed, unsealed, None, head=previous)

@@ -53,7 +53,7 @@ def open_case(
         record_audit(
             session,
             actor=officer.username,
-            action="case_opened",
+            action="case.open",
             outcome="opened",
             now=now,
             case_id=case.id,
@@ -95,7 +95,7 @@ def resume_case(
     record_audit(
         session,
         actor=viewer.username,
-        action="case_resumed",
+        action="case.resume",
         outcome="read",
         now=now,
         case_id=case.id,

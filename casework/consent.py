@@ -12,6 +12,7 @@ from enum import StrEnum
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from casework.audit import record_audit
 from casework.models import Case, ConsentReceipt
 
 DEFAULT_VALIDITY = timedelta(days=90)
@@ -128,6 +129,16 @@ def record_decision(
     )
     session.add(receipt)
     session.flush()
+    record_audit(
+        session,
+        actor=decision.consenter.value,
+        action=f"consent.{decision.scope.value}",
+        outcome="granted" if decision.granted else "refused",
+        now=now,
+        case_id=case.id,
+        detail=f"receipt={receipt.id} delivery={decision.delivery.value}",
+        purpose="casework",
+    )
     return receipt
 
 
@@ -180,4 +191,14 @@ def withdraw_all(session: Session, case: Case, *, now: datetime) -> int:
     for receipt in receipts:
         receipt.withdrawn_at = now
     case.status = "withdrawn"
+    record_audit(
+        session,
+        actor="person",
+        action="consent.withdraw",
+        outcome="withdrawn",
+        now=now,
+        case_id=case.id,
+        detail=f"receipts={len(receipts)}",
+        purpose="casework",
+    )
     return len(receipts)

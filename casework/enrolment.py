@@ -138,7 +138,7 @@ def issue_code(
     record_audit(
         session,
         actor=issued_by,
-        action="enrolment_code_issued",
+        action="enrolment.issue_code",
         outcome="issued",
         now=now,
         detail=f"account={account.username}",
@@ -169,7 +169,7 @@ def redeem_code(
         record_audit(
             session,
             actor="chat",
-            action="enrolment",
+            action="enrolment.redeem",
             outcome="rate_limited",
             now=now,
             source=channel,
@@ -195,7 +195,7 @@ def redeem_code(
         record_audit(
             session,
             actor="chat",
-            action="enrolment",
+            action="enrolment.redeem",
             outcome="refused",
             now=now,
             source=channel,
@@ -217,7 +217,7 @@ def redeem_code(
     record_audit(
         session,
         actor=account.username,
-        action="enrolment",
+        action="enrolment.redeem",
         outcome="enrolled",
         now=now,
         source=channel,

@@ -27,7 +27,7 @@ def forget_chat(
     record_audit(
         session,
         actor="chat",
-        action="chat_forgotten",
+        action="chat.forget",
         outcome="unbound" if was_enrolled else "not_enrolled",
         now=now,
         source=channel,

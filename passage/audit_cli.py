@@ -24,6 +24,7 @@ def _verify(_args: argparse.Namespace) -> int:
         f"The audit chain verifies: {report.sealed} sealed entries; {report.unsealed} newer "
         "entries wait for the worker to seal them."
     )
+    print(f"Head hash: {report.head} (keep a copy outside this database)")
     return 0
 
 

@@ -98,6 +98,7 @@ def _port_in_use(host: str, port: int) -> bool:
 
 
 def _run(_args: argparse.Namespace) -> int:
+    from casework.field_crypto import FieldCryptoError, current_keyring
     from passage.directory_cli import load_demo_if_empty
     from passage.migrate import upgrade
     from passage.processes import ProcessGroup, StartupFailed
@@ -124,6 +125,10 @@ def _run(_args: argparse.Namespace) -> int:
                     file=sys.stderr,
                 )
                 return 1
+            # The data keys, before the migrations and processes need them: bad
+            # PASSAGE_DATA_KEYS stop the start here, and a key file made now is the one every
+            # process reads.
+            current_keyring()
             upgrade(settings.resolved_database_url)
             load_demo_if_empty()
             model = RasaProject(settings).ensure_model()
@@ -135,7 +140,7 @@ def _run(_args: argparse.Namespace) -> int:
             f"http://{settings.host}:{settings.api_port}/ . Stop it with Ctrl-C in its terminal."
         )
         return 0
-    except StartupFailed as failure:
+    except (StartupFailed, FieldCryptoError) as failure:
         print(f"Could not start Passage: {failure}", file=sys.stderr)
         return 1
 
@@ -219,12 +224,24 @@ def build_parser() -> argparse.ArgumentParser:
     from passage.accounts_cli import add_commands as add_account_commands
 
     add_account_commands(commands)
+    from passage.users_cli import add_commands as add_user_commands
+
+    add_user_commands(commands)
     from passage.referrals_cli import add_commands as add_referral_commands
 
     add_referral_commands(commands)
     from passage.audit_cli import add_commands as add_audit_commands
 
     add_audit_commands(commands)
+    from passage.cases_cli import add_commands as add_case_commands
+
+    add_case_commands(commands)
+    from passage.retention_cli import add_commands as add_retention_commands
+
+    add_retention_commands(commands)
+    from passage.keys_cli import add_commands as add_key_commands
+
+    add_key_commands(commands)
     from passage.translations_cli import register as add_translation_commands
 
     add_translation_commands(commands)

@@ -10,6 +10,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 if TYPE_CHECKING:
     from casework.referral_policy import ReferralPolicy
+    from casework.retention import RetentionPolicy
     from referral_directory.matching import MatchingRules
 
 
@@ -45,7 +46,31 @@ class Settings(BaseSettings):
     default_language: str = Field(
         default="en", description="Language of the bot before one is chosen."
     )
+    public_hotline: str = Field(
+        default="112",
+        max_length=32,
+        description="The public help number a sender who is not enrolled is given in the chat.",
+    )
+    quick_exit_url: str = Field(
+        default="about:blank",
+        pattern=r"^(about:blank|https?://[^\s\"'<>]+)$",
+        description="Where the web chat's quick exit (button or Escape) sends the browser.",
+    )
     worker_interval_seconds: float = Field(default=5.0, gt=0)
+    tracker_retention_hours: float = Field(
+        default=72.0,
+        gt=0,
+        description="Chat transcripts are deleted this long after the conversation's last "
+        "event, unless a case under legal hold is named in them.",
+    )
+    closed_case_retention_days: int = Field(
+        default=365,
+        ge=1,
+        description="Closed cases are reduced to anonymous statistics this long after closing.",
+    )
+    retention_interval_hours: float = Field(
+        default=24.0, gt=0, description="How often the worker runs retention."
+    )
     log_level: str = Field(default="INFO")
     chat_message_max_chars: int = Field(
         default=2000, ge=1, description="Longer web chat messages are refused."
@@ -96,6 +121,29 @@ class Settings(BaseSettings):
         description="Installed machine translation models (Argos Translate packages); "
         "empty means <var_dir>/argos-packages.",
     )
+    # Not validated here: a pydantic error would quote the value, which is key material.
+    data_keys: str = Field(
+        default="",
+        repr=False,
+        description="Keys that encrypt identifying fields at rest: comma-separated "
+        "key_id:base64url-32-bytes (`passage keys new` makes one); the first encrypts, all "
+        "decrypt. Empty means the key file <var_dir>/data-keys, made on first use.",
+    )
+
+    # Hostile input (api.body_limit, api.rate_limits): bounds on what one client can make the API
+    # read or do. The rate limits count in this process only, over a sliding minute.
+    max_request_bytes: int = Field(
+        default=64 * 1024, ge=1024, description="Larger request bodies are refused with 413."
+    )
+    rate_limit_per_ip_per_minute: int = Field(
+        default=300, ge=1, description="Requests one client address may make per minute (429)."
+    )
+    rate_limit_per_api_key_per_minute: int = Field(
+        default=120, ge=1, description="Partner API requests per minute and API key (429)."
+    )
+    rate_limit_per_chat_sender_per_minute: int = Field(
+        default=30, ge=1, description="Web chat messages per minute and chat sender id (429)."
+    )
 
     @field_validator("log_level")
     @classmethod
@@ -143,6 +191,14 @@ class Settings(BaseSettings):
             link_ttl=timedelta(hours=self.referral_link_ttl_hours),
             urgent_deadline=timedelta(minutes=self.urgent_deadline_minutes),
             shipped_languages=tuple(shipped_catalogs().languages),
+        )
+
+    def retention_policy(self) -> "RetentionPolicy":
+        from casework.retention import RetentionPolicy
+
+        return RetentionPolicy(
+            transcript_idle=timedelta(hours=self.tracker_retention_hours),
+            closed_case_period=timedelta(days=self.closed_case_retention_days),
         )
 
     @property

@@ -35,7 +35,7 @@ def test_a_case_records_its_officer_unit_and_region(session: Session) -> None:
     case = open_case(session, channel="rest", now=NOW, officer=officer)
     assert (case.officer_account_id, case.unit, case.region) == (officer.id, "unit-7", "east")
     opened = session.scalars(select(AuditEntry).where(AuditEntry.case_id == case.id)).one()
-    assert (opened.actor, opened.action, opened.source) == ("officer.one", "case_opened", "rest")
+    assert (opened.actor, opened.action, opened.source) == ("officer.one", "case.open", "rest")
 
 
 @pytest.mark.parametrize("role", [COORDINATOR, INTAKE, ADMIN])
@@ -110,7 +110,7 @@ def test_resume_counts_timestamps_and_is_audited_as_a_read(session: Session) -> 
     assert case.resume_count == 2
     assert case.last_resumed_at == NOW + timedelta(days=4)
     reads = session.scalars(
-        select(AuditEntry.source).where(AuditEntry.action == "case_resumed")
+        select(AuditEntry.source).where(AuditEntry.action == "case.resume")
     ).all()
     assert reads == ["telegram", "rest"]
 

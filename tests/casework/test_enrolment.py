@@ -113,7 +113,7 @@ def test_guessing_is_capped_in_total(session: Session) -> None:
     blocked = redeem_code(session, "rest", "fresh-tab", code, now=NOW)
     assert blocked.outcome is Outcome.TOO_MANY_TRIES
     outcomes = session.scalars(
-        select(AuditEntry.outcome).where(AuditEntry.action == "enrolment")
+        select(AuditEntry.outcome).where(AuditEntry.action == "enrolment.redeem")
     ).all()
     assert outcomes.count("refused") == MAX_FAILURES_IN_TOTAL
     assert outcomes[-1] == "rate_limited"

@@ -140,6 +140,10 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         twilio_api_base=twilio.base_url,
         worker_interval_seconds=0.5,
         outbox_stale_after_seconds=3,
+        # Every client here is 127.0.0.1 (tests, fake Twilio, providers): one address's limit
+        # would throttle the whole run. The limits have their own tests in tests/api.
+        rate_limit_per_ip_per_minute=1_000_000,
+        rate_limit_per_chat_sender_per_minute=1_000_000,
     )
     upgrade(settings.resolved_database_url)
     model = RasaProject(settings).ensure_model()

@@ -3,7 +3,7 @@
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from casework.audit import record_audit
 from casework.referral_models import AuditEntry
@@ -25,7 +25,13 @@ def test_sealed_entries_verify_and_an_edit_is_named(
     assert main(["audit", "seal"]) == 0
     assert "Sealed 3 audit entries" in capsys.readouterr().out
     assert main(["audit", "verify"]) == 0
-    assert "verifies: 3 sealed entries; 0 newer" in capsys.readouterr().out
+    printed = capsys.readouterr().out
+    assert "verifies: 3 sealed entries; 0 newer" in printed
+    with unit_of_work() as session:
+        newest = session.scalars(
+            select(AuditEntry.entry_hash).order_by(AuditEntry.id.desc())
+        ).first()
+    assert f"Head hash: {newest} " in printed
 
     with unit_of_work() as session:
         session.execute(update(AuditEntry).where(AuditEntry.id == 2).values(outcome="refused"))
