@@ -54,6 +54,8 @@ class ActionEnrol(Action):
                 session, chat_channel(tracker), tracker.sender_id, str(typed), now=datetime.now(UTC)
             )
         dispatcher.utter_message(response=_ENROLMENT_REPLIES[redemption.outcome])
+        if redemption.outcome is not Outcome.ENROLLED:
+            return []  # a mistyped code must not cost the officer the case they are on
         # Whatever case the identity was on before belonged to whoever held it then.
         return [SlotSet(CASE_REFERENCE, None), SlotSet(INTAKE_ANSWER, None)]
 

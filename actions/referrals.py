@@ -13,7 +13,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.conversation import case_of, officer_language
+from actions.conversation import case_of, enrolled_account, officer_language
 from actions.referral_view import notice_lines
 from casework.consent import ConsentRequired
 from casework.proposals import NotProposed
@@ -129,7 +129,10 @@ class ActionReferralNews(Action):
         catalogs = shipped_catalogs()
         channel = tracker.get_latest_input_channel()
         with unit_of_work() as session:
-            notices = untold_notices(session, tracker.sender_id, now=datetime.now(UTC))
+            viewer = enrolled_account(session, tracker)
+            if viewer is None:
+                return []  # not enrolled (any more): no news, not even that there is none
+            notices = untold_notices(session, tracker.sender_id, viewer, now=datetime.now(UTC))
         # Rendered after the commit: a provider's note may be machine translated, which is slow
         # the first time and must not hold the database's write lock.
         for notice in notices:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from sqlalchemy import ForeignKey, Index, Integer, String, UniqueConstraint, func, select
+from sqlalchemy import ForeignKey, Index, Integer, String, UniqueConstraint, func, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from casework.accounts import StaffAccount
@@ -107,6 +107,7 @@ def issue_code(
     issued_by: str,
     now: datetime,
     ttl: timedelta = CODE_TTL,
+    source: str = "",
 ) -> str:
     """A new code for the account, returned this once; earlier unused codes stop working."""
     if account.disabled:
@@ -142,6 +143,8 @@ def issue_code(
         outcome="issued",
         now=now,
         detail=f"account={account.username}",
+        source=source,
+        purpose="enrolment",
     )
     session.flush()
     return code
@@ -202,7 +205,16 @@ def redeem_code(
         )
         session.flush()
         return Redemption(Outcome.WRONG_CODE)
-    found.used_at = now
+    # One conditional update, so two chats racing with the same code cannot both win (on
+    # databases that, unlike SQLite, let both read the code as unused).
+    claimed = session.execute(
+        update(EnrolmentCode)
+        .where(EnrolmentCode.id == found.id, EnrolmentCode.used_at.is_(None))
+        .values(used_at=now)
+        .execution_options(synchronize_session="fetch")
+    )
+    if getattr(claimed, "rowcount", 0) != 1:
+        return Redemption(Outcome.WRONG_CODE)
     identity = session.scalars(
         select(ChatIdentity).where(
             ChatIdentity.channel == channel, ChatIdentity.sender_sha256 == digest

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from casework.audit import record_audit
 from casework.enrolment import forget_sender
 from casework.models import Case
-from casework.transcripts import TranscriptStore
+from casework.transcripts import TranscriptStore, case_conversations
 
 
 def forget_chat(
@@ -21,8 +21,8 @@ def forget_chat(
     """True if the identity was enrolled. A transcript naming a case under legal hold is kept:
     the hold is a court's or prosecutor's order and outranks the officer's wish."""
     was_enrolled = forget_sender(session, channel, sender_id, now=now)
-    held = set(session.scalars(select(Case.reference).where(Case.legal_hold_at.is_not(None))))
-    if not (held and sender_id in store.naming(held)):
+    held = session.scalars(select(Case).where(Case.legal_hold_at.is_not(None))).all()
+    if sender_id not in case_conversations(session, store, held):
         store.delete([sender_id])
     record_audit(
         session,

@@ -11,8 +11,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from casework.models import Case
 from casework.referral_models import Referral, ReferralEvent, need_ids_of
 from casework.referral_status import Status
+from casework.roles import Viewer, may_see_case
 from referral_directory.models import (
     Organization,
     Service,
@@ -65,11 +67,16 @@ def _next_provider(session: Session, event: ReferralEvent) -> tuple[str | None, 
     return None, None
 
 
-def untold_notices(session: Session, conversation: str, *, now: datetime) -> list[Notice]:
-    """Changes made by others (providers, deadlines) to this officer's referrals; marks them."""
+def untold_notices(
+    session: Session, conversation: str, viewer: Viewer, *, now: datetime
+) -> list[Notice]:
+    """Changes made by others (providers, deadlines) to referrals sent from this conversation,
+    of cases the viewer may still see; marks them told. News of a case the viewer may not see
+    stays untold: a confidential address must not reach a revoked or re-enrolled device."""
     rows = session.execute(
-        select(ReferralEvent, Referral)
+        select(ReferralEvent, Referral, Case)
         .join(Referral, Referral.id == ReferralEvent.referral_id)
+        .join(Case, Case.id == Referral.case_id)
         .where(
             Referral.officer_conversation == conversation,
             ReferralEvent.told_at.is_(None),
@@ -79,7 +86,9 @@ def untold_notices(session: Session, conversation: str, *, now: datetime) -> lis
         .order_by(ReferralEvent.id)
     ).all()
     notices = []
-    for event, referral in rows:
+    for event, referral, case in rows:
+        if not may_see_case(viewer, case):
+            continue
         event.told_at = now
         next_provider, next_code = _next_provider(session, event)
         accepted = event.to_status == Status.ACCEPTED.value

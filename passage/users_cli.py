@@ -154,7 +154,7 @@ def _enrol_code(args: argparse.Namespace) -> int:
             if account is None:
                 print(f"No account named {args.username!r}.", file=sys.stderr)
                 return 1
-            code = issue_code(session, account, issued_by=ACTOR, now=now)
+            code = issue_code(session, account, issued_by=ACTOR, now=now, source="cli")
     except EnrolmentError as error:
         print(error, file=sys.stderr)
         return 2

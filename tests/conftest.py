@@ -21,6 +21,8 @@ def settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Settin
     """Settings of a private var/ under tmp_path; code that calls get_settings() sees them too."""
     monkeypatch.setenv("PASSAGE_VAR_DIR", str(tmp_path / "var"))
     monkeypatch.delenv("PASSAGE_DATABASE_URL", raising=False)
+    # Keys from the private var/ (a key file made on first use), not from an e2e session's.
+    monkeypatch.delenv("PASSAGE_DATA_KEYS", raising=False)
     _clear_cached_wiring()
     yield get_settings()
     _clear_cached_wiring()

@@ -272,6 +272,7 @@ def _secret_page(
 @router.post("/admin/accounts/{account_id}/enrolment-code")
 def enrolment_code(
     account_id: int,
+    request: Request,
     admin: AdminDep,
     session: SessionDep,
     language: LanguageDep,
@@ -281,7 +282,13 @@ def enrolment_code(
     _checked(admin, csrf)
     account = _account(session, account_id)
     try:
-        code = issue_code(session, account, issued_by=admin.account.username, now=now)
+        code = issue_code(
+            session,
+            account,
+            issued_by=admin.account.username,
+            now=now,
+            source=client_address(request),
+        )
     except EnrolmentError:
         session.rollback()
         return _list_page(session, admin, language, now, error="enrol", status=409)

@@ -107,7 +107,8 @@ def disclosures(
         )
     except NotAllowed:
         session.commit()  # the refused attempt stays in the trail
-        raise HTTPException(403) from None
+        # 404 like a missing case: a 403 would tell a prober that the reference exists.
+        raise HTTPException(404) from None
     session.commit()
     heading = _text("disclosures.title", language, reference=case.reference)
     content = _LOG.substitute(

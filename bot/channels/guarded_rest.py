@@ -31,6 +31,7 @@ _ENROLMENT_CODE = re.compile(
     r"(?<![A-Za-z0-9])([A-HJ-NP-Z2-9]{4}-[A-HJ-NP-Z2-9]{4}-[A-HJ-NP-Z2-9]{4})(?![A-Za-z0-9-])",
     re.IGNORECASE,
 )
+_MAX_WORDS_AROUND_CODE = 32
 UNKNOWN_PAYLOAD_INTENT = "/nlu_fallback"
 
 
@@ -40,6 +41,11 @@ def enrolment_payload(text: str) -> str | None:
         return None
     found = _ENROLMENT_CODE.search(text)
     if found is None:
+        return None
+    # Only a message that is the code, perhaps with a few words around it ("my code: ..."):
+    # a code-shaped token inside a longer answer is the answer, not an enrolment attempt.
+    rest = (text[: found.start()] + text[found.end() :]).strip()
+    if len(rest) > _MAX_WORDS_AROUND_CODE or any(character.isdigit() for character in rest):
         return None
     return "/enrol" + json.dumps({"enrolment_code": found.group(1).upper()})
 

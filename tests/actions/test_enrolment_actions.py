@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from actions.cases import ActionEnrol, ActionOpenCase, ActionResumeCase
 from actions.conversation import case_of
+from actions.referrals import ActionReferralNews
 from casework.cases import open_case
 from casework.enrolment import MAX_FAILURES_PER_IDENTITY, forget_sender, issue_code
 from casework.models import Case
@@ -120,3 +121,16 @@ def test_a_coordinator_resumes_but_does_not_open_cases(session: Session) -> None
 
     assert events == [FollowupAction("action_listen")]
     assert _responses(dispatcher) == ["utter_may_not_open_case"]
+
+
+def test_an_unenrolled_sender_gets_no_referral_news_not_even_none(session: Session) -> None:
+    dispatcher = CollectingDispatcher()
+    tracker = tracker_for("any news?", "referral_news", sender=STRANGER)
+    assert ActionReferralNews().run(dispatcher, tracker, {}) == []
+    assert dispatcher.messages == []
+
+
+def test_a_refused_code_leaves_the_officers_case_alone(session: Session) -> None:
+    dispatcher, events = _enrol_message("AAAA-BBBB-CCCC", SENDER)
+    assert _responses(dispatcher) == ["utter_enrolment_refused"]
+    assert events == []

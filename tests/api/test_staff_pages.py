@@ -192,5 +192,5 @@ def test_an_officer_who_does_not_own_the_case_is_refused_and_audited(
         "/intake/login",
         data={"username": "other.officer", "password": PASSWORD, "csrf": csrf_in(form.text)},
     )
-    assert client.get(f"/cases/{world.case_reference}/disclosures").status_code == 403
+    assert client.get(f"/cases/{world.case_reference}/disclosures").status_code == 404
     assert [e.outcome for e in audit("case.disclosures_viewed")] == ["refused"]

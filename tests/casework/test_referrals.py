@@ -16,6 +16,7 @@ from casework.referral_models import (
     Referral,
     ReferralEvent,
 )
+from casework.referral_notices import untold_notices
 from casework.referral_status import IllegalTransition, Reason, Status
 from casework.referrals import (
     cancel_open_referrals,
@@ -25,6 +26,7 @@ from casework.referrals import (
     token_digest,
 )
 from casework.sms_replies import Outcome, handle_sms_reply, parse_reply
+from tests.casework.account_builders import account
 from tests.casework.referral_builders import (
     NOW,
     NUMBERS,
@@ -264,3 +266,21 @@ def test_a_refusal_after_consent_expired_offers_nobody_and_flags_nothing(
     assert referral.status == "rejected"
     assert len(session.scalars(select(Referral)).all()) == 1
     assert session.scalars(select(CaseFlag)).all() == []
+
+
+def test_news_of_an_accepted_referral_reaches_only_who_may_see_the_case(
+    session: Session, directory: None
+) -> None:
+    case = ready_case(session)
+    referral = send_chosen_referral(
+        session, case, "basic.housing", OFFICER, POLICY, cascade=False, now=NOW
+    )
+    _reply(session, NUMBERS["shelter-a"], f"ACCEPT {referral.code}", "SM1")
+    stranger = account(session, "officer.elsewhere", unit="unit-south-9", region="south")
+
+    # The conversation that sent it, now held by someone who may not see the case: nothing,
+    # and the news stays untold for the officer who may.
+    assert untold_notices(session, OFFICER.conversation, stranger, now=NOW) == []
+    (notice,) = untold_notices(session, OFFICER.conversation, account(session), now=NOW)
+    assert notice.code == referral.code
+    assert "7 Hidden Lane" in str(notice.address)

@@ -6,6 +6,7 @@ twilio client to our fake Twilio server on 127.0.0.1.
 """
 
 import json
+import os
 import signal
 import socket
 from collections.abc import Iterator
@@ -19,12 +20,13 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from casework.enrolment import issue_code
+from casework.field_crypto.keyring import new_key_line
 from casework.roles import OFFICER
 from passage.database import make_engine
 from passage.migrate import upgrade
 from passage.processes import ManagedProcess, ProcessGroup
 from passage.rasa_project import RasaProject
-from passage.settings import Settings
+from passage.settings import Settings, get_settings
 from passage.stack import build_processes
 from tests.casework.account_builders import account
 from tests.fakes.fake_twilio import FakeTwilio
@@ -124,6 +126,12 @@ class Stack:
 @pytest.fixture(scope="session")
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     var_dir: Path = tmp_path_factory.mktemp("e2e") / "var"
+    # The test process reads and writes encrypted columns too (directory import, checks of
+    # stored cases): it must hold the servers' key. Tests using the `settings` fixture drop it.
+    data_keys = new_key_line()
+    saved_keys = os.environ.get("PASSAGE_DATA_KEYS")
+    os.environ["PASSAGE_DATA_KEYS"] = data_keys
+    get_settings.cache_clear()
     twilio = FakeTwilio().start()
     api_port = _free_port()
     settings = Settings(
@@ -140,6 +148,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         twilio_api_base=twilio.base_url,
         worker_interval_seconds=0.5,
         outbox_stale_after_seconds=3,
+        data_keys=data_keys,
         # Every client here is 127.0.0.1 (tests, fake Twilio, providers): one address's limit
         # would throttle the whole run. The limits have their own tests in tests/api.
         rate_limit_per_ip_per_minute=1_000_000,
@@ -157,3 +166,8 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         stack.engine.dispose()
         stack.group.stop_all()
         twilio.stop()
+        if saved_keys is None:
+            os.environ.pop("PASSAGE_DATA_KEYS", None)
+        else:
+            os.environ["PASSAGE_DATA_KEYS"] = saved_keys
+        get_settings.cache_clear()

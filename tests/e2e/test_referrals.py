@@ -296,7 +296,11 @@ def test_without_consent_to_referrals_a_forged_send_is_refused_and_audited(
     with Session(stack.engine) as session:
         case = officer.case(session)
         assert session.scalars(select(Referral).where(Referral.case_id == case.id)).all() == []
-        audit = session.scalars(select(AuditEntry).where(AuditEntry.case_id == case.id)).one()
+        audit = session.scalars(
+            select(AuditEntry).where(
+                AuditEntry.case_id == case.id, AuditEntry.action.startswith("referral")
+            )
+        ).one()
         assert audit.outcome == "refused"
 
 
@@ -318,3 +322,47 @@ def test_withdrawal_cancels_open_referrals_and_tells_the_provider(
         ),
         "the cancellation SMS",
     )
+
+
+# Last in the last e2e module: the logs then hold every conversation of the e2e session.
+LOGGED_AREA = "Shymkent, Zhibek Zholy 48"
+NOTE_NAME = "Gulnara Seitkali"
+NOTE_PHONE = "+77015550199"
+
+
+def test_the_logs_of_the_whole_e2e_run_carry_no_personal_data(stack: Stack, shelters: None) -> None:
+    """A whole case with recognisable values, from enrolment to a provider's declining note
+    with a name and a phone number, then every log of every process is searched for them."""
+    officer, housing = _assessed_in_shymkent(stack, area=LOGGED_AREA)
+    code = _send(stack, officer, housing, "send")
+    recipient = _referral(stack, code).recipient
+    eventually(
+        lambda: [m for m in stack.twilio.messages if code in m.body] or None, "the referral SMS"
+    )
+    _reply(stack, recipient, f"DECLINE {code} other {NOTE_NAME} {NOTE_PHONE}")
+    eventually(lambda: _referral(stack, code).status != "requested" or None, "the decline")
+    _told(stack, officer, code)
+
+    logs = {
+        path.name: path.read_text(encoding="utf-8", errors="replace")
+        for path in sorted((stack.settings.var_dir / "log").glob("*.log"))
+    }
+    assert set(logs) >= {"actions.log", "rasa.log", "api.log", "worker.log"}
+    personal = [
+        LOGGED_AREA,
+        "Zhibek Zholy",
+        NOTE_NAME,
+        NOTE_PHONE,
+        officer.enrolment_code,
+        officer.sender,
+        HIDDEN["address_1"],
+        *NUMBERS.values(),
+    ]
+    found = {
+        (name, value)
+        for name, text in logs.items()
+        for value in personal
+        if value.lower() in text.lower()
+    }
+    assert found == set()
+    assert any(text.strip() for text in logs.values())  # written, so the search meant something
