@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from passage.migrate import open_database
+from passage.users_cli import disable_command  # one audited way to disable, in both groups
 
 ENV_VARIABLE = "PASSAGE_NEW_PASSWORD"
 
@@ -53,20 +54,6 @@ def _add_staff(args: argparse.Namespace) -> int:
         print(f"There is already an account named {args.username!r}.", file=sys.stderr)
         return 2
     print(f"Created intake account {username} of organization {organization_id}.")
-    return 0
-
-
-def _disable(args: argparse.Namespace) -> int:
-    from casework.accounts import disable_account
-    from passage.database import unit_of_work
-
-    open_database()
-    with unit_of_work() as session:
-        found = disable_account(session, args.username)
-    if not found:
-        print(f"No account named {args.username!r}.", file=sys.stderr)
-        return 1
-    print(f"Disabled {args.username.strip().lower()}; its open sessions no longer work.")
     return 0
 
 
@@ -153,7 +140,7 @@ def add_commands(commands: Any) -> None:
 
     disable = actions.add_parser("disable", help="disable an account and end its sessions")
     disable.add_argument("username")
-    disable.set_defaults(handler=_disable)
+    disable.set_defaults(handler=disable_command)
 
     listing = actions.add_parser("list", help="list staff accounts (never their passwords)")
     listing.add_argument("--organization", metavar="ID", help="only this organization")

@@ -86,7 +86,7 @@ def _add(args: argparse.Namespace) -> int:
     return 0
 
 
-def _disable(args: argparse.Namespace) -> int:
+def disable_command(args: argparse.Namespace) -> int:
     from casework.accounts import disable_account
     from casework.audit import record_audit
     from passage.database import unit_of_work
@@ -224,7 +224,7 @@ def add_commands(commands: Any) -> None:
 
     disable = actions.add_parser("disable", help="disable an account; its sessions end")
     disable.add_argument("username")
-    disable.set_defaults(handler=_disable)
+    disable.set_defaults(handler=disable_command)
 
     listing = actions.add_parser("list", help="list accounts (never their secrets)")
     listing.add_argument("--org", metavar="ORG", help="only this organization")

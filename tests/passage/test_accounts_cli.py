@@ -3,8 +3,10 @@
 from datetime import UTC, datetime
 
 import pytest
+from sqlalchemy import select
 
 from casework.accounts import organization_for_api_key
+from casework.referral_models import AuditEntry
 from passage.cli import main
 from passage.database import session_factory, unit_of_work
 from passage.settings import Settings
@@ -39,6 +41,11 @@ def test_add_staff_then_list_without_secrets(
 
     assert main(["accounts", "disable", "nobody"]) == 1
     assert "No account named" in capsys.readouterr().err
+    with session_factory()() as session:
+        disabled = session.scalars(
+            select(AuditEntry.detail).where(AuditEntry.action == "account.disabled")
+        ).all()
+    assert disabled == ["account=alice"]
 
 
 @pytest.mark.parametrize(
