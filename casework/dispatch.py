@@ -159,30 +159,32 @@ def dispatch_due(
     stale_after: timedelta,
     limit: int = 50,
 ) -> DispatchReport:
-    """Claim due rows (committed), send each, record each outcome (committed per row).
+    """Send up to `limit` due rows, one at a time: claim (committed), send, record (committed).
 
-    Kinds without a channel (SMS before Twilio is configured) stay pending, untouched.
+    A row is claimed only just before its send starts, so a worker killed mid-send leaves one
+    row `sending` (ambiguous for an SMS) and every other due row pending, to be sent once by
+    the next worker. Kinds without a channel (SMS when nothing can send) stay pending, untouched.
     """
     with open_session() as session, session.begin():
         recover_stalled(session, now=now(), stale_after=stale_after)
-        due = claim_due(session, kinds=tuple(channels), now=now(), limit=limit)
-        claimed = [(row.id, Kind(row.kind)) for row in due]
     counts = {result: 0 for result in Result}
-    for row_id, kind in claimed:
-        with open_session() as session:
-            row = session.get(OutboxMessage, row_id)
-            if row is None:
-                continue
+    for _ in range(limit):
+        with open_session() as session, session.begin():
+            claimed = claim_due(session, kinds=tuple(channels), now=now(), limit=1)
+            if not claimed:
+                break
+            (row,) = claimed
+            session.flush()
             session.expunge(row)
+        kind = Kind(row.kind)
         outcome = channels[kind].send(row, now())
         counts[outcome.result] += 1
         with open_session() as session, session.begin():
-            stored = session.get(OutboxMessage, row_id)
-            if stored is None:
-                continue
-            _record(stored, outcome, max_attempts, now())
+            stored = session.get(OutboxMessage, row.id)
+            if stored is not None:
+                _record(stored, outcome, max_attempts, now())
         if outcome.result is not Result.SENT:
-            log.warning("outbox %s (%s): %s %s", row_id, kind.value, outcome.result, outcome.error)
+            log.warning("outbox %s (%s): %s %s", row.id, kind.value, outcome.result, outcome.error)
     return DispatchReport(
         counts[Result.SENT], counts[Result.RETRY], counts[Result.AMBIGUOUS], counts[Result.DEAD]
     )

@@ -5,6 +5,9 @@ What a receiver may have acted on (an ambiguous SMS) is never resent; the rest r
 """
 
 import json
+import multiprocessing
+import os
+import signal
 import socket
 import threading
 from collections.abc import Iterator, Mapping
@@ -189,6 +192,40 @@ def test_rows_left_sending_by_a_dead_worker_recover_by_kind() -> None:
     expected = {"sms": "ambiguous", "api": "pending", "officer_notice": "pending"}
     assert states == expected | {"fresh sms": "sending"}
     assert _row(rows["api"]).next_attempt_at == NOW
+
+
+def _dispatch_once_in_a_worker(api_base: str, account_sid: str, token: str, from_: str) -> None:
+    """A worker process's tick (runs in a child process the test kills)."""
+    client = twilio_client(account_sid, token, api_base, 60.0)
+    channels: dict[Kind, Channel] = {Kind.SMS: SmsChannel(client, from_, "http://127.0.0.1:9")}
+    dispatch_due(session_factory(), channels, now=lambda: NOW, max_attempts=5, stale_after=STALE)
+
+
+def test_a_worker_killed_mid_send_leaves_only_that_sms_ambiguous(fake: FakeTwilio) -> None:
+    """Three SMS due, the first send hangs, the worker is killed (SIGKILL): the two whose send
+    never began are sent once each by the next worker; the hung one is never sent again."""
+    rows = [_enqueue(Kind.SMS, TO, f"R-{n}: shelter") for n in (1, 2, 3)]
+    fake.fail_next("hang")
+    worker = multiprocessing.get_context("spawn").Process(
+        target=_dispatch_once_in_a_worker,
+        args=(fake.base_url, fake.account_sid, fake.auth_token, fake.valid_from),
+    )
+    worker.start()
+    try:
+        fake.wait_for_messages(1, timeout=60)
+    finally:
+        os.kill(worker.pid or 0, signal.SIGKILL)
+        worker.join(10)
+
+    assert [_row(r).state for r in rows] == ["sending", "pending", "pending"]
+
+    fake.release()
+    after_restart = NOW + 2 * STALE
+    assert _dispatch(_sms(fake), at=after_restart).sent == 2
+    assert _dispatch(_sms(fake), at=after_restart) == DispatchReport()
+
+    assert [_row(r).state for r in rows] == ["ambiguous", "sent", "sent"]
+    assert sorted(m.body for m in fake.messages) == ["R-1: shelter", "R-2: shelter", "R-3: shelter"]
 
 
 class _Receiver:
