@@ -12,6 +12,7 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.conversation import chat_channel, enrolled_account
+from actions.referrals import tell_waiting_news
 from casework.cases import MayNotOpenCase, find_resumable_case, open_case, resume_case
 from casework.enrolment import Outcome, redeem_code
 from casework.references import InvalidReference
@@ -119,6 +120,7 @@ class ActionResumeCase(Action):
         dispatcher.utter_message(
             response="utter_case_resumed", case_reference=reference, opened_on=opened_on
         )
+        tell_waiting_news(dispatcher, tracker)
         # The interview goes on where it stopped; its answers are all in the database.
         return [
             SlotSet(CASE_REFERENCE, reference),

@@ -17,6 +17,7 @@ from actions.conversation import case_of, officer_language
 from actions.intake_view import (
     DONE,
     INTENT_CONFIDENCE,
+    answered_question,
     codes_from_intent,
     codes_from_numbers,
     person_block,
@@ -44,6 +45,7 @@ _OUTCOME_MESSAGES = {
     Outcome.PAUSED_FOR_MEDICAL: "intake.paused_for_medical",
     Outcome.NEED_REPRESENTATIVE: "intake.need_representative",
     Outcome.INFORMATION_ONLY: "intake.information_only",
+    Outcome.STALE: "intake.already_recorded",
 }
 # Questions the person answers themself, and what is shown to them before the officer asks.
 _PERSON_TEXTS = {
@@ -158,7 +160,7 @@ class ValidateIntakeForm(FormValidationAction):
                         officer_language=language,
                     )
                 )
-            if outcome in (Outcome.INVALID, Outcome.EXPLAIN_AGAIN):
+            if outcome in (Outcome.INVALID, Outcome.EXPLAIN_AGAIN, Outcome.STALE):
                 return {SLOT: None}
             finished = next_step(session, case, now=now) is None
         return {SLOT: FINISHED if finished else None}
@@ -169,25 +171,34 @@ class ValidateIntakeForm(FormValidationAction):
     ) -> Outcome | None:
         choice = next(tracker.get_latest_entity_values("choice"), None)
         text = str(tracker.latest_message.get("text") or "")
+        asked = answered_question(tracker)
         if isinstance(choice, str):
             if step.question.kind is Kind.MANY and choice == DONE:
-                return answer(
-                    session, case, step, sorted(draft(session, case, step.question)), now=now
+                # The web chat's one control sends the whole selection with Done; a Done
+                # without one (buttons tapped one by one, Telegram) takes what was tapped.
+                selected = next(tracker.get_latest_entity_values("selected"), None)
+                chosen = (
+                    str(selected).split()
+                    if selected is not None
+                    else sorted(draft(session, case, step.question))
                 )
+                return answer(session, case, step, chosen, now=now, for_question=asked)
             if step.question.kind is Kind.MANY and choice in step.options:
-                toggle(session, case, step, choice, now=now)
+                if toggle(session, case, step, choice, now=now, for_question=asked) is None:
+                    return Outcome.STALE
                 return None
-            return answer(session, case, step, [choice], now=now)
+            return answer(session, case, step, [choice], now=now, for_question=asked)
         numbered = codes_from_numbers(step, text)
         if numbered is not None:
-            return answer(session, case, step, [c for c in numbered if c != DONE], now=now)
+            chosen = [c for c in numbered if c != DONE]
+            return answer(session, case, step, chosen, now=now, for_question=asked)
         intent = tracker.latest_message.get("intent") or {}
         if float(intent.get("confidence") or 0.0) >= INTENT_CONFIDENCE:
             codes = codes_from_intent(step, intent.get("name"))
             if codes is not None:
-                return answer(session, case, step, codes, now=now)
+                return answer(session, case, step, codes, now=now, for_question=asked)
         if step.question.kind is Kind.TEXT and not text.startswith("/"):
-            return answer(session, case, step, [text], now=now)
+            return answer(session, case, step, [text], now=now, for_question=asked)
         return Outcome.INVALID
 
 

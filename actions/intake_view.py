@@ -1,17 +1,22 @@
 """How an intake step looks in the chat: the codes offered, in order, and their rendering.
 
-The same list serves buttons (payload `/choose{"choice": code}`) and typed option numbers, so
-"2 5" always means the second and fifth entries of what the officer sees.
+The same list serves buttons (payload `/choose{"choice": code, "step": question}`) and typed
+option numbers, so "2 5" always means the second and fifth entries of what the officer sees.
+Every button names the question it answers, and the message carries it for a chat that can
+send it back with typed numbers (`custom.passage.step`): an answer to an earlier question is
+then recognised and never answers the next one.
 """
 
 import json
 import re
 from typing import Any
 
+from rasa_sdk import Tracker
+
 from casework.intake import Step
 from casework.intake_questions import DECLINED, NO, UNKNOWN, YES, Kind, may_come_from_typed_words
 from translations.catalog import Catalogs, shipped_catalogs
-from translations.choices import Choice, option_title, render_choices
+from translations.choices import CHECKBOX_CHANNELS, Choice, option_title, render_choices
 
 DONE = "done"
 _NUMBERS = re.compile(r"^\s*\d{1,3}(?:[\s,;]+\d{1,3})*\s*$")
@@ -42,6 +47,20 @@ def _title(catalogs: Catalogs, code: str, language: str) -> str:
     return option_title(catalogs, code, language)
 
 
+def answered_question(tracker: Tracker) -> str | None:
+    """The question an answer was given to: named by its button, or sent along by the chat."""
+    named = next(tracker.get_latest_entity_values("step"), None)
+    if isinstance(named, str):
+        return named
+    metadata = tracker.latest_message.get("metadata")
+    shown = metadata.get("step") if isinstance(metadata, dict) else None
+    return shown if isinstance(shown, str) and shown else None
+
+
+def choice_payload(code: str, question_id: str) -> str:
+    return "/choose" + json.dumps({"choice": code, "step": question_id}, separators=(",", ":"))
+
+
 def codes_from_numbers(step: Step, text: str) -> list[str] | None:
     """ "1 3" -> the first and third offered codes; None if the text is not option numbers."""
     if not _NUMBERS.match(text):
@@ -68,7 +87,9 @@ def render_step(
 ) -> dict[str, Any]:
     catalogs = shipped_catalogs()
     text = catalogs.lookup(step.question.message_id, language).text
-    if step.question.kind is Kind.MANY:
+    if step.question.kind is Kind.MANY and channel not in CHECKBOX_CHANNELS:
+        # Where each tap is a turn, the text says what is ticked so far; a page with
+        # checkboxes shows that itself.
         titles = [_title(catalogs, c, language) for c in step.options if c in chosen]
         summary = (
             catalogs.render("intake.selected", language, chosen="; ".join(titles))
@@ -79,11 +100,18 @@ def render_step(
     choices = [
         Choice(
             ("✓ " if code in chosen else "") + _title(catalogs, code, language),
-            "/choose" + json.dumps({"choice": code}, separators=(",", ":")),
+            choice_payload(code, step.question.id),
         )
         for code in offered_codes(step)
     ]
-    return render_choices(text, choices, channel)
+    rendered = render_choices(text, choices, channel)
+    question: dict[str, Any] = {"step": step.question.id}
+    if step.question.kind is Kind.MANY:
+        # What a chat with checkboxes needs: which buttons are options to tick (the others
+        # answer at once), and what is ticked already.
+        question |= {"multiple": True, "options": list(step.options), "chosen": sorted(chosen)}
+    rendered["json_message"] = {"passage": question}
+    return rendered
 
 
 def person_block(message_id: str, *, person_language: str, officer_language: str) -> str:

@@ -14,13 +14,14 @@ from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.orm import Session
 
 from actions.conversation import case_of, officer_language
-from actions.referrals import offer_to_send
+from actions.referrals import offer_to_send, tell_waiting_news
 from casework.consent import ConsentRequired
 from casework.models import Case
 from casework.proposals import NotProposed, choose_provider, propose_providers
 from passage.database import unit_of_work
 from passage.settings import get_settings
 from referral_directory.matching import NeedMatch, Proposal
+from translations.bidi import isolate
 from translations.catalog import Catalogs, shipped_catalogs
 from translations.choices import option_title
 from translations.match_texts import gap_text, reason_text
@@ -81,7 +82,10 @@ def _say_need(
         buttons.append(
             {
                 "title": catalogs.render(
-                    "match.button", language, rank=rank, provider=proposal.candidate.provider_name
+                    "match.button",
+                    language,
+                    rank=rank,
+                    provider=isolate(proposal.candidate.provider_name),
                 ),
                 "payload": "/choose_provider" + json.dumps({ENTITY: choice}),
             }
@@ -100,8 +104,8 @@ def _proposal_line(catalogs: Catalogs, rank: int, proposal: Proposal, language: 
         "match.proposal",
         language,
         rank=rank,
-        provider=proposal.candidate.provider_name,
-        service=proposal.candidate.service_name,
+        provider=isolate(proposal.candidate.provider_name),
+        service=isolate(proposal.candidate.service_name),
         reasons=reasons,
     )
 
@@ -141,7 +145,7 @@ class ActionChooseProvider(Action):
                 text = catalogs.render("match.not_proposed", language)
             else:
                 provider = next(
-                    p.candidate.provider_name
+                    isolate(p.candidate.provider_name)
                     for p in result.proposals
                     if p.candidate.service_at_location_id == service_at_location_id
                 )
@@ -156,6 +160,7 @@ class ActionChooseProvider(Action):
                 offer_to_send(
                     dispatcher, need_id, provider, language, tracker.get_latest_input_channel()
                 )
+                tell_waiting_news(dispatcher, tracker)
                 return []
         dispatcher.utter_message(text=text)
         return []

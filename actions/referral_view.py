@@ -1,6 +1,7 @@
 """How referral notices read in the chat: the officer's language, the provider's answer first."""
 
 from casework.referral_notices import Notice
+from translations.bidi import isolate
 from translations.catalog import Catalogs
 from translations.choices import option_title
 from translations.free_text import free_text_lines
@@ -9,7 +10,7 @@ from translations.referral_texts import address_line, reason_text, status_text
 
 def notice_lines(catalogs: Catalogs, notice: Notice, language: str) -> list[str]:
     values = {
-        "provider": notice.provider,
+        "provider": isolate(notice.provider),
         "code": notice.code,
         "need": option_title(catalogs, notice.need_id, language),
     }
@@ -51,14 +52,17 @@ def _follow_up_lines(catalogs: Catalogs, notice: Notice, language: str, need: st
             catalogs.render(
                 "referral.notice.next_sent",
                 language,
-                provider=notice.next_provider,
+                provider=isolate(notice.next_provider or ""),
                 code=notice.next_code,
             )
         ]
     if notice.follow_up == "offered":
         return [
             catalogs.render(
-                "referral.notice.next_offered", language, provider=notice.next_provider, need=need
+                "referral.notice.next_offered",
+                language,
+                provider=isolate(notice.next_provider or ""),
+                need=need,
             )
         ]
     if notice.follow_up == "exhausted":

@@ -17,12 +17,13 @@ from actions.conversation import case_of, enrolled_account, officer_language
 from actions.referral_view import notice_lines
 from casework.consent import ConsentRequired
 from casework.proposals import NotProposed
-from casework.referral_notices import untold_notices
+from casework.referral_notices import Delivery, delivery_for, news_for_officer
 from casework.referral_policy import Officer
 from casework.referrals import NoChoice, NoEndpoint, send_chosen_referral
 from passage.database import unit_of_work
-from passage.settings import get_settings
+from passage.settings import SmsMode, get_settings
 from referral_directory.models import Organization
+from translations.bidi import isolate
 from translations.catalog import shipped_catalogs
 from translations.choices import Choice, option_title, render_choices
 
@@ -62,6 +63,18 @@ def _requested(tracker: Tracker) -> tuple[str, str] | None:
         if entity.get("entity") == REQUEST_ENTITY and len(parts) == 2 and parts[1] in MODES:
             return parts[0], parts[1]
     return None
+
+
+def _queued_message_id(channel: str, sms_mode: SmsMode) -> str:
+    """What the officer is told of a new referral: queued, and whether it can leave. Never
+    "sent": the worker sends it after this answer, or nothing can send it at all."""
+    if channel != "sms":
+        return "referral.queued_api"
+    return {
+        SmsMode.TWILIO: "referral.queued_sms",
+        SmsMode.SANDBOX: "referral.queued_sandbox",
+        SmsMode.OFF: "referral.queued_sms_off",
+    }[sms_mode]
 
 
 class ActionSendReferral(Action):
@@ -107,15 +120,70 @@ class ActionSendReferral(Action):
                 organization = session.get(Organization, referral.organization_id)
                 minutes = int((referral.deadline_at - referral.created_at).total_seconds() // 60)
                 text = catalogs.render(
-                    "referral.sent",
+                    _queued_message_id(referral.channel, settings.sms_mode),
                     language,
                     code=referral.code,
-                    provider=organization.name if organization else referral.organization_id,
+                    provider=isolate(
+                        organization.name if organization else referral.organization_id
+                    ),
                     need=option_title(catalogs, need_id, language),
                     minutes=minutes,
+                    sandbox=f"{settings.resolved_public_base_url}/dev/phone",
                 )
         dispatcher.utter_message(text=text)
+        tell_waiting_news(dispatcher, tracker)
         return []
+
+
+def tell_news(dispatcher: CollectingDispatcher, tracker: Tracker, delivery: Delivery) -> int | None:
+    """Say every change to the officer's referrals not shown yet; returns how many, or None
+    for a chat that is not enrolled.
+
+    A pushed notice names its event (`custom.passage.notice`), which the screen that shows it
+    confirms back; a reply is told with it (`casework.referral_notices`)."""
+    if delivery is Delivery.NOT_POSSIBLE:
+        return 0
+    language = officer_language(tracker)
+    catalogs = shipped_catalogs()
+    channel = tracker.get_latest_input_channel()
+    with unit_of_work() as session:
+        viewer = enrolled_account(session, tracker)
+        if viewer is None:
+            return None  # not enrolled (any more): no news, not even that there is none
+        notices = news_for_officer(
+            session, tracker.sender_id, viewer, delivery, now=datetime.now(UTC)
+        )
+    # Rendered after the commit: a provider's note may be machine translated, which is slow
+    # the first time and must not hold the database's write lock.
+    for notice in notices:
+        text = "\n".join(notice_lines(catalogs, notice, language))
+        choices = []
+        if notice.follow_up == "offered" and notice.next_service_at_location_id:
+            payload = {"provider_choice": f"{notice.need_id} {notice.next_service_at_location_id}"}
+            choices.append(
+                Choice(
+                    catalogs.render(
+                        "match.button",
+                        language,
+                        rank=1,
+                        provider=isolate(notice.next_provider or ""),
+                    ),
+                    "/choose_provider" + json.dumps(payload),
+                )
+            )
+        dispatcher.utter_message(
+            **render_choices(text, choices, channel),
+            json_message={"passage": {"notice": notice.event_id}},
+        )
+    return len(notices)
+
+
+def tell_waiting_news(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
+    """News a channel that cannot push is keeping for the officer's next turn."""
+    if delivery_for(tracker.get_latest_input_channel(), asked_by_officer=False) is (
+        Delivery.NOT_POSSIBLE
+    ):
+        tell_news(dispatcher, tracker, Delivery.REPLY)
 
 
 class ActionReferralNews(Action):
@@ -125,35 +193,15 @@ class ActionReferralNews(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
-        language = officer_language(tracker)
-        catalogs = shipped_catalogs()
-        channel = tracker.get_latest_input_channel()
-        with unit_of_work() as session:
-            viewer = enrolled_account(session, tracker)
-            if viewer is None:
-                return []  # not enrolled (any more): no news, not even that there is none
-            notices = untold_notices(session, tracker.sender_id, viewer, now=datetime.now(UTC))
-        # Rendered after the commit: a provider's note may be machine translated, which is slow
-        # the first time and must not hold the database's write lock.
-        for notice in notices:
-            text = "\n".join(notice_lines(catalogs, notice, language))
-            choices = []
-            if notice.follow_up == "offered" and notice.next_service_at_location_id:
-                payload = {
-                    "provider_choice": f"{notice.need_id} {notice.next_service_at_location_id}"
-                }
-                choices.append(
-                    Choice(
-                        catalogs.render(
-                            "match.button", language, rank=1, provider=notice.next_provider
-                        ),
-                        "/choose_provider" + json.dumps(payload),
-                    )
-                )
-            dispatcher.utter_message(**render_choices(text, choices, channel))
         asked_by_officer = not str(tracker.latest_message.get("text") or "").startswith(
             _EXTERNAL_PREFIX
         )
-        if not notices and asked_by_officer:
-            dispatcher.utter_message(text=catalogs.render("referral.no_news", language))
+        delivery = delivery_for(
+            tracker.get_latest_input_channel(), asked_by_officer=asked_by_officer
+        )
+        told = tell_news(dispatcher, tracker, delivery)
+        if told == 0 and asked_by_officer:
+            dispatcher.utter_message(
+                text=shipped_catalogs().render("referral.no_news", officer_language(tracker))
+            )
         return []

@@ -52,6 +52,9 @@ class Outcome(StrEnum):
     NEED_REPRESENTATIVE = "need_representative"
     EXPLAIN_AGAIN = "explain_again"
     INFORMATION_ONLY = "information_only"
+    # The answer names another question than the one open now: a tap repeated after a lost
+    # reply, or an old button. Nothing is recorded.
+    STALE = "stale"
 
 
 @dataclass(frozen=True)
@@ -126,8 +129,26 @@ def _save(
     row.value, row.final, row.answered_at = value, final, now
 
 
-def toggle(session: Session, case: Case, step: Step, option: str, *, now: datetime) -> set[str]:
-    """Add or remove one option of a multiple-choice question; returns the selection so far."""
+def answers_step(step: Step, for_question: str | None) -> bool:
+    """Whether an answer given to `for_question` may answer this step. Buttons and numbered
+    answers name the question they were shown with; an answer that names none (typed on a
+    channel that cannot say) answers the open question."""
+    return for_question is None or for_question == step.question.id
+
+
+def toggle(
+    session: Session,
+    case: Case,
+    step: Step,
+    option: str,
+    *,
+    now: datetime,
+    for_question: str | None = None,
+) -> set[str] | None:
+    """Add or remove one option of a multiple-choice question; returns the selection so far,
+    or None (nothing changed) when the tap was for another question."""
+    if not answers_step(step, for_question):
+        return None
     if option not in step.options:
         raise ValueError("not an option of this question")
     chosen = draft(session, case, step.question)
@@ -142,9 +163,17 @@ def draft(session: Session, case: Case, question: Question) -> set[str]:
 
 
 def answer(
-    session: Session, case: Case, step: Step, values: list[str], *, now: datetime
+    session: Session,
+    case: Case,
+    step: Step,
+    values: list[str],
+    *,
+    now: datetime,
+    for_question: str | None = None,
 ) -> Outcome:
-    """Apply the answer to the current step and record it; INVALID changes nothing."""
+    """Apply the answer to the current step and record it; INVALID and STALE change nothing."""
+    if not answers_step(step, for_question):
+        return Outcome.STALE
     question = step.question
     if question.kind is Kind.TEXT and not (len(values) == 1 and values[0] in step.options):
         text = " ".join(" ".join(values).split())

@@ -1,14 +1,21 @@
-"""What the referring officer has not been told yet about their referrals.
+"""What the referring officer has not been told yet about their referrals, and when it counts
+as told.
 
 The worker only wakes the officer's conversation; the chat action asks here for every change
-not yet told and marks it told, so a notice retried by the outbox is never said twice.
+not yet told. Told means shown: a change is marked told only when it reaches the officer's
+screen. In the answer to the officer's own message it does at once. A push counts once the
+officer's screen confirms it showed the message (`mark_shown`): a page that was closed or lost
+its connection shows it when it comes back. A channel that cannot push (Rasa's REST channel
+answers only inside a request) leaves the news untold for the officer's next turn.
 """
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from casework.models import Case
@@ -23,8 +30,25 @@ from referral_directory.models import (
 )
 
 
+class Delivery(StrEnum):
+    REPLY = "reply"  # in the answer to the officer's own message: shown with it
+    PUSH = "push"  # pushed to a screen that confirms what it showed (`mark_shown`)
+    NOT_POSSIBLE = "not_possible"  # nobody asked and the channel cannot push
+
+
+# Chat channels that reach the officer without being asked and confirm what they showed.
+PUSHING_CHANNELS = frozenset({"webchat"})
+
+
+def delivery_for(channel: str | None, *, asked_by_officer: bool) -> Delivery:
+    if asked_by_officer:
+        return Delivery.REPLY
+    return Delivery.PUSH if channel in PUSHING_CHANNELS else Delivery.NOT_POSSIBLE
+
+
 @dataclass(frozen=True)
 class Notice:
+    event_id: int  # what the officer's screen names when it confirms it showed the notice
     to_status: str
     reason: str | None
     actor: str
@@ -67,12 +91,17 @@ def _next_provider(session: Session, event: ReferralEvent) -> tuple[str | None, 
     return None, None
 
 
-def untold_notices(
-    session: Session, conversation: str, viewer: Viewer, *, now: datetime
+def news_for_officer(
+    session: Session, conversation: str, viewer: Viewer, delivery: Delivery, *, now: datetime
 ) -> list[Notice]:
     """Changes made by others (providers, deadlines) to referrals sent from this conversation,
-    of cases the viewer may still see; marks them told. News of a case the viewer may not see
-    stays untold: a confidential address must not reach a revoked or re-enrolled device."""
+    of cases the viewer may still see, that the officer has not been shown yet.
+
+    A reply marks them told; a push leaves that to `mark_shown`; a channel that cannot push
+    gets nothing. News of a case the viewer may not see stays untold: a confidential address
+    must not reach a revoked or re-enrolled device."""
+    if delivery is Delivery.NOT_POSSIBLE:
+        return []
     rows = session.execute(
         select(ReferralEvent, Referral, Case)
         .join(Referral, Referral.id == ReferralEvent.referral_id)
@@ -89,11 +118,13 @@ def untold_notices(
     for event, referral, case in rows:
         if not may_see_case(viewer, case):
             continue
-        event.told_at = now
+        if delivery is Delivery.REPLY:
+            event.told_at = now
         next_provider, next_code = _next_provider(session, event)
         accepted = event.to_status == Status.ACCEPTED.value
         notices.append(
             Notice(
+                event_id=event.id,
                 to_status=event.to_status,
                 reason=event.reason,
                 actor=event.actor,
@@ -110,3 +141,24 @@ def untold_notices(
             )
         )
     return notices
+
+
+def mark_shown(
+    session: Session, conversation: str, event_ids: Collection[int], *, now: datetime
+) -> int:
+    """The officer's screen showed these notices: they are told. Only events of referrals sent
+    from this conversation count; returns how many were newly marked."""
+    if not event_ids:
+        return 0
+    of_conversation = select(Referral.id).where(Referral.officer_conversation == conversation)
+    result = session.execute(
+        update(ReferralEvent)
+        .where(
+            ReferralEvent.id.in_(list(event_ids)),
+            ReferralEvent.told_at.is_(None),
+            ReferralEvent.referral_id.in_(of_conversation),
+        )
+        .values(told_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)

@@ -157,3 +157,16 @@ def _language_of(session: Session, sender: str) -> str:
         .order_by(Referral.id.desc())
     ).first()
     return latest or "en"
+
+
+def awaiting_sms_answer(session: Session) -> dict[str, list[str]]:
+    """Codes of referrals sent by SMS that still wait for the provider's answer, by number."""
+    rows = session.execute(
+        select(Referral.recipient, Referral.code)
+        .where(Referral.channel == "sms", Referral.status == Status.REQUESTED.value)
+        .order_by(Referral.id)
+    ).all()
+    waiting: dict[str, list[str]] = {}
+    for number, code in rows:
+        waiting.setdefault(number, []).append(code)
+    return waiting

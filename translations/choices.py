@@ -7,6 +7,10 @@ from typing import Any
 from translations.catalog import Catalogs
 from translations.rasa_responses import TEXT_ONLY_CHANNELS
 
+# Chats that show a question with several answers as checkboxes and one Done (the web chat):
+# the selection travels with Done, so the text need not list it.
+CHECKBOX_CHANNELS = frozenset({"webchat"})
+
 
 @dataclass(frozen=True)
 class Choice:

@@ -56,3 +56,51 @@ def test_the_slot_reset_on_opening_a_case_is_not_taken_as_an_answer(session: Ses
     result = ValidateIntakeForm().validate_intake_answer(None, dispatcher, tracker, {})
     assert result == {"intake_answer": None}
     assert dispatcher.messages == []
+
+
+def _answer(reference: str, payload: str, entities: list[dict[str, str]]) -> list[str]:
+    from actions.intake import ValidateIntakeForm
+
+    dispatcher = CollectingDispatcher()
+    tracker = tracker_for(payload, "choose", entities, slots={"case_reference": reference})
+    ValidateIntakeForm().validate_intake_answer(payload, dispatcher, tracker, {})
+    return [m["text"] for m in dispatcher.messages]
+
+
+def test_a_repeated_answer_of_an_earlier_question_answers_nothing_else(session: Session) -> None:
+    """The officer saw no reply and tapped "No" again: the first tap answered "urgent medical",
+    the second names that question, so it must not answer "who is present"."""
+    from casework.intake import next_step
+
+    case = open_case(session, channel="rest", now=datetime.now(UTC), officer=account(session))
+    session.commit()
+    tap = [{"entity": "choice", "value": "no"}, {"entity": "step", "value": "urgent_medical"}]
+
+    assert _answer(case.reference, '/choose{"choice":"no","step":"urgent_medical"}', tap) == []
+    again = _answer(case.reference, '/choose{"choice":"no","step":"urgent_medical"}', tap)
+
+    assert again == [shipped_catalogs().lookup("intake.already_recorded", "en").text]
+    session.expire_all()
+    step = next_step(session, case, now=datetime.now(UTC))
+    assert step is not None and step.question.id == "present"
+    assert case.urgent_medical == "no"
+
+
+def test_the_web_chats_one_control_sends_the_whole_selection_with_done(session: Session) -> None:
+    from casework.intake import next_step
+
+    case = open_case(session, channel="rest", now=datetime.now(UTC), officer=account(session))
+    session.commit()
+    _answer(case.reference, "/choose", [{"entity": "choice", "value": "no"}])
+    done = [
+        {"entity": "choice", "value": "done"},
+        {"entity": "selected", "value": "private_space interpreter_here"},
+        {"entity": "step", "value": "present"},
+    ]
+
+    assert _answer(case.reference, "/choose", done) == []
+
+    session.expire_all()
+    assert (case.private_space, case.interpreter_present) == ("yes", "yes")
+    step = next_step(session, case, now=datetime.now(UTC))
+    assert step is not None and step.question.id == "person_language"

@@ -18,6 +18,7 @@ from referral_directory.needs import Level
 from tests.actions.conftest import tracker_for
 from tests.casework.account_builders import account
 from tests.referral_directory.hsds_builders import ALMATY, box, sal_id, service, write
+from translations.bidi import isolate
 from translations.catalog import shipped_catalogs
 
 NOW = datetime.now(UTC)
@@ -49,10 +50,11 @@ def test_each_need_comes_with_its_proposals_reasons_and_buttons(
     intro, housing = dispatcher.messages
     assert intro["text"] == CATALOGS.render("match.intro", "en")
     assert housing["text"].startswith(CATALOGS.render("need.basic.housing", "en"))
-    assert "1. shelter (test): shelter service" in housing["text"]
+    # Names from the directory are isolated: their direction cannot turn our sentence around.
+    assert f"1. {isolate('shelter (test)')}: {isolate('shelter service')}" in housing["text"]
     assert "speaks Russian" in housing["text"]
     [button] = housing["buttons"]
-    assert button["title"] == "1. shelter (test)"
+    assert button["title"] == f"1. {isolate('shelter (test)')}"
     assert json.loads(button["payload"].removeprefix("/choose_provider")) == {
         "provider_choice": f"basic.housing {sal_id('shelter')}"
     }
@@ -93,7 +95,7 @@ def test_choosing_records_the_provider_and_says_so(session: Session, tmp_path: P
         "match.chosen",
         "en",
         need=CATALOGS.render("need.basic.housing", "en"),
-        provider="shelter (test)",
+        provider=isolate("shelter (test)"),
     )
     session.expire_all()
     assert chosen_providers(session, case) == {"basic.housing": sal_id("shelter")}

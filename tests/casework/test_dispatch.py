@@ -34,8 +34,8 @@ from casework.referrals import send_chosen_referral
 from casework.request_signing import verify
 from casework.twilio_transport import twilio_client
 from passage.database import session_factory, unit_of_work
+from passage.sandbox.fake_twilio import FakeTwilio
 from tests.casework.referral_builders import OFFICER, POLICY, ready_case, shelters
-from tests.fakes.fake_twilio import FakeTwilio
 
 pytestmark = pytest.mark.usefixtures("database")
 

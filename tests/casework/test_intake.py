@@ -331,3 +331,29 @@ def test_typed_words_never_end_the_child_presumption_nor_give_a_childs_assent() 
     assert may_come_from_typed_words("appears_under_18", YES)  # more protection: fine
     assert may_come_from_typed_words("child_assent", NO)
     assert may_come_from_typed_words("has_children", NO)
+
+
+def test_a_done_sent_again_for_the_services_never_answers_the_rights(
+    session: Session, case: Case
+) -> None:
+    """Measured before: the reply to "Done" at "Assistance and services" was lost, the officer
+    sent "Done" again, and it answered the rights question with nothing chosen."""
+    _through(
+        session,
+        case,
+        [*ADULT_PROFILE, ("consent_decisions", ["assessment"]), ("level_1", ["basic.food"])],
+    )
+    services = next_step(session, case, now=NOW)
+    assert services is not None and services.question.id == "level_2"
+    assert answer(session, case, services, [], now=NOW, for_question="level_2") is Outcome.NEXT
+
+    rights = next_step(session, case, now=NOW)
+    assert rights is not None and rights.question.id == "level_3"
+    assert answer(session, case, rights, [], now=NOW, for_question="level_2") is Outcome.STALE
+    assert toggle(session, case, rights, "rights.information", now=NOW, for_question="level_2") is (
+        None
+    )
+
+    step = next_step(session, case, now=NOW)
+    assert step is not None and step.question.id == "level_3"
+    assert draft(session, case, step.question) == set()

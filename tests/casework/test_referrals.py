@@ -16,7 +16,12 @@ from casework.referral_models import (
     Referral,
     ReferralEvent,
 )
-from casework.referral_notices import untold_notices
+from casework.referral_notices import (
+    Delivery,
+    delivery_for,
+    mark_shown,
+    news_for_officer,
+)
 from casework.referral_status import IllegalTransition, Reason, Status
 from casework.referrals import (
     cancel_open_referrals,
@@ -280,7 +285,55 @@ def test_news_of_an_accepted_referral_reaches_only_who_may_see_the_case(
 
     # The conversation that sent it, now held by someone who may not see the case: nothing,
     # and the news stays untold for the officer who may.
-    assert untold_notices(session, OFFICER.conversation, stranger, now=NOW) == []
-    (notice,) = untold_notices(session, OFFICER.conversation, account(session), now=NOW)
+    assert news_for_officer(session, OFFICER.conversation, stranger, Delivery.REPLY, now=NOW) == []
+    (notice,) = news_for_officer(
+        session, OFFICER.conversation, account(session), Delivery.REPLY, now=NOW
+    )
     assert notice.code == referral.code
     assert "7 Hidden Lane" in str(notice.address)
+
+
+def _accepted(session: Session) -> Referral:
+    case = ready_case(session)
+    referral = send_chosen_referral(
+        session, case, "basic.housing", OFFICER, POLICY, cascade=False, now=NOW
+    )
+    _reply(session, NUMBERS["shelter-a"], f"ACCEPT {referral.code}", "SM1")
+    return referral
+
+
+def test_news_nobody_could_see_stays_untold_for_the_next_turn(
+    session: Session, directory: None
+) -> None:
+    """Told means shown: a wake-up on a channel that cannot push (REST answers only inside a
+    request) shows nothing, so the acceptance and its address wait for the officer's turn."""
+    referral = _accepted(session)
+    officer = account(session)
+    woken = delivery_for("rest", asked_by_officer=False)
+
+    assert woken is Delivery.NOT_POSSIBLE
+    assert news_for_officer(session, OFFICER.conversation, officer, woken, now=NOW) == []
+    (notice,) = news_for_officer(
+        session, OFFICER.conversation, officer, delivery_for("rest", asked_by_officer=True), now=NOW
+    )
+    assert notice.code == referral.code and notice.address is not None
+    assert news_for_officer(session, OFFICER.conversation, officer, Delivery.REPLY, now=NOW) == []
+
+
+def test_pushed_news_counts_as_told_only_once_the_screen_showed_it(
+    session: Session, directory: None
+) -> None:
+    referral = _accepted(session)
+    officer = account(session)
+    pushed = delivery_for("webchat", asked_by_officer=False)
+
+    assert pushed is Delivery.PUSH
+    (first,) = news_for_officer(session, OFFICER.conversation, officer, pushed, now=NOW)
+    # The page was closed when it was pushed: the next push, or the officer asking, has it again.
+    (again,) = news_for_officer(session, OFFICER.conversation, officer, pushed, now=NOW)
+    assert again.event_id == first.event_id and again.code == referral.code
+
+    assert mark_shown(session, "another-conversation", [first.event_id], now=NOW) == 0
+    assert mark_shown(session, OFFICER.conversation, [first.event_id], now=NOW) == 1
+    assert mark_shown(session, OFFICER.conversation, [first.event_id], now=NOW) == 0
+    assert news_for_officer(session, OFFICER.conversation, officer, Delivery.REPLY, now=NOW) == []
