@@ -4,6 +4,7 @@ SHELL := /bin/bash
 
 VENV       := .venv
 RASA_VENV  := .venv-rasa
+CHROMIUM   := /usr/bin/chromium
 PASSAGE    := $(VENV)/bin/passage
 RASA       := $(RASA_VENV)/bin/rasa
 export RASA_TELEMETRY_ENABLED := false
@@ -59,14 +60,25 @@ rasa-test-core: venvs
 	@model=$$($(PASSAGE) rasa model) && \
 	  $(RASA) test core --model "$$model" --stories bot/tests --fail-on-prediction-errors --out var/results/core
 
-pytest: venvs
+# The browser tests drive Debian's Chromium (Playwright never downloads a browser here).
+$(CHROMIUM):
+	@if [ "$$(id -u)" = 0 ]; then \
+	  echo "Installing Debian's chromium for the browser tests (a minute or two) ..."; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	else \
+	  echo "The browser tests need Debian's chromium: run 'sudo apt-get install chromium'." >&2; \
+	  exit 1; \
+	fi
+
+pytest: venvs $(CHROMIUM)
 	$(VENV)/bin/pytest
 
 test: lint typecheck rasa-validate rasa-test-core pytest
 
-bench: model
+bench: model $(CHROMIUM)
 	$(VENV)/bin/python -m benchmarks.turn_latency
 	$(VENV)/bin/python -m benchmarks.intake_turns
+	$(VENV)/bin/python -m benchmarks.answer_to_screen
 	$(VENV)/bin/python -m benchmarks.matching
 	$(VENV)/bin/python -m benchmarks.outbox_send
 	$(VENV)/bin/python -m benchmarks.language_detection

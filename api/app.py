@@ -8,11 +8,14 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.staticfiles import StaticFiles
 
 from api.body_limit import BodyLimitMiddleware
+from api.chat_identity import web_chat_key
+from api.chat_push import ChatPush
 from api.problems import TOO_MANY_REQUESTS, validation_error
 from api.rate_limits import Clock, PerIpRateLimitMiddleware, RateLimits
 from api.routers import (
     admin,
     chat,
+    dev_phone,
     directory,
     disclosures,
     health,
@@ -22,7 +25,9 @@ from api.routers import (
     twilio_webhooks,
 )
 from api.security_headers import SecurityHeadersMiddleware
+from passage.database import session_factory
 from passage.settings import get_settings
+from translations.catalog import shipped_catalogs
 
 
 def create_app(*, clock: Clock = time.monotonic) -> FastAPI:
@@ -41,6 +46,7 @@ def create_app(*, clock: Clock = time.monotonic) -> FastAPI:
     )
     app.include_router(health.router)
     app.include_router(chat.router)
+    app.include_router(dev_phone.router)
     app.include_router(directory.router)
     app.include_router(twilio_webhooks.router)
     app.include_router(intake_inbox.router)
@@ -49,6 +55,14 @@ def create_app(*, clock: Clock = time.monotonic) -> FastAPI:
     app.include_router(disclosures.router)
     app.include_router(partner_api.router)
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
+    app.state.web_chat_key = key = web_chat_key(settings)
+    app.state.chat_push = chat_push = ChatPush(
+        key,
+        settings.resolved_rasa_url,
+        session_factory(),
+        lambda: shipped_catalogs().lookup("web.chat.code_hidden", settings.default_language).text,
+    )
+    app.mount("/socket.io", chat_push.asgi_app(), name="socket.io")
     # Limiter state lives with this app, so two apps (tests) never share counts.
     app.state.rate_limits = limits = RateLimits.from_settings(settings, clock)
     # The last added runs first: headers go on every answer, refusals included; a client over

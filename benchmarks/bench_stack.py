@@ -53,14 +53,14 @@ def running_stack() -> Iterator[Settings]:
             group.stop_all()
 
 
-def enrol(settings: Settings, url: str, sender: str) -> None:
-    """Enrol the benchmark's chat identity to a fresh officer account, outside the timings:
-    only enrolled senders may open cases."""
+def enrolment_code(settings: Settings, username: str) -> str:
+    """A one-time code of a fresh officer account, made outside the timings: only enrolled
+    chats may open cases."""
     engine = make_engine(settings.resolved_database_url)
     with Session(engine) as session:
         officer = StaffAccount(
             organization_id="bench",
-            username=f"bench.{sender}",
+            username=username,
             password_hash="!",
             role="officer",
             unit="bench-unit",
@@ -74,4 +74,10 @@ def enrol(settings: Settings, url: str, sender: str) -> None:
         code = issue_code(session, officer, issued_by="benchmark", now=datetime.now(UTC))
         session.commit()
     engine.dispose()
+    return code
+
+
+def enrol(settings: Settings, url: str, sender: str) -> None:
+    """Enrol a REST sender (the benchmark's chat identity) to a fresh officer account."""
+    code = enrolment_code(settings, f"bench.{sender}")
     httpx.post(url, json={"sender": sender, "message": code}, timeout=60).raise_for_status()

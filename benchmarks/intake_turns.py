@@ -1,17 +1,16 @@
 """How many turns a complete intake takes, from "start a case" to the summary.
 
-Driven over Rasa's REST channel against the real servers. Multiple-choice questions are
-answered either by typing option numbers (one turn each, as on SMS) or by tapping each button
-and then Done (one turn per tap, as on web chat and Telegram).
+Driven against the real servers. Multiple-choice questions are answered by typing option
+numbers (one turn each, as on SMS), by tapping each button and then Done (one turn per tap, as
+on Telegram), or with the web chat's one control (tick the boxes, then one Done: one turn, sent
+as the page sends it, through the API).
 """
 
 import json
 import sys
-import uuid
 
-import httpx
-
-from benchmarks.bench_stack import enrol, running_stack
+from benchmarks.bench_stack import running_stack
+from benchmarks.chats import RestChat, WebChat, enrolled
 from passage.settings import Settings
 from referral_directory.needs import Level, needs_of_level
 from translations.catalog import shipped_catalogs
@@ -33,51 +32,53 @@ def choose(code: str) -> str:
     return "/choose" + json.dumps({"choice": code})
 
 
-class Chat:
-    def __init__(self, url: str) -> None:
-        self.url, self.sender, self.turns, self.bot_messages = (
-            url,
-            f"bench-{uuid.uuid4().hex[:8]}",
-            0,
-            0,
-        )
+class Counted:
+    """A chat that counts the officer's turns and the bot's messages."""
+
+    def __init__(self, chat: RestChat | WebChat) -> None:
+        self.chat, self.turns, self.bot_messages = chat, 0, 0
         self.last: list[str] = []
 
-    def say(self, message: str) -> None:
-        replies = httpx.post(
-            self.url, json={"sender": self.sender, "message": message}, timeout=60
-        ).json()
+    def say(self, message: str, **fields: str) -> None:
+        replies = self.chat.say(message, **fields)
         self.turns += 1
         self.bot_messages += len(replies)
         self.last = [r.get("text", "") for r in replies]
 
 
-def run_intake(
-    settings: Settings, url: str, chosen: dict[Level, list[str]], *, typed: bool
-) -> Chat:
-    chat = Chat(url)
-    enrol(settings, url, chat.sender)
+def run_intake(settings: Settings, chosen: dict[Level, list[str]], *, mode: str) -> Counted:
+    web = mode == "web chat controls"
+    chat = Counted(enrolled(WebChat(settings) if web else RestChat(settings), settings))
+    chat.turns = 0  # the enrolment is not part of the intake
     chat.say("/start_case")
     for answer in PROFILE:
         chat.say(answer if answer in ("Almaty", "1") else choose(answer))
 
-    def many(codes: list[str], offered: list[str]) -> None:
-        if typed:
+    def many(step: str, codes: list[str], offered: list[str]) -> None:
+        if mode == "typed numbers":
             chat.say(" ".join(str(offered.index(c) + 1) for c in codes))
-            return
-        for code in codes:
-            chat.say(choose(code))
-        chat.say(choose("done"))
+        elif web:  # what the page sends when Done is pressed
+            payload = {"choice": "done", "selected": " ".join(codes), "step": step}
+            chat.say("/choose" + json.dumps(payload), step=step)
+        else:
+            for code in codes:
+                chat.say(choose(code))
+            chat.say(choose("done"))
 
-    many(["assessment", "referrals"], ["assessment", "referrals", "law_enforcement"])
-    many(chosen[Level.BASIC_NEEDS], [n.id for n in needs_of_level(Level.BASIC_NEEDS)])
     many(
+        "consent_decisions",
+        ["assessment", "referrals"],
+        ["assessment", "referrals", "law_enforcement"],
+    )
+    many("level_1", chosen[Level.BASIC_NEEDS], [n.id for n in needs_of_level(Level.BASIC_NEEDS)])
+    many(
+        "level_2",
         chosen[Level.ASSISTANCE_AND_SERVICES],
         [n.id for n in needs_of_level(Level.ASSISTANCE_AND_SERVICES)],
     )
-    many(chosen[Level.RIGHTS], [n.id for n in needs_of_level(Level.RIGHTS)])
+    many("level_3", chosen[Level.RIGHTS], [n.id for n in needs_of_level(Level.RIGHTS)])
     all_chosen = [c for level in Level for c in chosen[level]]
-    many(all_chosen[:2], all_chosen)  # urgency: the first two
+    many("urgency", all_chosen[:2], all_chosen)  # urgency: the first two
     summary = shipped_catalogs().lookup("intake.summary", "en").text.split("{")[0]
     if not any(text.startswith(summary) for text in chat.last):
         raise RuntimeError(f"the intake did not end with the summary: {chat.last}")
@@ -85,16 +86,12 @@ def run_intake(
 
 
 def main() -> int:
+    modes = ("typed numbers", "buttons", "web chat controls")
     with running_stack() as settings:
-        url = f"{settings.resolved_rasa_url}/webhooks/rest/webhook"
         rows = [
-            (
-                "typical adult, 6 needs, typed numbers",
-                run_intake(settings, url, TYPICAL, typed=True),
-            ),
-            ("typical adult, 6 needs, buttons", run_intake(settings, url, TYPICAL, typed=False)),
-            ("every item needed, typed numbers", run_intake(settings, url, EVERYTHING, typed=True)),
-            ("every item needed, buttons", run_intake(settings, url, EVERYTHING, typed=False)),
+            (f"{name}, {mode}", run_intake(settings, chosen, mode=mode))
+            for name, chosen in (("typical adult, 6 needs", TYPICAL), ("every item", EVERYTHING))
+            for mode in modes
         ]
     print("\nTurns from /start_case to the summary (aim: typical case in 15 turns or fewer)")
     print(f"{'scenario':<42} {'officer turns':>14} {'bot messages':>13}")

@@ -22,8 +22,8 @@ from casework.referrals import send_chosen_referral
 from casework.twilio_transport import twilio_client
 from passage.database import make_engine
 from passage.migrate import upgrade
+from passage.sandbox.fake_twilio import FakeTwilio
 from tests.casework.referral_builders import OFFICER, POLICY, ready_case, shelters
-from tests.fakes.fake_twilio import FakeTwilio
 
 COUNT = 1000
 

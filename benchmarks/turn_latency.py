@@ -1,7 +1,8 @@
 """Conversation turn latency over the REST channel: the full stack against Rasa alone.
 
-(a) full stack: web chat endpoint of the API -> Rasa -> action server -> app database, every turn
-    running a custom action that writes a case ("/start_case");
+(a) full stack: the web chat as a page uses it (chat cookie, tab id, the API's endpoint) -> Rasa's
+    web chat channel -> action server -> app database, every turn running a custom action that
+    writes a case ("/start_case");
 (b) Rasa alone: Rasa's REST channel answering from a plain response ("/help", no custom action).
 Both run in the same session against the same processes, with N concurrent conversations.
 """
@@ -11,38 +12,34 @@ import platform
 import statistics
 import sys
 import time
-import uuid
 from concurrent.futures import ThreadPoolExecutor
 
-import httpx
-
-from benchmarks.bench_stack import enrol, running_stack
+from benchmarks.bench_stack import running_stack
+from benchmarks.chats import RestChat, WebChat, enrolled
 from passage.settings import Settings
 
+Chat = type[RestChat] | type[WebChat]
 
-def _conversation(settings: Settings, url: str, message: str, turns: int) -> list[float]:
-    sender = f"bench-{uuid.uuid4().hex[:12]}"
-    enrol(settings, url, sender)
+
+def _conversation(settings: Settings, kind: Chat, message: str, turns: int) -> list[float]:
+    chat = enrolled(kind(settings), settings)
     timings = []
-    with httpx.Client(timeout=60) as client:
-        for _ in range(turns):
-            started = time.perf_counter()
-            response = client.post(url, json={"sender": sender, "message": message})
-            elapsed = time.perf_counter() - started
-            response.raise_for_status()
-            if not response.json():
-                raise RuntimeError(f"no reply from {url}")
-            timings.append(elapsed)
+    for _ in range(turns):
+        started = time.perf_counter()
+        replies = chat.say(message)
+        timings.append(time.perf_counter() - started)
+        if not replies:
+            raise RuntimeError(f"no reply from the {kind.__name__}")
     return timings
 
 
 def measure(
-    settings: Settings, url: str, message: str, turns: int, concurrency: int
+    settings: Settings, kind: Chat, message: str, turns: int, concurrency: int
 ) -> list[float]:
     per_conversation = -(-turns // concurrency)
     with ThreadPoolExecutor(max_workers=concurrency) as pool:
         results = pool.map(
-            lambda _: _conversation(settings, url, message, per_conversation), range(concurrency)
+            lambda _: _conversation(settings, kind, message, per_conversation), range(concurrency)
         )
     return [t for timings in results for t in timings]
 
@@ -63,13 +60,11 @@ def main() -> int:
         parser.error("--turns must be at least 200 and --concurrency at least 1")
 
     with running_stack() as settings:
-        api = f"http://{settings.host}:{settings.api_port}/chat/messages"
-        rest = f"{settings.resolved_rasa_url}/webhooks/rest/webhook"
-        measure(settings, rest, "/help", args.concurrency, args.concurrency)  # warm-up
-        measure(settings, api, "/start_case", args.concurrency, args.concurrency)
+        measure(settings, RestChat, "/help", args.concurrency, args.concurrency)  # warm-up
+        measure(settings, WebChat, "/start_case", args.concurrency, args.concurrency)
         print(f"measuring {args.turns} turns per scenario ...", file=sys.stderr, flush=True)
-        full = measure(settings, api, "/start_case", args.turns, args.concurrency)
-        alone = measure(settings, rest, "/help", args.turns, args.concurrency)
+        full = measure(settings, WebChat, "/start_case", args.turns, args.concurrency)
+        alone = measure(settings, RestChat, "/help", args.turns, args.concurrency)
 
     rows = [
         ("(a) full stack: API, Rasa, action, DB", full),

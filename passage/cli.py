@@ -10,16 +10,25 @@ import time
 from types import FrameType
 from typing import TYPE_CHECKING
 
-from passage.settings import Settings, get_settings
+from passage.settings import Settings, SmsMode, get_settings
+from passage.welcome import running_banner
 
 if TYPE_CHECKING:
     from passage.processes import ProcessGroup
+
+
+# Libraries that log request URLs at INFO or DEBUG. Our URLs name conversations
+# (`/conversations/<id>/...`) and carry link tokens, so these stay at WARNING whatever the
+# level of our own loggers.
+QUIET_LOGGERS = ("httpx", "httpcore", "socketio", "engineio", "twilio", "urllib3")
 
 
 def _configure_logging(settings: Settings) -> None:
     logging.basicConfig(
         level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
+    for name in QUIET_LOGGERS:
+        logging.getLogger(name).setLevel(logging.WARNING)
 
 
 def _serve(args: argparse.Namespace) -> int:
@@ -34,11 +43,17 @@ def _serve(args: argparse.Namespace) -> int:
             host=settings.host,
             port=args.port or settings.api_port,
             log_level=settings.log_level.lower(),
+            # An access log line is a URL: SMS links carry a token in theirs.
+            access_log=False,
         )
     elif args.what == "actions":
         from passage.action_server import serve_actions
 
         serve_actions(settings.host, args.port or settings.actions_port)
+    elif args.what == "sms-sandbox":
+        from passage.sandbox.server import run_sandbox
+
+        run_sandbox(settings)
     else:
         from passage.worker import run_forever
 
@@ -103,9 +118,15 @@ def _run(_args: argparse.Namespace) -> int:
     from passage.migrate import upgrade
     from passage.processes import ProcessGroup, StartupFailed
     from passage.rasa_project import RasaProject
-    from passage.stack import AlreadyRunning, build_processes, exclusive_run
+    from passage.stack import (
+        AlreadyRunning,
+        build_processes,
+        exclusive_run,
+        with_sandbox_if_needed,
+    )
+    from passage.welcome import demo_welcome
 
-    settings = get_settings()
+    settings = with_sandbox_if_needed(get_settings())
     try:
         with exclusive_run(settings.var_dir):
             ports = {
@@ -113,6 +134,8 @@ def _run(_args: argparse.Namespace) -> int:
                 "PASSAGE_RASA_PORT": settings.rasa_port,
                 "PASSAGE_API_PORT": settings.api_port,
             }
+            if settings.sms_mode is SmsMode.SANDBOX:
+                ports["PASSAGE_SMS_SANDBOX_PORT"] = settings.sms_sandbox_port
             busy = [
                 f"{port} ({var})"
                 for var, port in ports.items()
@@ -130,10 +153,10 @@ def _run(_args: argparse.Namespace) -> int:
             # process reads.
             current_keyring()
             upgrade(settings.resolved_database_url)
-            load_demo_if_empty()
+            welcome = demo_welcome(settings, fresh_demo=load_demo_if_empty())
             model = RasaProject(settings).ensure_model()
             group = ProcessGroup(build_processes(settings, model))
-            return _supervise(group)
+            return _supervise(group, settings, welcome)
     except AlreadyRunning as running:
         print(
             f"Passage is already running ({running}): the chat is at "
@@ -145,7 +168,7 @@ def _run(_args: argparse.Namespace) -> int:
         return 1
 
 
-def _supervise(group: "ProcessGroup") -> int:
+def _supervise(group: "ProcessGroup", settings: Settings, welcome: list[str]) -> int:
     stopping = False
 
     def _request_stop(_signum: int, _frame: FrameType | None) -> None:
@@ -155,17 +178,7 @@ def _supervise(group: "ProcessGroup") -> int:
     signal.signal(signal.SIGINT, _request_stop)
     signal.signal(signal.SIGTERM, _request_stop)
     group.start_all(timeout=300, progress=lambda line: print(line, flush=True))
-    settings = get_settings()
-    print(
-        "\nPassage is running.\n"
-        f"  web chat        http://{settings.host}:{settings.api_port}/\n"
-        f"  API health      http://{settings.host}:{settings.api_port}/health\n"
-        f"  Rasa server     {settings.resolved_rasa_url}  (REST: /webhooks/rest/webhook)\n"
-        f"  action server   http://{settings.host}:{settings.actions_port}/health\n"
-        f"  logs            {settings.var_dir / 'log'}/\n"
-        "Press Ctrl-C to stop.",
-        flush=True,
-    )
+    print("\n".join(running_banner(settings, welcome)), flush=True)
     code = 0
     while not stopping:
         crashed = group.first_exited()
@@ -194,7 +207,11 @@ def build_parser() -> argparse.ArgumentParser:
     run.set_defaults(handler=_run)
 
     serve = commands.add_parser("serve", help="run one process in the foreground")
-    serve.add_argument("what", choices=["api", "actions", "worker"], help="which process")
+    serve.add_argument(
+        "what",
+        choices=["api", "actions", "worker", "sms-sandbox"],
+        help="which process (sms-sandbox: only as `passage run` starts it, without Twilio)",
+    )
     serve.add_argument("--port", type=int, help="port to listen on (default from settings)")
     serve.set_defaults(handler=_serve)
 

@@ -197,8 +197,9 @@ def _non_negative(value: str) -> int:
     return number
 
 
-def load_demo_if_empty() -> None:
-    """The demo directory, into a directory that has no services yet (never over real data)."""
+def load_demo_if_empty() -> bool:
+    """The demo directory, into a directory that has no services yet (never over real data);
+    True when it was loaded now."""
     from sqlalchemy import select
 
     from passage.database import unit_of_work
@@ -207,15 +208,16 @@ def load_demo_if_empty() -> None:
 
     folder = get_settings().demo_directory
     if str(folder) in {"", "."}:
-        return
+        return False
     with unit_of_work() as session:
         if session.scalar(select(Service.id).limit(1)) is not None:
-            return
+            return False
         print(f"Loading the demo directory from {folder} ...", flush=True)
         report = import_directory(session, folder)
         if not report.ok:
             raise RuntimeError("the demo directory is invalid:\n" + "\n".join(report.lines()))
         print(f"Demo directory loaded: {report.summary()}", flush=True)
+    return True
 
 
 def add_commands(commands: Any) -> None:

@@ -1,6 +1,9 @@
 """All configuration, read from environment variables (prefix PASSAGE_) and an optional .env."""
 
+import hashlib
+from dataclasses import dataclass
 from datetime import timedelta
+from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -12,6 +15,24 @@ if TYPE_CHECKING:
     from casework.referral_policy import ReferralPolicy
     from casework.retention import RetentionPolicy
     from referral_directory.matching import MatchingRules
+
+
+class SmsMode(StrEnum):
+    TWILIO = "twilio"  # a Twilio account is configured: SMS reach real phones
+    SANDBOX = "sandbox"  # `passage run` started the local phone sandbox: SMS reach /dev/phone
+    OFF = "off"  # nothing can send: SMS referrals wait in the outbox
+
+
+# The number the phone sandbox sends from (Twilio's test "From" number, which it accepts).
+SANDBOX_FROM_NUMBER = "+15005550006"
+
+
+@dataclass(frozen=True)
+class SmsAccount:
+    account_sid: str
+    auth_token: str
+    from_number: str
+    api_base: str  # "" for api.twilio.com; a loopback URL for the sandbox and tests
 
 
 class Settings(BaseSettings):
@@ -101,6 +122,15 @@ class Settings(BaseSettings):
         description="Only for tests and demos: a loopback URL (http://127.0.0.1:PORT) that stands "
         "in for https://api.twilio.com.",
     )
+    sms_sandbox: bool = Field(
+        default=True,
+        description="When no Twilio account is configured, `passage run` starts a local phone "
+        "sandbox (a Twilio-shaped SMS gateway on loopback and the page /dev/phone).",
+    )
+    sms_sandbox_port: int = Field(default=8025, ge=1, le=65535)
+    # Set by `passage run` for the processes it starts, when it started the sandbox; never by
+    # hand. Its presence is what tells those processes that the sandbox is there.
+    sms_sandbox_token: str = Field(default="", repr=False)
     referral_link_ttl_hours: float = Field(
         default=72.0, gt=0, description="How long the link in a referral SMS can be used."
     )
@@ -128,6 +158,14 @@ class Settings(BaseSettings):
         description="Keys that encrypt identifying fields at rest: comma-separated "
         "key_id:base64url-32-bytes (`passage keys new` makes one); the first encrypts, all "
         "decrypt. Empty means the key file <var_dir>/data-keys, made on first use.",
+    )
+
+    web_chat_key: str = Field(
+        default="",
+        repr=False,
+        description="Server key that turns a web chat's cookie into its conversation id and "
+        "signs the API's calls to Rasa's web chat channel (32+ characters). Empty means the key "
+        "file <var_dir>/web-chat-key, made on first use. Every API process must share it.",
     )
 
     # Hostile input (api.body_limit, api.rate_limits): bounds on what one client can make the API
@@ -202,8 +240,46 @@ class Settings(BaseSettings):
         )
 
     @property
-    def sms_configured(self) -> bool:
+    def twilio_configured(self) -> bool:
         return bool(self.twilio_account_sid and self.twilio_auth_token and self.twilio_from_number)
+
+    @property
+    def sms_mode(self) -> SmsMode:
+        if self.twilio_configured:
+            return SmsMode.TWILIO
+        return SmsMode.SANDBOX if self.sms_sandbox_token else SmsMode.OFF
+
+    @property
+    def sms_account(self) -> SmsAccount | None:
+        """Whom SMS are sent through and whose signature inbound webhooks carry; None: off."""
+        mode = self.sms_mode
+        if mode is SmsMode.TWILIO:
+            return SmsAccount(
+                self.twilio_account_sid,
+                self.twilio_auth_token,
+                self.twilio_from_number,
+                self.twilio_api_base,
+            )
+        if mode is SmsMode.SANDBOX:
+            digest = hashlib.sha256(self.sms_sandbox_token.encode()).hexdigest()[:32]
+            return SmsAccount(
+                f"AC{digest}",
+                self.sms_sandbox_token,
+                SANDBOX_FROM_NUMBER,
+                self.sms_sandbox_url,
+            )
+        return None
+
+    @property
+    def sms_webhook_token(self) -> str:
+        """The auth token Twilio (or the sandbox) signs its webhooks with; "" when none."""
+        if self.twilio_auth_token:
+            return self.twilio_auth_token
+        return self.sms_sandbox_token
+
+    @property
+    def sms_sandbox_url(self) -> str:
+        return f"http://127.0.0.1:{self.sms_sandbox_port}"
 
     @property
     def resolved_public_base_url(self) -> str:

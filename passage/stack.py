@@ -2,6 +2,7 @@
 
 import fcntl
 import os
+import secrets
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -9,13 +10,22 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import IO
 
+from api.chat_identity import channel_token, web_chat_key
 from casework.heartbeat import latest_heartbeat
 from passage.database import make_engine
 from passage.processes import ManagedProcess, http_ok
 from passage.rasa_project import BOT_DIR, rasa_environment
-from passage.settings import Settings
+from passage.settings import Settings, SmsMode
 
 ALL_PROCESSES = ("actions", "rasa", "api", "worker")
+
+
+def with_sandbox_if_needed(settings: Settings) -> Settings:
+    """Settings that start the phone sandbox, when no Twilio account is configured and the
+    sandbox is not switched off. The token reaches the child processes only."""
+    if settings.sms_mode is not SmsMode.OFF or not settings.sms_sandbox:
+        return settings
+    return settings.model_copy(update={"sms_sandbox_token": secrets.token_urlsafe(32)})
 
 
 def _passage_command(*args: str) -> list[str]:
@@ -52,6 +62,8 @@ def build_processes(
     rasa_env["ACTION_SERVER_URL"] = f"http://{host}:{settings.actions_port}/webhook"
     rasa_env["PASSAGE_TRACKER_DB"] = str(settings.resolved_tracker_db.resolve())
     rasa_env["PASSAGE_CHAT_MESSAGE_MAX_CHARS"] = str(settings.chat_message_max_chars)
+    rasa_env["PASSAGE_WEB_CHAT_PUSH_URL"] = f"http://{host}:{settings.api_port}/chat/push"
+    rasa_env["PASSAGE_WEB_CHAT_TOKEN"] = channel_token(web_chat_key(settings))
     started = datetime.now(UTC)
     available = {
         "actions": ManagedProcess(
@@ -104,7 +116,22 @@ def build_processes(
             is_healthy=lambda: _worker_beats_since(settings, started),
         ),
     }
-    return [available[name] for name in names]
+    chosen = [available[name] for name in names]
+    if settings.sms_mode is SmsMode.SANDBOX and "worker" in names:
+        # Before the API and the worker, which send to it and read from it.
+        chosen.insert(0, _sandbox_process(settings, app_env, logs))
+    return chosen
+
+
+def _sandbox_process(settings: Settings, env: dict[str, str], logs: Path) -> ManagedProcess:
+    return ManagedProcess(
+        name="phone sandbox",
+        command=_passage_command("serve", "sms-sandbox"),
+        env=env,
+        log_file=logs / "sms-sandbox.log",
+        is_healthy=http_ok(f"{settings.sms_sandbox_url}/sandbox/health"),
+        url=f"{settings.resolved_public_base_url}/dev/phone",
+    )
 
 
 class AlreadyRunning(RuntimeError):

@@ -32,7 +32,7 @@ from casework.referrals import expire_overdue
 from casework.twilio_transport import twilio_client
 from passage.database import session_factory, unit_of_work
 from passage.retention_job import run_retention_if_due
-from passage.settings import Settings, get_settings
+from passage.settings import Settings, SmsMode, get_settings
 
 log = logging.getLogger(__name__)
 
@@ -55,12 +55,11 @@ def build_channels(settings: Settings, http: httpx.Client) -> dict[Kind, Channel
         Kind.PARTNER_PUSH: PartnerPushChannel(http, _push_secret),
         Kind.OFFICER_NOTICE: OfficerNoticeChannel(http, settings.resolved_rasa_url),
     }
-    if settings.sms_configured:
-        client = twilio_client(
-            settings.twilio_account_sid, settings.twilio_auth_token, settings.twilio_api_base
-        )
+    account = settings.sms_account
+    if account is not None:
+        client = twilio_client(account.account_sid, account.auth_token, account.api_base)
         channels[Kind.SMS] = SmsChannel(
-            client, settings.twilio_from_number, settings.resolved_public_base_url
+            client, account.from_number, settings.resolved_public_base_url
         )
     return channels
 
@@ -99,8 +98,10 @@ def run_forever() -> None:
 
     signal.signal(signal.SIGTERM, _stop)
     signal.signal(signal.SIGINT, _stop)
-    if not settings.sms_configured:
+    if settings.sms_account is None:
         log.warning("Twilio is not configured: SMS referrals stay in the outbox, unsent")
+    elif settings.sms_mode is SmsMode.SANDBOX:
+        log.warning("SMS go to the local phone sandbox, not to real phones")
     log.info("worker %s started, tick every %.1f s", worker_id, settings.worker_interval_seconds)
     with httpx.Client(timeout=httpx.Timeout(15.0, connect=5.0), trust_env=False) as http:
         channels = build_channels(settings, http)

@@ -64,9 +64,8 @@ async def _signed_params(request: Request, settings: Settings) -> dict[str, str]
     params = {key: str(value)[:_MAX_FIELD] for key, value in form.items()}
     query = request.scope.get("query_string", b"").decode("latin-1")
     url = settings.resolved_public_base_url + request.url.path + (f"?{query}" if query else "")
-    valid = bool(signature and settings.twilio_auth_token) and RequestValidator(
-        settings.twilio_auth_token
-    ).validate(url, params, signature)
+    token = settings.sms_webhook_token
+    valid = bool(signature and token) and RequestValidator(token).validate(url, params, signature)
     if not valid:
         # Logged without the parameters: they hold phone numbers.
         log.warning("refused a Twilio webhook on %s: missing or wrong signature", request.url.path)

@@ -17,10 +17,12 @@ import re
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
+from rasa.core.channels.channel import InputChannel, UserMessage
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
+
+from channels.replies import RepliesCollector
 
 logger = logging.getLogger(__name__)
 
@@ -33,6 +35,7 @@ _ENROLMENT_CODE = re.compile(
 )
 _MAX_WORDS_AROUND_CODE = 32
 UNKNOWN_PAYLOAD_INTENT = "/nlu_fallback"
+WEB_CHAT_SENDER_PREFIX = "web-"
 
 
 def enrolment_payload(text: str) -> str | None:
@@ -50,14 +53,14 @@ def enrolment_payload(text: str) -> str | None:
     return "/enrol" + json.dumps({"enrolment_code": found.group(1).upper()})
 
 
-def _max_chars() -> int:
+def max_chars() -> int:
     try:
         return max(1, int(os.environ.get("PASSAGE_CHAT_MESSAGE_MAX_CHARS", "2000")))
     except ValueError:
         return 2000
 
 
-def _refuse(status: int, reason: str) -> HTTPResponse:
+def refuse(status: int, reason: str) -> HTTPResponse:
     return response.json({"error": reason}, status=status)
 
 
@@ -71,17 +74,21 @@ def checked_message(
     body: Any, max_chars: int
 ) -> tuple[tuple[str, str] | None, HTTPResponse | None]:
     if not isinstance(body, dict):
-        return None, _refuse(400, "the body must be a JSON object with 'sender' and 'message'")
+        return None, refuse(400, "the body must be a JSON object with 'sender' and 'message'")
     sender, message = body.get("sender"), body.get("message")
     if not isinstance(sender, str) or not _SENDER.match(sender):
-        return None, _refuse(400, "'sender' must be 1 to 128 letters, digits or _.:@+-")
+        return None, refuse(400, "'sender' must be 1 to 128 letters, digits or _.:@+-")
+    if sender.startswith(WEB_CHAT_SENDER_PREFIX):
+        # Web chat conversations are reached only through the web chat channel, which the API
+        # calls with a token: knowing such an id must not be enough to write into one.
+        return None, refuse(403, "this sender belongs to the web chat")
     if not isinstance(message, str):
-        return None, _refuse(400, "'message' must be a string")
+        return None, refuse(400, "'message' must be a string")
     if len(message) > max_chars:
-        return None, _refuse(413, f"'message' is longer than {max_chars} characters")
+        return None, refuse(413, f"'message' is longer than {max_chars} characters")
     text = clean_text(message)
     if not text:
-        return None, _refuse(400, "'message' is empty")
+        return None, refuse(400, "'message' is empty")
     return (sender, text), None
 
 
@@ -102,27 +109,27 @@ class GuardedRestInput(InputChannel):
             try:
                 body = request.json
             except Exception:  # sanic raises its own error types for undecodable bodies
-                return _refuse(400, "the body is not valid JSON")
-            checked, refusal = checked_message(body, _max_chars())
+                return refuse(400, "the body is not valid JSON")
+            checked, refusal = checked_message(body, max_chars())
             if refusal is not None:
                 return refusal
             assert checked is not None
             sender, text = checked
-            text = enrolment_payload(text) or self._known_payload_or_fallback(request, text)
-            collector = CollectingOutputChannel()
+            text = enrolment_payload(text) or self.known_payload_or_fallback(request, text)
+            collector = RepliesCollector()
             try:
                 await on_new_message(
                     UserMessage(text, collector, sender, input_channel=self.name())
                 )
             except Exception as error:  # the reply must not be a bare 500
                 logger.error("message from a REST sender failed: %s", type(error).__name__)
-                return _refuse(503, "the assistant could not process this message; try again")
+                return refuse(503, "the assistant could not process this message; try again")
             return response.json(collector.messages)
 
         return webhook
 
     @staticmethod
-    def _known_payload_or_fallback(request: Request, text: str) -> str:
+    def known_payload_or_fallback(request: Request, text: str) -> str:
         match = _PAYLOAD.match(text)
         agent = getattr(request.app.ctx, "agent", None)
         domain = getattr(agent, "domain", None)

@@ -321,7 +321,11 @@ class _Handler(BaseHTTPRequestHandler):
                 found = [m for m in found if getattr(m, attr) == query[key][0]]
         uri = self.path
         listing = [fake._message_json(m) for m in reversed(found)]  # newest first, like Twilio
-        meta = {"first_page_uri": uri, "next_page_uri": None, "previous_page_uri": None}
+        meta: dict[str, Any] = {
+            "first_page_uri": uri,
+            "next_page_uri": None,
+            "previous_page_uri": None,
+        }
         meta |= {"page": 0, "page_size": 50, "start": 0, "end": max(len(listing) - 1, 0)}
         return self._reply(200, {"messages": listing, "uri": uri, **meta})
 

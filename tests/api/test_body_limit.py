@@ -85,12 +85,12 @@ def test_a_chunked_body_over_the_limit_is_413(
 
 
 def test_a_small_chunked_body_is_read_as_usual(client: TestClient) -> None:
-    body = b'{"sender": "x", "message": "hello"}'
+    body = b'{"tab": "x", "message": "hello"}'
     response = client.post(
         "/chat/messages", content=iter([body]), headers={"Content-Type": "application/json"}
     )
     assert response.status_code == 422
-    assert response.json()["detail"][0]["loc"] == ["body", "sender"]
+    assert response.json()["detail"][0]["loc"] == ["body", "tab"]
 
 
 class _Reader:

@@ -14,8 +14,8 @@ from pydantic import ValidationError
 from api.routers.chat import ChatMessage
 
 PROPERTIES = settings(max_examples=200, deadline=None, derandomize=True, database=None)
-SENDER = "web-0123456789abcdef"
-_SENDER = re.compile(r"[A-Za-z0-9_-]{8,64}")
+TAB = "tab-0123456789abcdef"
+_TAB = re.compile(r"[A-Za-z0-9_-]{16,64}")
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),
@@ -47,7 +47,7 @@ def _encodable(text: str) -> bool:
 @PROPERTIES
 @given(any_text)
 def test_any_message_is_accepted_unchanged_or_refused_with_a_validation_error(text: str) -> None:
-    accepted = _validate(sender=SENDER, message=text)
+    accepted = _validate(tab=TAB, message=text)
 
     if accepted is not None:
         assert accepted.message == text
@@ -59,42 +59,42 @@ def test_any_message_is_accepted_unchanged_or_refused_with_a_validation_error(te
 @given(st.text(), st.characters(categories=["Cs"]), st.text())
 def test_a_lone_surrogate_is_refused(before: str, surrogate: str, after: str) -> None:
     # Forwarded to Rasa it could not be encoded: a 500 before ChatMessage refused it.
-    assert _validate(sender=SENDER, message=f"{before}{surrogate}{after}x") is None
+    assert _validate(tab=TAB, message=f"{before}{surrogate}{after}x") is None
 
 
 @PROPERTIES
 @given(st.text(), st.text())
 def test_a_nul_anywhere_is_refused(before: str, after: str) -> None:
-    assert _validate(sender=SENDER, message=f"{before}\x00{after}") is None
+    assert _validate(tab=TAB, message=f"{before}\x00{after}") is None
 
 
 @PROPERTIES
 @given(st.text(alphabet=st.characters(categories=["Zs", "Zl", "Zp", "Cc"]).filter(str.isspace)))
 def test_blank_messages_are_refused(blank: str) -> None:
-    assert _validate(sender=SENDER, message=blank) is None
+    assert _validate(tab=TAB, message=blank) is None
 
 
 @PROPERTIES
 @given(st.text(max_size=80))
-def test_a_sender_is_a_short_token_of_safe_characters(sender: str) -> None:
-    accepted = _validate(sender=sender, message="hello")
-    assert (accepted is not None) == bool(_SENDER.fullmatch(sender))
+def test_a_tab_id_is_a_short_token_of_safe_characters(tab: str) -> None:
+    accepted = _validate(tab=tab, message="hello")
+    assert (accepted is not None) == bool(_TAB.fullmatch(tab))
 
 
 @PROPERTIES
 @given(json_values, json_values)
 def test_any_json_values_are_accepted_or_refused_with_a_validation_error(
-    sender: object, message: object
+    tab: object, message: object
 ) -> None:
-    accepted = _validate(sender=sender, message=message)
+    accepted = _validate(tab=tab, message=message)
     if accepted is not None:
-        assert (accepted.sender, accepted.message) == (sender, message)
+        assert (accepted.tab, accepted.message) == (tab, message)
 
 
 bodies = (
     st.binary(max_size=200)
     | json_values.map(lambda value: json.dumps(value).encode())
-    | st.fixed_dictionaries({"sender": st.just(SENDER) | st.text(), "message": st.text()}).map(
+    | st.fixed_dictionaries({"tab": st.just(TAB) | st.text(), "message": st.text()}).map(
         lambda fields: json.dumps(fields).encode()
     )
 )
@@ -108,13 +108,13 @@ def test_any_body_is_accepted_or_refused_with_a_validation_error(body: bytes) ->
     except ValidationError:
         return
     sent = json.loads(body)
-    assert (accepted.sender, accepted.message) == (sent["sender"], sent["message"])
+    assert (accepted.tab, accepted.message) == (sent["tab"], sent["message"])
 
 
 def test_the_properties_can_fail() -> None:
     """The helpers refuse what they must (so the properties above are not vacuous)."""
-    assert _validate(sender=SENDER, message=" \n\t") is None
-    assert _validate(sender="short", message="hello") is None
-    assert _validate(sender=SENDER, message="hello") is not None
+    assert _validate(tab=TAB, message=" \n\t") is None
+    assert _validate(tab="short", message="hello") is None
+    assert _validate(tab=TAB, message="hello") is not None
     with pytest.raises(ValidationError):
         ChatMessage.model_validate_json(b"\xff")

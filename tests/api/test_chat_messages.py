@@ -7,9 +7,8 @@ from fastapi.testclient import TestClient
 
 from api.app import create_app
 from passage.settings import Settings, get_settings
+from tests.api.chat_client import TAB, chat_client
 from tests.conftest import _clear_cached_wiring
-
-SENDER = "web-0123456789abcdef"
 
 
 def _free_port() -> int:
@@ -24,22 +23,24 @@ def client(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> TestClient:
     monkeypatch.setenv("PASSAGE_RASA_URL", f"http://127.0.0.1:{_free_port()}")
     _clear_cached_wiring()
     get_settings()
-    return TestClient(create_app())
+    return chat_client(create_app())
 
 
 @pytest.mark.parametrize(
     ("body", "status"),
     [
-        ({"sender": SENDER, "message": ""}, 422),
-        ({"sender": SENDER, "message": "   \n "}, 422),
-        ({"sender": SENDER, "message": "a\x00b"}, 422),
-        ({"sender": SENDER, "message": None}, 422),
-        ({"sender": SENDER, "message": 42}, 422),
-        ({"sender": SENDER}, 422),
+        ({"tab": TAB, "message": ""}, 422),
+        ({"tab": TAB, "message": "   \n "}, 422),
+        ({"tab": TAB, "message": "a\x00b"}, 422),
+        ({"tab": TAB, "message": None}, 422),
+        ({"tab": TAB, "message": 42}, 422),
+        ({"tab": TAB}, 422),
         ({"message": "hello"}, 422),
-        ({"sender": "x", "message": "hello"}, 422),
-        ({"sender": "../../etc/passwd", "message": "hello"}, 422),
-        ({"sender": SENDER, "message": "x" * 10_000}, 413),
+        ({"tab": "x", "message": "hello"}, 422),
+        ({"tab": "../../etc/passwd", "message": "hello"}, 422),
+        ({"tab": TAB, "message": "yes", "step": "../x"}, 422),
+        ({"tab": TAB, "message": "yes", "shown": "x" * 301}, 422),
+        ({"tab": TAB, "message": "x" * 10_000}, 413),
         ([1, 2, 3], 422),
         ("hello", 422),
     ],
@@ -59,6 +60,15 @@ def test_malformed_bodies_are_refused_with_a_4xx(client: TestClient, raw: bytes)
 
 
 def test_a_valid_message_with_rasa_down_is_503_with_a_reason(client: TestClient) -> None:
-    response = client.post("/chat/messages", json={"sender": SENDER, "message": "hello"})
+    response = client.post("/chat/messages", json={"tab": TAB, "message": "hello"})
     assert response.status_code == 503
     assert response.json() == {"detail": "the assistant is not reachable"}
+
+
+def test_without_the_chat_cookie_there_is_no_conversation(client: TestClient) -> None:
+    """Knowing a tab id is not enough: the conversation is the cookie's and the tab's."""
+    client.cookies.clear()
+    response = client.post("/chat/messages", json={"tab": TAB, "message": "hello"})
+    assert response.status_code == 401
+    client.cookies.set("passage_chat", "forged")
+    assert client.post("/chat/messages", json={"tab": TAB, "message": "hi"}).status_code == 401

@@ -11,22 +11,22 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from api.app import create_app
+from api.chat_identity import COOKIE_NAME
 from casework.enrolment import account_for_sender
 from casework.models import Case
 from casework.referral_models import AuditEntry
 from passage.settings import Settings
+from tests.api.chat_client import OTHER_TAB, TAB, chat_client, conversation_of
 from tests.casework.account_builders import account, enrol
 from tests.casework.retention_builders import add_conversation, senders, tracker_db
 from translations.catalog import shipped_catalogs
 
-TAB = "web-3f1c9a0e-quick"
-OTHER_TAB = "web-77aa0b1c-other"
 CHAT_JS = Path(__file__).parents[2] / "api" / "static" / "chat.js"
 
 
 @pytest.fixture
 def client(database: Settings) -> TestClient:
-    return TestClient(create_app())
+    return chat_client(create_app())
 
 
 def test_the_page_has_a_quick_exit_button_in_the_officers_language(client: TestClient) -> None:
@@ -50,42 +50,50 @@ def test_the_script_leaves_on_the_button_and_on_escape_without_a_way_back() -> N
 def test_forgetting_unbinds_the_tab_and_deletes_its_transcript(
     client: TestClient, session: Session, database: Settings
 ) -> None:
-    enrol(session, account(session), TAB)
+    app = client.app
+    this, other = conversation_of(client, app, TAB), conversation_of(client, app, OTHER_TAB)
+    enrol(session, account(session), this, channel="webchat")
     session.commit()
     tracker = tracker_db(database.resolved_tracker_db)
     now = datetime.now(UTC)
-    add_conversation(tracker, TAB, now)
-    add_conversation(tracker, OTHER_TAB, now)
+    add_conversation(tracker, this, now)
+    add_conversation(tracker, other, now)
 
-    response = client.post("/chat/forget", json={"sender": TAB})
+    response = client.post("/chat/forget", json={"tab": TAB})
 
     assert response.status_code == 204
     session.expire_all()
-    assert account_for_sender(session, "rest", TAB) is None
-    assert senders(tracker) == {OTHER_TAB}
+    assert account_for_sender(session, "webchat", this) is None
+    assert senders(tracker) == {other}
     entry = session.scalars(select(AuditEntry).where(AuditEntry.action == "chat.forget")).one()
-    assert (entry.outcome, entry.source, entry.purpose) == ("unbound", "rest", "quick_exit")
-    assert TAB not in entry.detail
+    assert (entry.outcome, entry.source, entry.purpose) == ("unbound", "webchat", "quick_exit")
+    assert this not in entry.detail
+    # The browser is told to drop the chat cookie: the page after a quick exit is a new chat.
+    assert f'{COOKIE_NAME}=""' in response.headers["set-cookie"]
+    assert "Max-Age=0" in response.headers["set-cookie"]
 
 
 def test_a_transcript_naming_a_held_case_is_kept(
     client: TestClient, session: Session, database: Settings
 ) -> None:
-    enrol(session, account(session), TAB)
-    case = Case(reference="KX7P-2M9Q", status="open", channel="rest", opened_at=datetime.now(UTC))
+    this = conversation_of(client, client.app, TAB)
+    enrol(session, account(session), this, channel="webchat")
+    case = Case(
+        reference="KX7P-2M9Q", status="open", channel="webchat", opened_at=datetime.now(UTC)
+    )
     case.legal_hold_at = datetime.now(UTC)
     session.add(case)
     session.commit()
     tracker = tracker_db(database.resolved_tracker_db)
-    add_conversation(tracker, TAB, datetime.now(UTC), reference="KX7P-2M9Q")
+    add_conversation(tracker, this, datetime.now(UTC), reference="KX7P-2M9Q")
 
-    assert client.post("/chat/forget", json={"sender": TAB}).status_code == 204
+    assert client.post("/chat/forget", json={"tab": TAB}).status_code == 204
 
     session.expire_all()
-    assert account_for_sender(session, "rest", TAB) is None
-    assert senders(tracker) == {TAB}
+    assert account_for_sender(session, "webchat", this) is None
+    assert senders(tracker) == {this}
 
 
-@pytest.mark.parametrize("body", [{}, {"sender": "x"}, {"sender": "../../etc/passwd"}, []])
+@pytest.mark.parametrize("body", [{}, {"tab": "x"}, {"tab": "../../etc/passwd"}, []])
 def test_a_bad_forget_request_is_a_422(client: TestClient, body: object) -> None:
     assert client.post("/chat/forget", json=body).status_code == 422

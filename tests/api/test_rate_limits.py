@@ -14,7 +14,7 @@ from api.rate_limits import SlidingWindowLimiter
 from passage.settings import Settings
 from tests.conftest import _clear_cached_wiring
 
-SENDER = "web-0123456789abcdef"
+TAB = "tab-0123456789abcdef"
 
 
 class FakeClock:
@@ -185,7 +185,8 @@ def test_per_api_key_counts_the_token_digest_never_the_key(
 
 def test_per_chat_sender(make_client: Callable[..., TestClient], clock: FakeClock) -> None:
     client = make_client(per_chat_sender_per_minute=2)
-    message = {"sender": SENDER, "message": "hello"}
+    client.get("/")  # the chat cookie
+    message = {"tab": TAB, "message": "hello"}
 
     # Rasa is down: a counted message gets 503.
     assert [client.post("/chat/messages", json=message).status_code for _ in range(2)] == [
@@ -194,7 +195,7 @@ def test_per_chat_sender(make_client: Callable[..., TestClient], clock: FakeCloc
     ]
     clock.advance(15)
     _assert_limited(client.post("/chat/messages", json=message), retry_after=45)
-    other_sender = {"sender": "web-fedcba9876543210", "message": "hello"}
+    other_sender = {"tab": "tab-fedcba9876543210", "message": "hello"}  # another conversation
     assert client.post("/chat/messages", json=other_sender).status_code == 503
 
     clock.advance(45)
@@ -205,7 +206,8 @@ def test_the_chat_sender_limit_comes_before_the_length_check(
     make_client: Callable[..., TestClient],
 ) -> None:
     client = make_client(per_chat_sender_per_minute=1)
-    long = {"sender": SENDER, "message": "x" * 3000}
+    client.get("/")  # the chat cookie
+    long = {"tab": TAB, "message": "x" * 3000}
     assert client.post("/chat/messages", json=long).status_code == 413
     assert client.post("/chat/messages", json=long).status_code == 429
 

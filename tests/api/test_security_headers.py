@@ -161,6 +161,9 @@ def test_templates_have_no_inline_script_or_style(template: Path) -> None:
 def test_the_chat_page_loads_only_its_own_script_and_style(app: FastAPI) -> None:
     page = TestClient(app).get("/").text
 
-    assert re.findall(r'<script src="([^"]+)"', page) == ["/static/chat.js"]
+    assert re.findall(r'<script src="([^"]+)"', page) == [
+        "/static/vendor/socket.io/socket.io.min.js",  # vendored with its licence, no CDN
+        "/static/chat.js",
+    ]
     assert re.findall(r'<link rel="stylesheet" href="([^"]+)"', page) == ["/static/chat.css"]
     assert '<script id="config" type="application/json">' in page

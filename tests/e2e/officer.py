@@ -3,12 +3,15 @@
 import json
 import re
 import uuid
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from api.chat_identity import COOKIE_NAME, sender_for, web_chat_key
 from casework.models import Case
 from tests.e2e.conftest import Stack
+from tests.e2e.web_chat import WebChat
 from translations.catalog import shipped_catalogs
 
 CATALOGS = shipped_catalogs()
@@ -54,6 +57,29 @@ class Officer:
 
     def case(self, session: Session) -> Case:
         return session.scalars(select(Case).where(Case.reference == self.reference)).one()
+
+
+class WebOfficer(Officer):
+    """The same officer on the web chat, through the API as the page posts (no browser)."""
+
+    def __init__(self, stack: Stack, username: str = "") -> None:
+        self.stack = stack
+        self.chat = WebChat(stack.api)
+        cookie = self.chat.client.cookies.get(COOKIE_NAME)
+        sender = sender_for(web_chat_key(stack.settings), cookie, self.chat.tab)
+        assert sender is not None
+        self.sender = sender  # never sent by the page: the API derives it
+        self.username = username or f"officer.web.{uuid.uuid4().hex[:8]}"
+        self.reference = ""
+        self.language = "en"
+        self.enrolment_code = stack.enrolment_code(self.username)
+        assert self.say(self.enrolment_code) == [CATALOGS.lookup("utter_enrolled", "en").text]
+
+    def replies(self, message: str) -> list[dict[str, Any]]:
+        return self.chat.say(message)
+
+    def say(self, message: str) -> list[str]:
+        return [reply.get("text") or "" for reply in self.chat.say(message)]
 
 
 ADULT_TO_CONSENT = [

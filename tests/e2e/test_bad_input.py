@@ -7,6 +7,7 @@ import httpx
 import pytest
 
 from tests.e2e.conftest import Stack
+from tests.e2e.web_chat import WebChat
 from translations.catalog import shipped_catalogs
 
 pytestmark = pytest.mark.e2e
@@ -114,13 +115,15 @@ def test_the_longest_accepted_message_is_answered(stack: Stack) -> None:
 
 
 def test_api_refuses_bad_input_and_never_500s(stack: Stack) -> None:
-    url = f"{stack.api}/chat/messages"
+    chat = WebChat(stack.api)
+    tab = chat.tab
     cases: list[tuple[dict, int]] = [
         ({"content": b"{not json", "headers": {"Content-Type": "application/json"}}, 422),
-        ({"json": {"sender": "web-abcdefgh", "message": ""}}, 422),
-        ({"json": {"sender": "web-abcdefgh", "message": "x" * 10_000}}, 413),
-        ({"json": {"sender": "web-abcdefgh", "message": "/no_such_intent"}}, 200),
+        ({"json": {"tab": tab, "message": ""}}, 422),
+        ({"json": {"tab": tab, "message": "x" * 10_000}}, 413),
+        ({"json": {"tab": tab, "message": "/no_such_intent"}}, 200),
+        ({"json": {"tab": tab, "message": "hi \u202eevil"}}, 200),
     ]
     for request, status in cases:
-        response = httpx.post(url, timeout=60, **request)
+        response = chat.client.post("/chat/messages", **request)
         assert response.status_code == status, (request, response.text)

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from casework.models import Case
 from tests.e2e.conftest import Stack
+from tests.e2e.web_chat import WebChat
 from translations.catalog import shipped_catalogs
 
 pytestmark = pytest.mark.e2e
@@ -105,18 +106,35 @@ def test_an_unsupported_language_is_refused(stack: Stack) -> None:
 
 
 def test_the_web_chat_endpoint_talks_to_rasa(stack: Stack) -> None:
-    sender = _sender()
+    chat = WebChat(stack.api)
     code = stack.enrolment_code("officer.web")
 
-    def post(message: str) -> list[dict[str, str]]:
-        response = httpx.post(
-            f"{stack.api}/chat/messages", json={"sender": sender, "message": message}, timeout=60
-        )
-        assert response.status_code == 200
-        return list(response.json())
+    assert chat.say(code)[0]["text"] == CATALOGS.lookup("utter_enrolled", "en").text
+    opened = chat.say("/start_case")
+    assert REFERENCE.search(opened[0]["text"])
+    # The question names itself, so a late repeat of an answer is never taken for the next one.
+    assert opened[-1]["custom"] == {"passage": {"step": "urgent_medical"}}
+    assert opened[-1]["buttons"][1]["payload"] == '/choose{"choice":"no","step":"urgent_medical"}'
 
-    assert post(code)[0]["text"] == CATALOGS.lookup("utter_enrolled", "en").text
-    assert REFERENCE.search(post("/start_case")[0]["text"])
+
+def test_web_chat_conversations_are_reached_only_through_the_api(stack: Stack) -> None:
+    """Rasa's REST channel refuses web chat senders, and Rasa's web chat channel refuses
+    anyone without the API's token: knowing a conversation id is not enough to write in it."""
+    sender = "web-" + "0" * 32
+    rest = httpx.post(stack.rest_webhook, json={"sender": sender, "message": "hi"}, timeout=30)
+    webchat = httpx.post(
+        f"{stack.settings.resolved_rasa_url}/webhooks/webchat/webhook",
+        json={"sender": sender, "message": "hi"},
+        headers={"Authorization": "Bearer " + "x" * 64},
+        timeout=30,
+    )
+    push = httpx.post(
+        f"{stack.api}/chat/push",
+        json={"recipient": sender, "message": {"text": "forged"}},
+        headers={"Authorization": "Bearer " + "x" * 64},
+        timeout=30,
+    )
+    assert (rest.status_code, webchat.status_code, push.status_code) == (403, 403, 403)
 
 
 def test_an_unenrolled_sender_reaches_no_case(stack: Stack) -> None:

@@ -16,6 +16,7 @@ from tests.e2e.conftest import Stack
 from tests.e2e.officer import CATALOGS, Officer, choose, walk
 from tests.e2e.test_referrals import _messages_to, _referral, _reply, _told
 from tests.referral_directory.hsds_builders import ALMATY, box, service, write
+from translations.bidi import isolate
 from translations.sms_segments import segments
 
 pytestmark = pytest.mark.e2e
@@ -128,7 +129,7 @@ def test_khmer_officer_burmese_person_thai_provider(stack: Stack, thai_shelter: 
             .join(Case, Case.id == Referral.case_id)
             .where(Case.reference == officer.reference)
         ).one()
-    assert code in sent and all(part in sent for part in _fixed_parts("referral.sent", "km"))
+    assert code in sent and all(part in sent for part in _fixed_parts("referral.queued_sms", "km"))
 
     (sms,) = _messages_to(stack, THAI_NUMBER)
     assert all(part in sms.body for part in _fixed_parts("sms.referral", "th"))
@@ -139,5 +140,5 @@ def test_khmer_officer_burmese_person_thai_provider(stack: Stack, thai_shelter: 
     answer = _reply(stack, THAI_NUMBER, f"ACCEPT {code}")
     assert CATALOGS.render("sms.accepted", "th", code=code) in answer
     assert _referral(stack, code).status == "accepted"
-    notice = km("referral.notice.accepted", provider="th-ngo (test)", code=code, need="")
+    notice = km("referral.notice.accepted", provider=isolate("th-ngo (test)"), code=code, need="")
     assert _told(stack, officer, notice.split(code)[0])

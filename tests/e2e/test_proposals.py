@@ -11,6 +11,7 @@ from referral_directory.importer import import_directory
 from tests.e2e.conftest import Stack
 from tests.e2e.officer import ADULT_TO_CONSENT, CATALOGS, Officer, choose, en, walk
 from tests.referral_directory.hsds_builders import ALMATY, box, sal_id, service, write
+from translations.bidi import isolate
 
 pytestmark = pytest.mark.e2e
 
@@ -54,20 +55,23 @@ def test_providers_per_need_with_reasons_then_a_choice(
     # "Almaty, Medeu district" was typed as the area; the Russian speaker's shelter comes first.
     assert housing["text"].startswith(en("need.basic.housing"))
     lines = housing["text"].splitlines()
-    assert lines[1].startswith("1. e2e-ngo (test): e2e-shelter service")
+    assert lines[1].startswith(f"1. {isolate('e2e-ngo (test)')}: {isolate('e2e-shelter service')}")
     assert "speaks Russian" in lines[2] and "serves this area" not in lines[2]
-    assert [b["title"] for b in housing["buttons"]] == ["1. e2e-ngo (test)", "2. e2e-other (test)"]
+    assert [b["title"] for b in housing["buttons"]] == [
+        f"1. {isolate('e2e-ngo (test)')}",
+        f"2. {isolate('e2e-other (test)')}",
+    ]
     # Nobody offers compensation claims in this directory: the gap says so.
     assert en("match.gap.no_provider_of_this_kind") in compensation["text"]
     assert "buttons" not in compensation or compensation["buttons"] == []
 
     chosen = officer.say(housing["buttons"][0]["payload"])
     assert chosen[0] == CATALOGS.render(
-        "match.chosen", "en", need=en("need.basic.housing"), provider="e2e-ngo (test)"
+        "match.chosen", "en", need=en("need.basic.housing"), provider=isolate("e2e-ngo (test)")
     )
     # Choosing sends nothing: the officer is asked first.
     assert chosen[1] == CATALOGS.render(
-        "referral.ask_send", "en", need=en("need.basic.housing"), provider="e2e-ngo (test)"
+        "referral.ask_send", "en", need=en("need.basic.housing"), provider=isolate("e2e-ngo (test)")
     )
     with Session(stack.engine) as session:
         case = officer.case(session)

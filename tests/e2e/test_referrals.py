@@ -11,12 +11,14 @@ import pytest
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from api.chat_identity import COOKIE_NAME
 from casework.referral_models import AuditEntry, OutboxMessage, Referral
+from passage.sandbox.fake_twilio import FakeMessage
 from referral_directory.importer import import_directory
 from tests.e2e.conftest import Stack
-from tests.e2e.officer import ADULT_TO_CONSENT, CATALOGS, Officer, choose, en, walk
-from tests.fakes.fake_twilio import FakeMessage
+from tests.e2e.officer import ADULT_TO_CONSENT, CATALOGS, Officer, WebOfficer, choose, en, walk
 from tests.referral_directory.hsds_builders import ALMATY, box, service, write
+from translations.bidi import isolate
 from translations.sms_segments import segments
 
 pytestmark = pytest.mark.e2e
@@ -90,7 +92,9 @@ def _send(stack: Stack, officer: Officer, housing: dict, mode: str) -> str:
     asked = stack.say(officer.sender, housing["buttons"][0]["payload"])
     send_button = asked[-1]["buttons"][0 if mode == "send" else 1]
     (sent,) = officer.say(send_button["payload"])
-    assert sent.startswith(f"{en('referral.sent').split('{')[0]}"), sent
+    # Queued, never "sent": the worker sends it after this answer.
+    assert sent.startswith(f"{en('referral.queued_sms').split('{')[0]}"), sent
+    assert "queued" in sent, sent
     return sent.split()[1]
 
 
@@ -106,8 +110,9 @@ def _messages_to(stack: Stack, number: str, count: int = 1) -> list[FakeMessage]
 
 
 def _told(stack: Stack, officer: Officer, text: str) -> list[str]:
+    """What the officer is shown on asking for news (REST cannot push: the news waits)."""
     return eventually(
-        lambda: [t for t in stack.tracker_texts(officer.sender) if text in t] or None,
+        lambda: [t for t in officer.say("/referral_news") if text in t] or None,
         f"the officer to be told {text!r}",
     )
 
@@ -141,7 +146,7 @@ def test_accept_by_sms_reply_tells_the_officer_with_the_hidden_address(
     assert CATALOGS.render("sms.accepted", "ru", code=code) in answer
     assert _referral(stack, code).status == "accepted"
     told = _told(stack, officer, f"referral {code}")
-    assert told[0].startswith("ref-a-ngo (test) accepted referral")
+    assert told[0].startswith(f"{isolate('ref-a-ngo (test)')} accepted referral")
     assert "12 Quiet Yard, Almaty, KZ" in told[0]
 
 
@@ -332,7 +337,9 @@ NOTE_PHONE = "+77015550199"
 
 def test_the_logs_of_the_whole_e2e_run_carry_no_personal_data(stack: Stack, shelters: None) -> None:
     """A whole case with recognisable values, from enrolment to a provider's declining note
-    with a name and a phone number, then every log of every process is searched for them."""
+    with a name and a phone number, on the REST channel and on the web chat (whose news is
+    pushed through the worker, Rasa and the API), then every log of every process is searched
+    for them and for the web chat's conversation id, cookie and tab."""
     officer, housing = _assessed_in_shymkent(stack, area=LOGGED_AREA)
     code = _send(stack, officer, housing, "send")
     recipient = _referral(stack, code).recipient
@@ -342,6 +349,37 @@ def test_the_logs_of_the_whole_e2e_run_carry_no_personal_data(stack: Stack, shel
     _reply(stack, recipient, f"DECLINE {code} other {NOTE_NAME} {NOTE_PHONE}")
     eventually(lambda: _referral(stack, code).status != "requested" or None, "the decline")
     _told(stack, officer, code)
+
+    web = WebOfficer(stack)
+    web.start()
+    walk(web, [(LOGGED_AREA if e == "exploitation_form" else a, e) for a, e in ADULT_TO_CONSENT])
+    web.answer("1 2", "level_1")
+    web.answer("1", "level_2")
+    web.answer(choose("done"), "level_3")
+    web.answer(choose("done"), "urgency")
+    web_housing = next(
+        r
+        for r in web.replies(choose("done"))
+        if r.get("text", "").startswith(en("need.basic.housing"))
+    )
+    asked = web.replies(web_housing["buttons"][0]["payload"])
+    (queued,) = web.say(asked[-1]["buttons"][0]["payload"])
+    web_code = queued.split()[1]
+    _reply(stack, _referral(stack, web_code).recipient, f"DECLINE {web_code} other {NOTE_NAME}")
+
+    def pushed() -> bool:
+        with Session(stack.engine) as session:
+            return bool(
+                session.scalars(
+                    select(OutboxMessage.id).where(
+                        OutboxMessage.kind == "officer_notice",
+                        OutboxMessage.recipient == web.sender,
+                        OutboxMessage.state == "sent",
+                    )
+                ).first()
+            )
+
+    eventually(lambda: pushed() or None, "the news pushed to the web chat")
 
     logs = {
         path.name: path.read_text(encoding="utf-8", errors="replace")
@@ -355,6 +393,11 @@ def test_the_logs_of_the_whole_e2e_run_carry_no_personal_data(stack: Stack, shel
         NOTE_PHONE,
         officer.enrolment_code,
         officer.sender,
+        web.enrolment_code,
+        web.sender,
+        web.sender.removeprefix("web-"),
+        web.chat.tab,
+        str(web.chat.client.cookies.get(COOKIE_NAME)),
         HIDDEN["address_1"],
         *NUMBERS.values(),
     ]

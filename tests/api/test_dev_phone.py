@@ -1,0 +1,104 @@
+"""/dev/phone: only while the phone sandbox runs, only from this machine; it lists the sandbox's
+SMS per provider number, read through the twilio client."""
+
+import socket
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from api.app import create_app
+from casework.referrals import send_chosen_referral
+from casework.twilio_transport import twilio_client
+from passage.database import session_factory
+from passage.sandbox.fake_twilio import FakeTwilio
+from passage.settings import Settings, get_settings
+from tests.casework.referral_builders import (
+    NOW,
+    NUMBERS,
+    OFFICER,
+    POLICY,
+    ready_case,
+    shelters,
+)
+from tests.conftest import _clear_cached_wiring
+from translations.catalog import shipped_catalogs
+
+ROUTES = [("GET", "/dev/phone"), ("GET", "/dev/phone/messages"), ("POST", "/dev/phone/reply")]
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture
+def sandbox(database: Settings, monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeTwilio]:
+    """Settings as `passage run` gives its processes when it runs the sandbox, and the sandbox."""
+    monkeypatch.setenv("PASSAGE_SMS_SANDBOX_TOKEN", "sandbox-token-" + "x" * 20)
+    monkeypatch.setenv("PASSAGE_SMS_SANDBOX_PORT", str(_free_port()))
+    _clear_cached_wiring()
+    account = get_settings().sms_account
+    assert account is not None
+    port = get_settings().sms_sandbox_port
+    with FakeTwilio(
+        account.account_sid, account.auth_token, account.from_number, port=port
+    ) as fake:
+        yield fake
+
+
+@pytest.mark.parametrize(("method", "path"), ROUTES)
+def test_without_the_sandbox_there_is_no_such_page(
+    database: Settings, method: str, path: str
+) -> None:
+    client = TestClient(create_app())
+    assert (
+        client.request(method, path, json={"number": "+15005551001", "body": "x"}).status_code
+        == 404
+    )
+
+
+@pytest.mark.parametrize(("method", "path"), ROUTES)
+def test_another_machine_never_sees_it(sandbox: FakeTwilio, method: str, path: str) -> None:
+    client = TestClient(create_app(), client=("192.0.2.7", 50000))
+    assert (
+        client.request(method, path, json={"number": "+15005551001", "body": "x"}).status_code
+        == 404
+    )
+
+
+def test_the_page_and_the_sms_of_each_provider_number(sandbox: FakeTwilio, tmp_path: Path) -> None:
+    with session_factory()() as session:
+        shelters(session, tmp_path)
+        referral = send_chosen_referral(
+            session, ready_case(session), "basic.housing", OFFICER, POLICY, cascade=False, now=NOW
+        )
+        session.commit()
+    client = TestClient(create_app())
+    page = client.get("/dev/phone")
+    assert page.status_code == 200
+    assert shipped_catalogs().lookup("dev.phone.title", "en").text in page.text
+    # What the worker does with the sandbox's account.
+    twilio_client(sandbox.account_sid, sandbox.auth_token, sandbox.base_url).messages.create(
+        to=NUMBERS["shelter-a"], from_=sandbox.valid_from, body=f"{referral.code}: shelter"
+    )
+
+    phones = client.get("/dev/phone/messages").json()
+
+    assert phones == [
+        {
+            "number": NUMBERS["shelter-a"],
+            "providers": ["shelter-a (test)"],
+            "waiting": [referral.code],  # what the page offers to accept or decline
+            "messages": [{"direction": "outbound-api", "body": f"{referral.code}: shelter"}],
+        }
+    ]
+
+
+def test_a_reply_is_json_only(sandbox: FakeTwilio) -> None:
+    """A form post is what another site could make a browser send: it is refused."""
+    client = TestClient(create_app())
+    form = {"number": "+15005551001", "body": "ACCEPT K7Q2MX"}
+    assert client.post("/dev/phone/reply", data=form).status_code == 422
