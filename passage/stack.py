@@ -130,7 +130,7 @@ def _sandbox_process(settings: Settings, env: dict[str, str], logs: Path) -> Man
         env=env,
         log_file=logs / "sms-sandbox.log",
         is_healthy=http_ok(f"{settings.sms_sandbox_url}/sandbox/health"),
-        url=f"{settings.resolved_public_base_url}/dev/phone",
+        url=settings.sms_sandbox_url,
     )
 
 
