@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from api.chat_identity import COOKIE_NAME, sender_for, web_chat_key
 from casework.enrolment import account_for_sender
-from casework.referral_models import Referral
+from casework.referral_models import OutboxMessage, Referral, ReferralEvent
 from casework.transcripts import TranscriptStore
 from passage.processes import ProcessGroup
 from passage.stack import build_processes
@@ -217,3 +217,60 @@ def test_a_reload_and_a_lost_connection_lose_nothing(
     expect(page.locator("#status")).to_contain_text(en("web.chat.reconnected")[:20], timeout=30_000)
     officer.tap("person_language", "ru")
     officer.asked("appears_under_18")
+
+
+def _untold_notices(stack: Stack, code: str) -> int:
+    with Session(stack.engine) as session:
+        referral = session.scalars(select(Referral).where(Referral.code == code)).one()
+        return len(
+            session.scalars(
+                select(ReferralEvent).where(
+                    ReferralEvent.referral_id == referral.id,
+                    ReferralEvent.actor != "officer",
+                    ReferralEvent.told_at.is_(None),
+                )
+            ).all()
+        )
+
+
+def _notice_pushed(stack: Stack, code: str) -> bool:
+    with Session(stack.engine) as session:
+        referral = session.scalars(select(Referral).where(Referral.code == code)).one()
+        return bool(
+            session.scalars(
+                select(OutboxMessage.id).where(
+                    OutboxMessage.kind == "officer_notice",
+                    OutboxMessage.recipient == referral.officer_conversation,
+                    OutboxMessage.state == "sent",
+                )
+            ).first()
+        )
+
+
+def test_a_page_away_when_the_provider_answered_shows_it_on_return_and_only_then_is_it_told(
+    page: Page, context: BrowserContext, demo_stack: DemoStack
+) -> None:
+    officer = _officer(page, demo_stack, "officer.away")
+    officer.start_case()
+    officer.typical_case_to_proposals()
+    code = officer.send_to_first_proposal()
+    chat_url = page.url
+    page.goto("about:blank")  # the officer's tab went elsewhere: nobody sees a push now
+
+    phone = context.new_page()
+    phone.goto(f"{demo_stack.api}/dev/phone")
+    shelter = phone.locator("section.phone").filter(has_text=SHELTER)
+    shelter.get_by_role("button", name=en("dev.phone.accept", code=code)).click()
+    deadline = time.monotonic() + 30
+    while not _notice_pushed(demo_stack.stack, code) and time.monotonic() < deadline:
+        time.sleep(0.3)
+    assert _notice_pushed(demo_stack.stack, code)  # pushed, to no page at all
+    assert _untold_notices(demo_stack.stack, code) == 1
+
+    page.goto(chat_url)  # the same tab comes back
+
+    assert HIDDEN_ADDRESS in _told_on_screen(officer, code)
+    deadline = time.monotonic() + 10
+    while _untold_notices(demo_stack.stack, code) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert _untold_notices(demo_stack.stack, code) == 0
