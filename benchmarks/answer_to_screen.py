@@ -45,7 +45,8 @@ def _referral_sent(browser: Browser, stack: Stack, n: int) -> tuple[Page, str, i
     officer.start_case()
     start = officer.turns
     officer.typical_case_to_proposals()
-    return page, officer.send_to_first_proposal(), officer.turns - start + 1
+    case_turns = officer.turns - start + 1  # and the turn that started the case
+    return page, officer.send_to_first_proposal(), case_turns
 
 
 def _accept_by_sms(browser: Browser, stack: Stack, code: str) -> float:

@@ -24,9 +24,11 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.routing import APIRoute
 from sqlalchemy.orm import Session
+from starlette.background import BackgroundTask
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.dependencies import RowId, SessionDep, SettingsDep
+from api.officer_notices import tell_officers_now
 from casework.accounts import (
     StaffAccount,
     WebSession,
@@ -557,7 +559,11 @@ def _answer(
     except IllegalTransition:
         raise HTTPException(409) from None
     session.commit()
-    return RedirectResponse(f"{HOME}/referrals/{referral.id}", status_code=303)
+    return RedirectResponse(
+        f"{HOME}/referrals/{referral.id}",
+        status_code=303,
+        background=BackgroundTask(tell_officers_now, settings),
+    )
 
 
 @router.post("/intake/referrals/{referral_id}/accept")

@@ -13,8 +13,10 @@ from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from sqlalchemy.orm import Session
+from starlette.background import BackgroundTask
 
 from api.dependencies import RowId, SessionDep, SettingsDep
+from api.officer_notices import tell_officers_now
 from api.problems import BODY_ERRORS
 from api.rate_limits import limit_api_key
 from api.routers.directory import CapacityIn, CapacityOut
@@ -257,7 +259,9 @@ def change_referral_status(
     except IllegalTransition as error:
         raise HTTPException(409, str(error)) from None
     session.commit()
-    return _bundle(session, referral, policy, now)
+    answer = _bundle(session, referral, policy, now)
+    answer.background = BackgroundTask(tell_officers_now, settings)
+    return answer
 
 
 @router.put(

@@ -10,10 +10,12 @@ from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Query, Request, Response
+from starlette.background import BackgroundTask
 from twilio.request_validator import RequestValidator
 from twilio.twiml.messaging_response import MessagingResponse
 
 from api.dependencies import SessionDep, SettingsDep
+from api.officer_notices import tell_officers_now
 from api.problems import BODY_ERRORS, Responses, problem
 from casework.outbox import record_delivery
 from casework.sms_replies import handle_sms_reply
@@ -73,11 +75,11 @@ async def _signed_params(request: Request, settings: Settings) -> dict[str, str]
     return params
 
 
-def _twiml(text: str | None) -> Response:
+def _twiml(text: str | None, background: BackgroundTask | None = None) -> Response:
     answer = MessagingResponse()
     if text:
         answer.message(text)
-    return Response(content=str(answer), media_type="application/xml")
+    return Response(content=str(answer), media_type="application/xml", background=background)
 
 
 @router.post(
@@ -103,11 +105,12 @@ async def sms_reply(request: Request, session: SessionDep, settings: SettingsDep
     session.commit()
     if result.answer_id is None:
         return _twiml(None)
+    later = BackgroundTask(tell_officers_now, settings)
     catalogs = shipped_catalogs()
     values = dict(result.values)
     if "status" in values:
         values["status"] = catalogs.render(f"referral.status.{values['status']}", result.language)
-    return _twiml(catalogs.render(result.answer_id, result.language, **values))
+    return _twiml(catalogs.render(result.answer_id, result.language, **values), later)
 
 
 @router.post(

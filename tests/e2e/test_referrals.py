@@ -243,6 +243,34 @@ def test_worker_killed_between_commit_and_send_sends_exactly_once(
     assert len([m for m in stack.twilio.messages if code in m.body]) == 1
 
 
+def test_the_officer_is_told_without_waiting_for_the_worker(stack: Stack, shelters: None) -> None:
+    """The API sends the officer's notice right after the provider's answer; the worker's tick
+    (which would also send it) is not needed: here the worker is down."""
+    officer, housing = _assessed_in_shymkent(stack)
+    code = _send(stack, officer, housing, "send")
+    _messages_to(stack, NUMBERS["ref-a"])
+    stack.kill_worker()
+    try:
+        _reply(stack, NUMBERS["ref-a"], f"ACCEPT {code}")
+
+        def notice_sent() -> bool:
+            with Session(stack.engine) as session:
+                return bool(
+                    session.scalars(
+                        select(OutboxMessage.id).where(
+                            OutboxMessage.kind == "officer_notice",
+                            OutboxMessage.recipient == officer.sender,
+                            OutboxMessage.state == "sent",
+                        )
+                    ).first()
+                )
+
+        eventually(lambda: notice_sent() or None, "the notice sent by the API", timeout=10)
+    finally:
+        stack.start_worker()
+    assert _told(stack, officer, f"referral {code}")
+
+
 def _outbox_idle(stack: Stack) -> None:
     """Nothing left to send, so an injected fault hits the next SMS of the test."""
 
