@@ -6,6 +6,7 @@ Cyrillic, Khmer or Thai text is UCS-2 (67 characters per part), so the budget bi
 import pytest
 
 from casework.provider_messages import LINK_PATH
+from casework.sms_replies import MAX_PLACES
 from translations.catalog import shipped_catalogs
 from translations.sms_segments import segments
 
@@ -35,7 +36,15 @@ def _worst_case(message_id: str, language: str) -> str:
         people=_longest(language, "sms.people."),
     )
     status = _longest(language, "referral.status.")
-    return CATALOGS.render(message_id, language, code=CODE, asked=asked, link=LINK, status=status)
+    return CATALOGS.render(
+        message_id,
+        language,
+        code=CODE,
+        asked=asked,
+        link=LINK,
+        status=status,
+        available=str(MAX_PLACES),
+    )
 
 
 def test_the_templates_under_test_are_the_sms_ones() -> None:
