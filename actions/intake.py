@@ -25,8 +25,18 @@ from actions.intake_view import (
 )
 from actions.language_proposal import language_proposal
 from actions.proposals import say_proposals
+from actions.referrals import tell_waiting_news
 from casework.assessment import needed
-from casework.intake import Outcome, Step, answer, back, draft, next_step, toggle
+from casework.intake import (
+    Outcome,
+    Step,
+    answer,
+    back,
+    draft,
+    next_step,
+    step_token,
+    toggle,
+)
 from casework.intake_questions import Kind
 from casework.models import Case
 from casework.referrals import withdraw_consent
@@ -76,6 +86,8 @@ class ActionAskIntakeAnswer(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         language = officer_language(tracker)
+        # News not shown yet comes first, so the question stays the last thing on the screen.
+        tell_waiting_news(dispatcher, tracker)
         with unit_of_work() as session:
             case = case_of(session, tracker)
             step = next_step(session, case, now=_now()) if case is not None else None
@@ -104,6 +116,7 @@ class ActionAskIntakeAnswer(Action):
             dispatcher.utter_message(
                 **render_step(
                     step,
+                    token=step_token(case, step),
                     language=language,
                     channel=tracker.get_latest_input_channel(),
                     chosen=chosen,

@@ -57,8 +57,8 @@ def answered_question(tracker: Tracker) -> str | None:
     return shown if isinstance(shown, str) and shown else None
 
 
-def choice_payload(code: str, question_id: str) -> str:
-    return "/choose" + json.dumps({"choice": code, "step": question_id}, separators=(",", ":"))
+def choice_payload(code: str, step: str) -> str:
+    return "/choose" + json.dumps({"choice": code, "step": step}, separators=(",", ":"))
 
 
 def codes_from_numbers(step: Step, text: str) -> list[str] | None:
@@ -83,8 +83,9 @@ def codes_from_intent(step: Step, intent: str | None) -> list[str] | None:
 
 
 def render_step(
-    step: Step, *, language: str, channel: str | None, chosen: set[str]
+    step: Step, *, token: str, language: str, channel: str | None, chosen: set[str]
 ) -> dict[str, Any]:
+    """`token` names the question of its case (`casework.intake.step_token`)."""
     catalogs = shipped_catalogs()
     text = catalogs.lookup(step.question.message_id, language).text
     if step.question.kind is Kind.MANY and channel not in CHECKBOX_CHANNELS:
@@ -100,12 +101,12 @@ def render_step(
     choices = [
         Choice(
             ("✓ " if code in chosen else "") + _title(catalogs, code, language),
-            choice_payload(code, step.question.id),
+            choice_payload(code, token),
         )
         for code in offered_codes(step)
     ]
     rendered = render_choices(text, choices, channel)
-    question: dict[str, Any] = {"step": step.question.id}
+    question: dict[str, Any] = {"step": token}
     if step.question.kind is Kind.MANY:
         # What a chat with checkboxes needs: which buttons are options to tick (the others
         # answer at once), and what is ticked already.

@@ -19,7 +19,9 @@ def notice_lines(catalogs: Catalogs, notice: Notice, language: str) -> list[str]
         if notice.address:
             lines.append(
                 catalogs.render(
-                    "referral.notice.address", language, address=address_line(notice.address)
+                    "referral.notice.address",
+                    language,
+                    address=isolate(address_line(notice.address)),
                 )
             )
     elif notice.to_status == "rejected":
@@ -32,7 +34,9 @@ def notice_lines(catalogs: Catalogs, notice: Notice, language: str) -> list[str]
                 written_in=notice.provider_language,
                 reader_language=language,
             )
-            lines.append(catalogs.render("referral.notice.provider_note", language, note=note))
+            lines.append(
+                catalogs.render("referral.notice.provider_note", language, note=isolate(note))
+            )
             lines.extend(beside)
     elif notice.to_status == "cancelled" and notice.reason == "no_response":
         lines = [catalogs.render("referral.notice.no_response", language, **values)]

@@ -20,11 +20,13 @@ from sqlalchemy.orm import Session
 
 from api.chat_identity import COOKIE_NAME, sender_for
 from api.chat_transcript import page_messages
+from casework.enrolment import account_for_sender
 from casework.referral_notices import mark_shown
 
 log = logging.getLogger(__name__)
 
 _MAX_NOTICES_PER_ACK = 100
+WEB_CHAT = "webchat"
 _RASA_TIMEOUT = httpx.Timeout(15.0, connect=3.0)
 
 
@@ -44,11 +46,15 @@ class ChatPush:
         rasa_url: str,
         open_session: Callable[[], Session],
         code_placeholder: Callable[[], str],
+        over_limit: Callable[[str], float | None],
     ) -> None:
+        """`over_limit(conversation)` counts a request of the conversation against its rate
+        limit; a number is the wait when it is over."""
         self._key = key
         self._rasa_url = rasa_url
         self._open_session = open_session
         self._code_placeholder = code_placeholder
+        self._over_limit = over_limit
         # Same-origin only (python-engineio checks the Origin header against the Host), no
         # long-polling: one transport, and no sticky sessions needed behind a balancer.
         self.server = socketio.AsyncServer(
@@ -81,6 +87,8 @@ class ChatPush:
 
     async def _history(self, sid: str, _data: Any = None) -> list[dict[str, Any]] | None:
         sender = await self._sender(sid)
+        if self._over_limit(sender) is not None:
+            return None  # the page shows "unreachable" and asks again on its next connection
         url = f"{self._rasa_url}/conversations/{sender}/tracker"
         try:
             async with httpx.AsyncClient(timeout=_RASA_TIMEOUT, trust_env=False) as client:
@@ -102,4 +110,7 @@ class ChatPush:
 
     def _mark_shown(self, sender: str, ids: list[int]) -> int:
         with self._open_session() as session, session.begin():
-            return mark_shown(session, sender, ids, now=datetime.now(UTC))
+            account = account_for_sender(session, WEB_CHAT, sender)
+            if account is None:  # not enrolled (any more): nothing of a case was shown
+                return 0
+            return mark_shown(session, account.id, sender, ids, now=datetime.now(UTC))

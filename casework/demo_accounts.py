@@ -77,6 +77,10 @@ def create_demo_accounts(session: Session, *, now: datetime) -> DemoAccess | Non
     return DemoAccess(officer.username, code, intake.username, password, shelter.name)
 
 
+def demo_directory_loaded(session: Session) -> bool:
+    return session.get(Organization, DEMO_SHELTER) is not None
+
+
 def demo_officer_exists(session: Session) -> bool:
     account = find_account(session, DEMO_OFFICER)
     return account is not None and not account.disabled

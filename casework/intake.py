@@ -129,11 +129,17 @@ def _save(
     row.value, row.final, row.answered_at = value, final, now
 
 
-def answers_step(step: Step, for_question: str | None) -> bool:
+def step_token(case: Case, step: Step) -> str:
+    """What a button or a typed answer names: the question, of this case (an old button of
+    another case must not answer the same question of this one)."""
+    return f"{case.reference}/{step.question.id}"
+
+
+def answers_step(case: Case, step: Step, for_question: str | None) -> bool:
     """Whether an answer given to `for_question` may answer this step. Buttons and numbered
     answers name the question they were shown with; an answer that names none (typed on a
     channel that cannot say) answers the open question."""
-    return for_question is None or for_question == step.question.id
+    return for_question in (None, step_token(case, step), step.question.id)
 
 
 def toggle(
@@ -147,7 +153,7 @@ def toggle(
 ) -> set[str] | None:
     """Add or remove one option of a multiple-choice question; returns the selection so far,
     or None (nothing changed) when the tap was for another question."""
-    if not answers_step(step, for_question):
+    if not answers_step(case, step, for_question):
         return None
     if option not in step.options:
         raise ValueError("not an option of this question")
@@ -172,7 +178,7 @@ def answer(
     for_question: str | None = None,
 ) -> Outcome:
     """Apply the answer to the current step and record it; INVALID and STALE change nothing."""
-    if not answers_step(step, for_question):
+    if not answers_step(case, step, for_question):
         return Outcome.STALE
     question = step.question
     if question.kind is Kind.TEXT and not (len(values) == 1 and values[0] in step.options):

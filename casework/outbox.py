@@ -11,7 +11,7 @@ import random
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from casework.referral_models import OutboxMessage
@@ -77,10 +77,13 @@ def claim_due(
 ) -> list[OutboxMessage]:
     """Mark due rows `sending`; the caller commits before sending anything.
 
-    On PostgreSQL, SKIP LOCKED lets several workers claim disjoint rows; SQLite has one writer.
+    Each row is claimed by one conditional UPDATE (`state` still pending), so two dispatchers
+    (the worker and an API process telling an officer at once) never both take a row: on
+    PostgreSQL the SELECT also skips rows another transaction holds (SKIP LOCKED); SQLite
+    reads outside its write lock, and the UPDATE's row count is what decides there.
     """
-    rows = session.scalars(
-        select(OutboxMessage)
+    candidates = session.scalars(
+        select(OutboxMessage.id)
         .where(
             OutboxMessage.state == State.PENDING.value,
             OutboxMessage.next_attempt_at <= now,
@@ -90,11 +93,30 @@ def claim_due(
         .limit(limit)
         .with_for_update(skip_locked=True)
     ).all()
-    for row in rows:
-        row.state = State.SENDING.value
-        row.claimed_at = now
-        row.attempts += 1
-    return list(rows)
+    claimed = []
+    for row_id in candidates:
+        result = session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id == row_id, OutboxMessage.state == State.PENDING.value)
+            .values(
+                state=State.SENDING.value,
+                claimed_at=now,
+                attempts=OutboxMessage.attempts + 1,
+            )
+            .execution_options(synchronize_session=False)
+        )
+        if getattr(result, "rowcount", 0) == 1:
+            claimed.append(row_id)
+    if not claimed:
+        return []
+    return list(
+        session.scalars(
+            select(OutboxMessage)
+            .where(OutboxMessage.id.in_(claimed))
+            .order_by(OutboxMessage.id)
+            .execution_options(populate_existing=True)
+        )
+    )
 
 
 def backoff(attempts: int) -> timedelta:

@@ -5,6 +5,7 @@ from datetime import datetime
 from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+import casework.accounts  # noqa: F401  (registers staff_account, which referrals point to)
 from casework.db import Base, UTCDateTime
 from casework.field_crypto import EncryptedText
 
@@ -38,7 +39,11 @@ class Referral(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
     deadline_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
-    # Who is told of every change: the officer's conversation with the assistant.
+    # Who is told of every change: the officer who sent it, on any of their chats, and the
+    # conversation it was sent from, where news is pushed.
+    officer_account_id: Mapped[int | None] = mapped_column(
+        ForeignKey("staff_account.id"), nullable=True
+    )
     officer_conversation: Mapped[str] = mapped_column(String(128))
     officer_language: Mapped[str] = mapped_column(String(16))
     cascade: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -80,6 +85,9 @@ class ReferralEvent(Base):
     follow_up_service_at_location_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
     # When the referring officer was told in the chat; None: not yet.
     told_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    # When it was pushed to the officer's chat unasked: it is not pushed again (a page that was
+    # closed shows it from the conversation's history; any turn of the officer shows it too).
+    pushed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
 
 
 class OutboxMessage(Base):
@@ -162,7 +170,5 @@ class PartnerPushSecret(Base):
 
     organization_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     # Encrypted at rest: a copy of the database alone must not let anyone sign pushes.
-    secret: Mapped[str] = mapped_column(
-        EncryptedText("partner_push_secret.secret", max_chars=128)
-    )
+    secret: Mapped[str] = mapped_column(EncryptedText("partner_push_secret.secret", max_chars=128))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -1,12 +1,20 @@
 """What the referring officer has not been told yet about their referrals, and when it counts
 as told.
 
-The worker only wakes the officer's conversation; the chat action asks here for every change
-not yet told. Told means shown: a change is marked told only when it reaches the officer's
-screen. In the answer to the officer's own message it does at once. A push counts once the
-officer's screen confirms it showed the message (`mark_shown`): a page that was closed or lost
-its connection shows it when it comes back. A channel that cannot push (Rasa's REST channel
-answers only inside a request) leaves the news untold for the officer's next turn.
+The worker (or the API, right after a provider's answer) wakes the officer's conversation; the
+chat action asks here for every change not yet told. Told means shown:
+
+- in the answer to the officer's own message on a channel that cannot confirm anything (Rasa's
+  REST channel), the news is told with the answer;
+- a chat that confirms what it showed (the web chat's page; the API once Telegram or Twilio took
+  the message) tells it when it confirms (`mark_shown`), so an answer lost on its way leaves
+  the news untold for the next "any news?";
+- a push (nobody asked) goes out once (`mark_pushed`): a page that was closed shows it from the
+  conversation's history and confirms it then; any later turn of the officer shows it too;
+- a channel that cannot push keeps the news untold for the officer's next turn.
+
+News belongs to the officer who sent the referral, on any of their chats (a closed tab, a new
+phone), as long as they may see the case.
 """
 
 from collections.abc import Collection
@@ -15,7 +23,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import ColumnElement, and_, or_, select, update
 from sqlalchemy.orm import Session
 
 from casework.models import Case
@@ -31,19 +39,33 @@ from referral_directory.models import (
 
 
 class Delivery(StrEnum):
-    REPLY = "reply"  # in the answer to the officer's own message: shown with it
-    PUSH = "push"  # pushed to a screen that confirms what it showed (`mark_shown`)
-    NOT_POSSIBLE = "not_possible"  # nobody asked and the channel cannot push
+    REPLY = "reply"  # the answer to the officer's message, on a channel that confirms nothing
+    CONFIRMED_REPLY = "confirmed_reply"  # the answer, on a chat that confirms what it showed
+    PUSH = "push"  # unasked, to a chat that confirms what it showed
+    NOT_POSSIBLE = "not_possible"  # unasked, and the channel cannot push
 
 
-# Chat channels that reach the officer without being asked and confirm what they showed.
-PUSHING_CHANNELS = frozenset({"webchat"})
+# Chat channels that reach the officer without being asked and confirm what they showed (the
+# web chat's page, or the API once Telegram or Twilio took the message).
+PUSHING_CHANNELS = frozenset({"webchat", "telegram", "twilio"})
 
 
 def delivery_for(channel: str | None, *, asked_by_officer: bool) -> Delivery:
+    confirms = channel in PUSHING_CHANNELS
     if asked_by_officer:
-        return Delivery.REPLY
-    return Delivery.PUSH if channel in PUSHING_CHANNELS else Delivery.NOT_POSSIBLE
+        return Delivery.CONFIRMED_REPLY if confirms else Delivery.REPLY
+    return Delivery.PUSH if confirms else Delivery.NOT_POSSIBLE
+
+
+def _officers_referrals(account_id: int | None, conversation: str) -> ColumnElement[bool]:
+    """Referrals whose news is this officer's: sent by their account, or, sent before referrals
+    named their account, from this conversation."""
+    legacy = and_(
+        Referral.officer_account_id.is_(None), Referral.officer_conversation == conversation
+    )
+    if account_id is None:
+        return legacy
+    return or_(Referral.officer_account_id == account_id, legacy)
 
 
 @dataclass(frozen=True)
@@ -94,26 +116,28 @@ def _next_provider(session: Session, event: ReferralEvent) -> tuple[str | None, 
 def news_for_officer(
     session: Session, conversation: str, viewer: Viewer, delivery: Delivery, *, now: datetime
 ) -> list[Notice]:
-    """Changes made by others (providers, deadlines) to referrals sent from this conversation,
-    of cases the viewer may still see, that the officer has not been shown yet.
+    """Changes made by others (providers, deadlines) to the viewer's referrals, of cases the
+    viewer may still see, that the officer has not been shown yet (for a push: nor pushed).
 
-    A reply marks them told; a push leaves that to `mark_shown`; a channel that cannot push
-    gets nothing. News of a case the viewer may not see stays untold: a confidential address
-    must not reach a revoked or re-enrolled device."""
+    A plain reply marks them told; the rest wait for `mark_shown`. News of a case the viewer
+    may not see stays untold: a confidential address must not reach a revoked device."""
     if delivery is Delivery.NOT_POSSIBLE:
         return []
-    rows = session.execute(
+    query = (
         select(ReferralEvent, Referral, Case)
         .join(Referral, Referral.id == ReferralEvent.referral_id)
         .join(Case, Case.id == Referral.case_id)
         .where(
-            Referral.officer_conversation == conversation,
+            _officers_referrals(viewer.id, conversation),
             ReferralEvent.told_at.is_(None),
             ReferralEvent.from_status.is_not(None),
             ReferralEvent.actor != "officer",
         )
         .order_by(ReferralEvent.id)
-    ).all()
+    )
+    if delivery is Delivery.PUSH:
+        query = query.where(ReferralEvent.pushed_at.is_(None))
+    rows = session.execute(query).all()
     notices = []
     for event, referral, case in rows:
         if not may_see_case(viewer, case):
@@ -143,22 +167,86 @@ def news_for_officer(
     return notices
 
 
+def _events_of(
+    account_id: int | None, conversation: str, event_ids: Collection[int]
+) -> ColumnElement[bool]:
+    of_officer = select(Referral.id).where(_officers_referrals(account_id, conversation))
+    return and_(ReferralEvent.id.in_(list(event_ids)), ReferralEvent.referral_id.in_(of_officer))
+
+
 def mark_shown(
-    session: Session, conversation: str, event_ids: Collection[int], *, now: datetime
+    session: Session,
+    account_id: int | None,
+    conversation: str,
+    event_ids: Collection[int],
+    *,
+    now: datetime,
 ) -> int:
-    """The officer's screen showed these notices: they are told. Only events of referrals sent
-    from this conversation count; returns how many were newly marked."""
+    """The officer's chat showed these notices: they are told. Only the officer's own news
+    counts; returns how many were newly marked."""
     if not event_ids:
         return 0
-    of_conversation = select(Referral.id).where(Referral.officer_conversation == conversation)
     result = session.execute(
         update(ReferralEvent)
-        .where(
-            ReferralEvent.id.in_(list(event_ids)),
-            ReferralEvent.told_at.is_(None),
-            ReferralEvent.referral_id.in_(of_conversation),
-        )
+        .where(_events_of(account_id, conversation, event_ids), ReferralEvent.told_at.is_(None))
         .values(told_at=now)
         .execution_options(synchronize_session=False)
     )
     return int(getattr(result, "rowcount", 0) or 0)
+
+
+def mark_pushed(
+    session: Session,
+    account_id: int | None,
+    conversation: str,
+    event_ids: Collection[int],
+    *,
+    now: datetime,
+) -> int:
+    """These notices went out to the officer's chat unasked: never pushed again."""
+    if not event_ids:
+        return 0
+    result = session.execute(
+        update(ReferralEvent)
+        .where(_events_of(account_id, conversation, event_ids), ReferralEvent.pushed_at.is_(None))
+        .values(pushed_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+def notice_in(message: dict[str, Any]) -> int | None:
+    """The referral event a bot message tells of (`custom.passage.notice`), if any."""
+    custom = message.get("custom")
+    passage = custom.get("passage") if isinstance(custom, dict) else None
+    notice = passage.get("notice") if isinstance(passage, dict) else None
+    return notice if isinstance(notice, int) else None
+
+
+def _account_id(session: Session, channel: str, conversation: str) -> int | None:
+    from casework.enrolment import account_for_sender  # enrolment imports the case models
+
+    account = account_for_sender(session, channel, conversation)
+    return account.id if account is not None else None
+
+
+def shown_in_chat(
+    session: Session, channel: str, conversation: str, message: dict[str, Any], *, now: datetime
+) -> None:
+    """A chat took `message` (Telegram or Twilio accepted it): the notice in it is told."""
+    notice = notice_in(message)
+    if notice is not None:
+        mark_shown(
+            session, _account_id(session, channel, conversation), conversation, [notice], now=now
+        )
+
+
+def pushed_to_chat(
+    session: Session, channel: str, conversation: str, message: dict[str, Any], *, now: datetime
+) -> None:
+    """`message` went out unasked to the chat: the notice in it is not pushed again."""
+    notice = notice_in(message)
+    if notice is not None:
+        mark_pushed(
+            session, _account_id(session, channel, conversation), conversation, [notice], now=now
+        )

@@ -21,3 +21,4 @@ class Officer:
 
     conversation: str
     language: str
+    account_id: int | None = None

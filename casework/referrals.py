@@ -162,6 +162,7 @@ def _create(
         created_at=now,
         updated_at=now,
         deadline_at=now + deadline,
+        officer_account_id=officer.account_id,
         officer_conversation=officer.conversation,
         officer_language=officer.language,
         cascade=cascade,
@@ -298,7 +299,9 @@ def _follow_up(
             CaseFlag(case_id=case.id, kind="no_provider_left", need_id=need_id, raised_at=now)
         )
         return
-    officer = Officer(referral.officer_conversation, referral.officer_language)
+    officer = Officer(
+        referral.officer_conversation, referral.officer_language, referral.officer_account_id
+    )
     if referral.cascade:
         try:
             following = _create(

@@ -9,6 +9,7 @@ the sandbox posts the reply to Passage signed exactly as Twilio signs.
 import ipaddress
 import json
 from typing import Annotated, Any
+from urllib.parse import urlsplit
 
 import httpx
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
@@ -26,6 +27,7 @@ from translations.catalog import shipped_catalogs
 router = APIRouter(prefix="/dev/phone", include_in_schema=False)
 _SANDBOX_TIMEOUT = httpx.Timeout(30.0, connect=3.0)
 _MAX_MESSAGES = 500
+_FORWARDING_HEADERS = ("forwarded", "x-forwarded-for", "x-forwarded-host", "x-real-ip")
 _SCRIPT_TEXTS = (
     "outbound-api",
     "outbound-reply",
@@ -38,15 +40,27 @@ _SCRIPT_TEXTS = (
 )
 
 
+def _loopback(host: str) -> bool:
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return host in {"localhost", "testclient", "testserver"}  # the test client's names
+
+
+def _on_this_machine(request: Request) -> bool:
+    """Only a browser on this machine, asking for this machine by name: a reverse proxy in front
+    would make every client look local (so forwarded requests are refused), and a Host header
+    of another name is what DNS rebinding sends."""
+    client = request.client.host if request.client is not None else ""
+    host = urlsplit(f"//{request.headers.get('host', '')}").hostname or ""
+    forwarded = any(name in request.headers for name in _FORWARDING_HEADERS)
+    return _loopback(client) and _loopback(host) and not forwarded
+
+
 def _sandbox_here(request: Request, settings: SettingsDep) -> SmsAccount:
     """The sandbox's account; 404 when there is no sandbox or the caller is not this machine."""
-    host = request.client.host if request.client is not None else ""
-    try:
-        local = ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        local = host == "testclient"  # Starlette's test client
     account = settings.sms_account
-    if settings.sms_mode is not SmsMode.SANDBOX or account is None or not local:
+    if settings.sms_mode is not SmsMode.SANDBOX or account is None or not _on_this_machine(request):
         raise HTTPException(status_code=404, detail="Not Found")
     return account
 

@@ -119,9 +119,13 @@
           selected: ticked.map((b) => b.box.value).join(" "),
           step: question.step,
         });
-        const shown = ticked.length
-          ? texts.chosen.replace("{chosen}", ticked.map((b) => b.title).join("; "))
-          : texts.nothing_chosen;
+        const titles = ticked.map((b) => b.title).join("; ");
+        // Shown as the officer's message; a long selection reads as a count.
+        const shown = !ticked.length
+          ? texts.nothing_chosen
+          : titles.length <= 200
+            ? texts.chosen.replace("{chosen}", titles)
+            : texts.chosen_count.replace("{count}", ticked.length);
         send(payload, shown, question.step);
       });
       row.prepend(button);
@@ -176,7 +180,7 @@
     return texts.unreachable;
   }
 
-  async function send(message, shown, step) {
+  async function send(message, shown, step, typed) {
     say("");
     const body = { tab: tab, message: message };
     const answeredStep = step || currentStep;
@@ -202,7 +206,9 @@
     const replies = await response.json();
     const items = replies.map(showBot);
     confirmShown();
-    focusNewest(items);
+    // After a tap the newest controls take the focus; after typing it stays in the box, so the
+    // next keystrokes are not taken for a button.
+    if (!typed) focusNewest(items);
     return true;
   }
 
@@ -215,20 +221,27 @@
       return;
     }
     // The text stays in the box until the assistant has answered, so nothing typed is lost.
-    if (await send(text, text, null)) input.value = "";
+    if (await send(text, text, null, true)) input.value = "";
   });
 
   input.addEventListener("keydown", (event) => {
-    if (event.key === "Enter" && !event.shiftKey) { event.preventDefault(); form.requestSubmit(); }
+    // Not while an input method is composing a word (Khmer, Thai, Vietnamese keyboards).
+    if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
+      event.preventDefault();
+      form.requestSubmit();
+    }
   });
 
   const socket = io({ path: "/socket.io", transports: ["websocket"], auth: { tab: tab } });
   let wasConnected = false;
 
+  // The conversation so far: all of it on a fresh page; after a lost connection only what the
+  // page has not shown yet, so ticks not yet sent, the focus and what a screen reader already
+  // read stay as they are.
   function showHistory(messages) {
-    log.replaceChildren();
-    currentStep = null;
-    for (const message of messages) {
+    const shown = log.children.length;
+    if (shown === 0) currentStep = null;
+    for (const message of messages.slice(shown)) {
       if (message.who === "user") showUser(message.text); else showBot(message);
     }
     confirmShown();

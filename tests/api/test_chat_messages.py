@@ -18,7 +18,7 @@ def _free_port() -> int:
 
 
 @pytest.fixture
-def client(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> TestClient:
+def client(database: Settings, monkeypatch: pytest.MonkeyPatch) -> TestClient:
     # Nothing listens on this port: the Rasa server is "down".
     monkeypatch.setenv("PASSAGE_RASA_URL", f"http://127.0.0.1:{_free_port()}")
     _clear_cached_wiring()
@@ -39,7 +39,7 @@ def client(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> TestClient:
         ({"tab": "x", "message": "hello"}, 422),
         ({"tab": "../../etc/passwd", "message": "hello"}, 422),
         ({"tab": TAB, "message": "yes", "step": "../x"}, 422),
-        ({"tab": TAB, "message": "yes", "shown": "x" * 301}, 422),
+        ({"tab": TAB, "message": "yes", "shown": "x" * 2001}, 422),
         ({"tab": TAB, "message": "x" * 10_000}, 413),
         ([1, 2, 3], 422),
         ("hello", 422),

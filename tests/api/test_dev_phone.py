@@ -102,3 +102,20 @@ def test_a_reply_is_json_only(sandbox: FakeTwilio) -> None:
     client = TestClient(create_app())
     form = {"number": "+15005551001", "body": "ACCEPT K7Q2MX"}
     assert client.post("/dev/phone/reply", data=form).status_code == 422
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"Host": "passage.example.org"},  # DNS rebinding: a page of another site, our address
+        {"X-Forwarded-For": "203.0.113.9"},  # through a reverse proxy: the internet
+        {"Forwarded": "for=203.0.113.9"},
+        {"X-Real-IP": "203.0.113.9"},
+    ],
+)
+def test_a_request_from_beyond_this_machine_never_sees_it(
+    sandbox: FakeTwilio, headers: dict[str, str]
+) -> None:
+    client = TestClient(create_app())
+    assert client.get("/dev/phone", headers=headers).status_code == 404
+    assert client.get("/dev/phone/messages", headers=headers).status_code == 404

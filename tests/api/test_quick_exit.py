@@ -97,3 +97,27 @@ def test_a_transcript_naming_a_held_case_is_kept(
 @pytest.mark.parametrize("body", [{}, {"tab": "x"}, {"tab": "../../etc/passwd"}, []])
 def test_a_bad_forget_request_is_a_422(client: TestClient, body: object) -> None:
     assert client.post("/chat/forget", json=body).status_code == 422
+
+
+def test_a_quick_exit_forgets_every_tab_of_the_browser(
+    client: TestClient, session: Session, database: Settings
+) -> None:
+    """The panic button: every tab of this browser is unbound and its transcript deleted."""
+    app = client.app
+    this, other = conversation_of(client, app, TAB), conversation_of(client, app, OTHER_TAB)
+    for conversation in (this, other):
+        enrol(session, account(session), conversation, channel="webchat")
+    session.commit()
+    for tab in (TAB, OTHER_TAB):
+        # Rasa is not running here (503): the tab is known to the API all the same.
+        client.post("/chat/messages", json={"tab": tab, "message": "hello"})
+    tracker = tracker_db(database.resolved_tracker_db)
+    add_conversation(tracker, this, datetime.now(UTC))
+    add_conversation(tracker, other, datetime.now(UTC))
+
+    assert client.post("/chat/forget", json={"tab": TAB}).status_code == 204
+
+    session.expire_all()
+    assert account_for_sender(session, "webchat", this) is None
+    assert account_for_sender(session, "webchat", other) is None
+    assert senders(tracker) == set()

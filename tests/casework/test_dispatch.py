@@ -334,3 +334,27 @@ def test_kinds_without_a_channel_stay_pending_and_untouched(receiver: _Receiver)
     assert _row(notice_id).state == "sent"
     ((body, _),) = receiver.requests
     assert json.loads(body) == {"name": "referral_news"}
+
+
+def test_two_dispatchers_never_claim_the_same_row() -> None:
+    """The worker and an API process may look for due rows at the same moment; a row read as
+    pending by both goes to one of them only."""
+    from casework.outbox import claim_due
+
+    row_id = _enqueue(Kind.OFFICER_NOTICE, "officer-conversation-1")
+    factory = session_factory()
+    first, second = factory(), factory()
+    try:
+        seen_by_first = first.get_one(OutboxMessage, row_id).state
+        seen_by_second = second.get_one(OutboxMessage, row_id).state
+        assert seen_by_first == seen_by_second == "pending"
+        won_first = claim_due(first, kinds=(Kind.OFFICER_NOTICE,), now=NOW)
+        first.commit()
+        won_second = claim_due(second, kinds=(Kind.OFFICER_NOTICE,), now=NOW)
+        second.commit()
+    finally:
+        first.close()
+        second.close()
+    assert [r.id for r in won_first] == [row_id]
+    assert won_second == []
+    assert _row(row_id).attempts == 1

@@ -350,6 +350,11 @@ def test_a_done_sent_again_for_the_services_never_answers_the_rights(
     rights = next_step(session, case, now=NOW)
     assert rights is not None and rights.question.id == "level_3"
     assert answer(session, case, rights, [], now=NOW, for_question="level_2") is Outcome.STALE
+    # A button names its case too: the same question of another case is not this one.
+    assert (
+        answer(session, case, rights, [], now=NOW, for_question="AAAA-BBBB/level_3")
+        is Outcome.STALE
+    )
     assert toggle(session, case, rights, "rights.information", now=NOW, for_question="level_2") is (
         None
     )

@@ -19,9 +19,11 @@ from casework.referral_models import (
 from casework.referral_notices import (
     Delivery,
     delivery_for,
+    mark_pushed,
     mark_shown,
     news_for_officer,
 )
+from casework.referral_policy import Officer
 from casework.referral_status import IllegalTransition, Reason, Status
 from casework.referrals import (
     cancel_open_referrals,
@@ -77,7 +79,7 @@ def test_a_referral_is_stored_with_its_sms_in_the_same_transaction(
     (sms,) = _outbox(session, Kind.SMS)
     assert sms.recipient == NUMBERS["shelter-a"] and sms.state == "pending"
     assert sms.body.startswith(f"{referral.code}: приют, 1 взрослый, срочно.")
-    assert f"ACCEPT {referral.code}" in sms.body
+    assert f"1/ПРИНЯТЬ {referral.code} 2/" in sms.body
     assert "https://passage.example.org/r/" in sms.body
     assert segments(sms.body) <= 2
     token = sms.body.split("/r/")[1]
@@ -320,7 +322,7 @@ def test_news_nobody_could_see_stays_untold_for_the_next_turn(
     assert news_for_officer(session, OFFICER.conversation, officer, Delivery.REPLY, now=NOW) == []
 
 
-def test_pushed_news_counts_as_told_only_once_the_screen_showed_it(
+def test_pushed_news_goes_out_once_and_counts_as_told_once_the_screen_showed_it(
     session: Session, directory: None
 ) -> None:
     referral = _accepted(session)
@@ -329,11 +331,51 @@ def test_pushed_news_counts_as_told_only_once_the_screen_showed_it(
 
     assert pushed is Delivery.PUSH
     (first,) = news_for_officer(session, OFFICER.conversation, officer, pushed, now=NOW)
-    # The page was closed when it was pushed: the next push, or the officer asking, has it again.
-    (again,) = news_for_officer(session, OFFICER.conversation, officer, pushed, now=NOW)
-    assert again.event_id == first.event_id and again.code == referral.code
+    assert first.code == referral.code
+    # The push went out (to a page that was closed, say): the next wake-up pushes nothing
+    # again; the page shows it from the conversation's history when it comes back.
+    assert mark_pushed(session, None, OFFICER.conversation, [first.event_id], now=NOW) == 1
+    assert news_for_officer(session, OFFICER.conversation, officer, pushed, now=NOW) == []
 
-    assert mark_shown(session, "another-conversation", [first.event_id], now=NOW) == 0
-    assert mark_shown(session, OFFICER.conversation, [first.event_id], now=NOW) == 1
-    assert mark_shown(session, OFFICER.conversation, [first.event_id], now=NOW) == 0
+    assert mark_shown(session, None, "another-conversation", [first.event_id], now=NOW) == 0
+    assert mark_shown(session, None, OFFICER.conversation, [first.event_id], now=NOW) == 1
+    assert mark_shown(session, None, OFFICER.conversation, [first.event_id], now=NOW) == 0
     assert news_for_officer(session, OFFICER.conversation, officer, Delivery.REPLY, now=NOW) == []
+
+
+def test_an_answer_lost_on_its_way_leaves_the_news_for_the_next_ask(
+    session: Session, directory: None
+) -> None:
+    """On a chat that confirms what it showed, even the answer to "any news?" counts only once
+    the chat confirms it: a page that never got the answer is told again next time."""
+    _accepted(session)
+    officer = account(session)
+    asked = delivery_for("webchat", asked_by_officer=True)
+
+    assert asked is Delivery.CONFIRMED_REPLY
+    (first,) = news_for_officer(session, OFFICER.conversation, officer, asked, now=NOW)
+    (again,) = news_for_officer(session, OFFICER.conversation, officer, asked, now=NOW)
+    assert again.event_id == first.event_id
+
+
+def test_news_reaches_the_officer_who_sent_the_referral_on_any_of_their_chats(
+    session: Session, directory: None
+) -> None:
+    """The tab the referral was sent from is closed; the officer asks on another chat."""
+    officer = account(session)
+    case = ready_case(session)
+    referral = send_chosen_referral(
+        session,
+        case,
+        "basic.housing",
+        Officer("web-closed-tab", "en", officer.id),
+        POLICY,
+        cascade=False,
+        now=NOW,
+    )
+    _reply(session, NUMBERS["shelter-a"], f"ACCEPT {referral.code}", "SM-any-chat")
+    colleague = account(session, "officer.two")  # same unit: may see the case, did not send
+
+    assert news_for_officer(session, "tg-new-phone", colleague, Delivery.REPLY, now=NOW) == []
+    (notice,) = news_for_officer(session, "tg-new-phone", officer, Delivery.REPLY, now=NOW)
+    assert notice.code == referral.code

@@ -6,7 +6,14 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
-import casework.models  # noqa: F401  (registers the tables)
+# Every module that registers tables, as the migrations' env.py imports them, so the test
+# compares against the whole schema when it runs alone too.
+import casework.accounts
+import casework.chat_addresses
+import casework.enrolment
+import casework.models
+import casework.referral_models
+import casework.web_chat_tabs  # noqa: F401
 import referral_directory.models  # noqa: F401
 from casework.db import Base
 from passage.database import make_engine

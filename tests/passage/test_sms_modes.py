@@ -18,17 +18,17 @@ def _names(settings: Settings) -> list[str]:
 
 
 def test_a_twilio_account_never_gets_the_sandbox(tmp_path: Path) -> None:
-    settings = with_sandbox_if_needed(Settings(var_dir=tmp_path, **TWILIO))
+    settings = with_sandbox_if_needed(Settings(var_dir=tmp_path, **TWILIO), demo=True)
     assert settings.sms_mode is SmsMode.TWILIO
     assert "phone sandbox" not in _names(settings)
     assert settings.sms_webhook_token == TWILIO["twilio_auth_token"]
 
 
-def test_without_an_account_run_starts_the_sandbox_first(tmp_path: Path) -> None:
+def test_a_demo_database_without_an_account_starts_the_sandbox_first(tmp_path: Path) -> None:
     plain = Settings(var_dir=tmp_path)
     assert plain.sms_mode is SmsMode.OFF and plain.sms_account is None
 
-    settings = with_sandbox_if_needed(plain)
+    settings = with_sandbox_if_needed(plain, demo=True)
 
     assert settings.sms_mode is SmsMode.SANDBOX
     account = settings.sms_account
@@ -40,10 +40,15 @@ def test_without_an_account_run_starts_the_sandbox_first(tmp_path: Path) -> None
     # Every child process is given the token, so each knows the sandbox is there.
     assert settings.as_environment()["PASSAGE_SMS_SANDBOX_TOKEN"] == settings.sms_sandbox_token
     # A new run, a new token: nobody can sign a reply with last run's.
-    assert with_sandbox_if_needed(plain).sms_sandbox_token != settings.sms_sandbox_token
+    assert with_sandbox_if_needed(plain, demo=True).sms_sandbox_token != settings.sms_sandbox_token
 
 
-def test_a_sandbox_switched_off_means_sms_wait(tmp_path: Path) -> None:
-    settings = with_sandbox_if_needed(Settings(var_dir=tmp_path, sms_sandbox=False))
+def test_a_real_deployment_without_an_account_keeps_sms_waiting(tmp_path: Path) -> None:
+    """Not the demo: real providers' SMS must never end up in a sandbox page."""
+    settings = with_sandbox_if_needed(Settings(var_dir=tmp_path), demo=False)
     assert settings.sms_mode is SmsMode.OFF
     assert "phone sandbox" not in _names(settings)
+    switched_on = with_sandbox_if_needed(Settings(var_dir=tmp_path, sms_sandbox=True), demo=False)
+    assert switched_on.sms_mode is SmsMode.SANDBOX
+    switched_off = with_sandbox_if_needed(Settings(var_dir=tmp_path, sms_sandbox=False), demo=True)
+    assert switched_off.sms_mode is SmsMode.OFF
