@@ -4,7 +4,9 @@ Every path checks the enrolment first: an unenrolled sender is told where public
 nothing about cases, not even whether a typed reference exists.
 """
 
+import asyncio
 from datetime import UTC, datetime
+from math import ceil
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -14,7 +16,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.conversation import chat_channel, enrolled_account
 from actions.referrals import tell_waiting_news
 from casework.cases import MayNotOpenCase, find_resumable_case, open_case, resume_case
-from casework.enrolment import Outcome, redeem_code
+from casework.enrolment import Outcome, redeem_code, slow_down
 from casework.references import InvalidReference
 from passage.database import unit_of_work
 from passage.settings import get_settings
@@ -43,7 +45,7 @@ class ActionEnrol(Action):
     def name(self) -> str:
         return "action_enrol"
 
-    def run(
+    async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         typed = next(tracker.get_latest_entity_values(ENROLMENT_CODE), None)
@@ -51,9 +53,18 @@ class ActionEnrol(Action):
             dispatcher.utter_message(response="utter_enrolment_refused")
             return []
         with unit_of_work() as session:
+            wait = slow_down(session, now=datetime.now(UTC))
+        if wait:  # many strangers are guessing: everyone waits a little, nobody is locked out
+            await asyncio.sleep(wait.total_seconds())
+        now = datetime.now(UTC)
+        with unit_of_work() as session:
             redemption = redeem_code(
-                session, chat_channel(tracker), tracker.sender_id, str(typed), now=datetime.now(UTC)
+                session, chat_channel(tracker), tracker.sender_id, str(typed), now=now
             )
+        if redemption.retry_at is not None:
+            minutes = max(1, ceil((redemption.retry_at - now).total_seconds() / 60))
+            dispatcher.utter_message(response="utter_enrolment_too_many_tries", minutes=minutes)
+            return []
         dispatcher.utter_message(response=_ENROLMENT_REPLIES[redemption.outcome])
         if redemption.outcome is not Outcome.ENROLLED:
             return []  # a mistyped code must not cost the officer the case they are on

@@ -12,8 +12,9 @@ from typing import Any
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
+from sqlalchemy.orm import Session
 
-from actions.conversation import case_of, enrolled_account, officer_language
+from actions.conversation import case_of, chat_channel, enrolled_account, officer_language
 from actions.referral_view import notice_lines
 from casework.consent import ConsentRequired
 from casework.proposals import NotProposed
@@ -65,6 +66,11 @@ def _requested(tracker: Tracker) -> tuple[str, str] | None:
     return None
 
 
+def _account_id(session: Session, tracker: Tracker) -> int | None:
+    account = enrolled_account(session, tracker)
+    return account.id if account is not None else None
+
+
 def _queued_message_id(channel: str, sms_mode: SmsMode) -> str:
     """What the officer is told of a new referral: queued, and whether it can leave. Never
     "sent": the worker sends it after this answer, or nothing can send it at all."""
@@ -102,7 +108,7 @@ class ActionSendReferral(Action):
                     session,
                     case,
                     need_id,
-                    Officer(tracker.sender_id, language),
+                    Officer(tracker.sender_id, language, _account_id(session, tracker)),
                     settings.referral_policy(),
                     cascade=mode == "cascade",
                     now=datetime.now(UTC),
@@ -179,11 +185,9 @@ def tell_news(dispatcher: CollectingDispatcher, tracker: Tracker, delivery: Deli
 
 
 def tell_waiting_news(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
-    """News a channel that cannot push is keeping for the officer's next turn."""
-    if delivery_for(tracker.get_latest_input_channel(), asked_by_officer=False) is (
-        Delivery.NOT_POSSIBLE
-    ):
-        tell_news(dispatcher, tracker, Delivery.REPLY)
+    """News not shown yet (a channel that cannot push, a push that could not go out, a page
+    that was closed), told with the answer to the officer's turn."""
+    tell_news(dispatcher, tracker, delivery_for(chat_channel(tracker), asked_by_officer=True))
 
 
 class ActionReferralNews(Action):

@@ -1,6 +1,9 @@
 """The API application."""
 
+import logging
 import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI
@@ -8,12 +11,13 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.staticfiles import StaticFiles
 
 from api.body_limit import BodyLimitMiddleware
-from api.chat_identity import web_chat_key
+from api.chat_identity import chat_key
 from api.chat_push import ChatPush
 from api.problems import TOO_MANY_REQUESTS, validation_error
 from api.rate_limits import Clock, PerIpRateLimitMiddleware, RateLimits
 from api.routers import (
     admin,
+    channel_push,
     chat,
     dev_phone,
     directory,
@@ -22,12 +26,30 @@ from api.routers import (
     intake_inbox,
     login_code,
     partner_api,
+    telegram,
     twilio_webhooks,
 )
+from api.routers.telegram import telegram_bot
 from api.security_headers import SecurityHeadersMiddleware
+from api.telegram_bot import TelegramError, webhook_secret
 from passage.database import session_factory
 from passage.settings import get_settings
 from translations.catalog import shipped_catalogs
+
+log = logging.getLogger(__name__)
+
+
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """Once the API is up: tell Telegram where updates go, with the secret they must carry."""
+    settings = get_settings()
+    if settings.telegram_configured:
+        url = f"{settings.resolved_public_base_url}/webhooks/telegram"
+        try:
+            await telegram_bot(settings).set_webhook(url, webhook_secret(app.state.chat_key))
+        except TelegramError as error:
+            log.error("%s: Telegram updates will not arrive until it succeeds", error)
+    yield
 
 
 def create_app(*, clock: Clock = time.monotonic) -> FastAPI:
@@ -43,9 +65,12 @@ def create_app(*, clock: Clock = time.monotonic) -> FastAPI:
         docs_url=None,
         redoc_url=None,
         exception_handlers={RequestValidationError: validation_error},
+        lifespan=_lifespan,
     )
     app.include_router(health.router)
     app.include_router(chat.router)
+    app.include_router(channel_push.router)
+    app.include_router(telegram.router)
     app.include_router(dev_phone.router)
     app.include_router(directory.router)
     app.include_router(twilio_webhooks.router)
@@ -55,16 +80,17 @@ def create_app(*, clock: Clock = time.monotonic) -> FastAPI:
     app.include_router(disclosures.router)
     app.include_router(partner_api.router)
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
-    app.state.web_chat_key = key = web_chat_key(settings)
+    app.state.chat_key = key = chat_key(settings)
+    # Limiter state lives with this app, so two apps (tests) never share counts.
+    app.state.rate_limits = limits = RateLimits.from_settings(settings, clock)
     app.state.chat_push = chat_push = ChatPush(
         key,
         settings.resolved_rasa_url,
         session_factory(),
         lambda: shipped_catalogs().lookup("web.chat.code_hidden", settings.default_language).text,
+        limits.per_chat_sender.hit,
     )
     app.mount("/socket.io", chat_push.asgi_app(), name="socket.io")
-    # Limiter state lives with this app, so two apps (tests) never share counts.
-    app.state.rate_limits = limits = RateLimits.from_settings(settings, clock)
     # The last added runs first: headers go on every answer, refusals included; a client over
     # its limit is refused before its body is read.
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_request_bytes)

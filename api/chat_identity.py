@@ -1,4 +1,4 @@
-"""Who a web chat is: an HttpOnly cookie, a tab id, and a server key.
+"""Who a web chat is: an HttpOnly cookie, a tab id, and the server's chat key.
 
 The browser holds a random cookie it cannot read (HttpOnly, SameSite=Strict) and each tab a
 random tab id in its sessionStorage, so a reload keeps the conversation and another tab is
@@ -6,7 +6,8 @@ another conversation. The conversation id (Rasa's sender id, what enrolment bind
 account) is an HMAC of both under the server key: it never reaches the page, a URL or a log,
 and knowing one from a database copy does not let anyone write into it.
 
-The same key signs the API's calls to Rasa's web chat channel and Rasa's pushes back.
+The same key makes the conversation ids of Telegram chats and phones
+(`casework.chat_addresses`) and the tokens of Rasa's channels (`api.rasa_relay`).
 """
 
 import hashlib
@@ -19,14 +20,14 @@ from pathlib import Path
 from passage.settings import Settings
 
 COOKIE_NAME = "passage_chat"
-KEY_FILE_NAME = "web-chat-key"
+KEY_FILE_NAME = "chat-key"
 _COOKIE_VALUE = re.compile(r"^[A-Za-z0-9_-]{43}$")
 TAB_ID = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 SENDER_PREFIX = "web-"
 _MIN_KEY_CHARS = 32
 
 
-class WebChatKeyError(RuntimeError):
+class ChatKeyError(RuntimeError):
     pass
 
 
@@ -34,18 +35,18 @@ def new_cookie_value() -> str:
     return secrets.token_urlsafe(32)
 
 
-def web_chat_key(settings: Settings) -> bytes:
+def chat_key(settings: Settings) -> bytes:
     """The configured key, or the key file under var/, made (0600) if it does not exist."""
-    if settings.web_chat_key:
-        if len(settings.web_chat_key) < _MIN_KEY_CHARS:
-            raise WebChatKeyError(f"PASSAGE_WEB_CHAT_KEY must be {_MIN_KEY_CHARS}+ characters")
-        return settings.web_chat_key.encode()
+    if settings.chat_key:
+        if len(settings.chat_key) < _MIN_KEY_CHARS:
+            raise ChatKeyError(f"PASSAGE_CHAT_KEY must be {_MIN_KEY_CHARS}+ characters")
+        return settings.chat_key.encode()
     path = settings.var_dir / KEY_FILE_NAME
     if not path.exists():
         _create_key_file(path)
     text = path.read_text(encoding="ascii").strip()
     if len(text) < _MIN_KEY_CHARS:
-        raise WebChatKeyError(f"{path} holds no usable key; delete it to make a new one")
+        raise ChatKeyError(f"{path} holds no usable key; delete it to make a new one")
     return text.encode()
 
 
@@ -71,6 +72,6 @@ def sender_for(key: bytes, cookie: str | None, tab: str | None) -> str | None:
     return SENDER_PREFIX + digest[:32]
 
 
-def channel_token(key: bytes) -> str:
-    """What the API and Rasa's web chat channel show each other."""
-    return hmac.new(key, b"rasa-web-chat-channel", hashlib.sha256).hexdigest()
+def browser_of(key: bytes, cookie: str) -> str:
+    """A digest of the browser's chat cookie, to find all its tabs (quick exit forgets them all)."""
+    return hmac.new(key, f"browser:{cookie}".encode(), hashlib.sha256).hexdigest()

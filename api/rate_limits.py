@@ -141,6 +141,11 @@ def limit_api_key(request: Request) -> None:
         raise _refuse(wait, "with this API key")
 
 
+def chat_sender_wait(request: Request, sender: str) -> float | None:
+    """Counts a message of this conversation; over the limit, the seconds to wait instead."""
+    return _limits(request).per_chat_sender.hit(sender)
+
+
 def limit_chat_sender(request: Request, sender: str) -> None:
     wait = _limits(request).per_chat_sender.hit(sender)
     if wait is not None:

@@ -1,10 +1,12 @@
 """Binding a chat identity (a channel and a sender id) to an account with a one-time code.
 
 Only an enrolled identity may open or see cases; everyone else gets public information. The
-code is the only secret an officer types into a chat, so it is single-use, short-lived, stored
-as a SHA-256 hash, and guessing is capped per identity and in total. Sender ids are stored
-hashed too: a Telegram chat id or a phone number is personal data of the officer, and on web
-chat the sender id is the tab's credential.
+code is the only secret an officer types into a chat, so it is single-use, short-lived and
+stored as a SHA-256 hash. Guessing is capped per identity; when many identities guess at once,
+every attempt is slowed down, but a right code is never refused because strangers guessed (with
+2^60 codes a search is hopeless anyway, and a lock-out for everyone would be the attack). Sender
+ids are stored hashed too: a Telegram chat id or a phone number is personal data of the
+officer.
 """
 
 import hashlib
@@ -25,10 +27,14 @@ from casework.roles import may_use_chat
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no I, O, 0, 1: read aloud over a radio
 CODE_GROUPS = 3
 CODE_TTL = timedelta(hours=24)
-# Guessing: a 12-character code has 32**12 = 2**60 values; these caps make a search hopeless.
+# Guessing: a 12-character code has 32**12 = 2**60 values.
 MAX_FAILURES_PER_IDENTITY = 5
-MAX_FAILURES_IN_TOTAL = 200
 FAILURE_WINDOW = timedelta(hours=1)
+# Past this many wrong codes in the window, from all identities together, every attempt waits a
+# little longer before it is answered: one more second per 50 failures, at most 5 seconds.
+SLOW_DOWN_AFTER = 200
+_FAILURES_PER_SECOND_OF_WAIT = 50
+MAX_SLOW_DOWN = timedelta(seconds=5)
 
 CODE_PATTERN = re.compile(r"[A-HJ-NP-Z2-9]{4}-[A-HJ-NP-Z2-9]{4}-[A-HJ-NP-Z2-9]{4}")
 
@@ -81,6 +87,8 @@ class Outcome(StrEnum):
 class Redemption:
     outcome: Outcome
     account: StaffAccount | None = None
+    # TOO_MANY_TRIES: when this identity may try again.
+    retry_at: datetime | None = None
 
 
 def _sha256(text: str) -> str:
@@ -159,16 +167,36 @@ def _recent_failures(session: Session, now: datetime, digest: str | None = None)
     return session.scalar(query) or 0
 
 
+def slow_down(session: Session, *, now: datetime) -> timedelta:
+    """How long to wait before answering any enrolment attempt now (zero unless many guess)."""
+    beyond = _recent_failures(session, now) - SLOW_DOWN_AFTER
+    if beyond <= 0:
+        return timedelta(0)
+    return min(MAX_SLOW_DOWN, timedelta(seconds=beyond / _FAILURES_PER_SECOND_OF_WAIT))
+
+
+def _identity_blocked_until(session: Session, digest: str, now: datetime) -> datetime | None:
+    recent = session.scalars(
+        select(EnrolmentFailure.at)
+        .where(EnrolmentFailure.sender_sha256 == digest, EnrolmentFailure.at > now - FAILURE_WINDOW)
+        .order_by(EnrolmentFailure.at.desc())
+        .limit(MAX_FAILURES_PER_IDENTITY)
+    ).all()
+    if len(recent) < MAX_FAILURES_PER_IDENTITY:
+        return None
+    # Free again once the oldest of the last few failures has left the window.
+    return recent[-1] + FAILURE_WINDOW
+
+
 def redeem_code(
     session: Session, channel: str, sender_id: str, typed: str, *, now: datetime
 ) -> Redemption:
     """Bind the sender to the code's account if the code is good; the caller commits, also
     when the code was wrong (the failure must count)."""
     digest = sender_digest(channel, sender_id)
-    if (
-        _recent_failures(session, now, digest) >= MAX_FAILURES_PER_IDENTITY
-        or _recent_failures(session, now) >= MAX_FAILURES_IN_TOTAL
-    ):
+    blocked_until = _identity_blocked_until(session, digest, now)
+    if blocked_until is not None:
+        # This identity guessed too often: even a right code waits, so guessing cannot go on.
         record_audit(
             session,
             actor="chat",
@@ -177,7 +205,7 @@ def redeem_code(
             now=now,
             source=channel,
         )
-        return Redemption(Outcome.TOO_MANY_TRIES)
+        return Redemption(Outcome.TOO_MANY_TRIES, retry_at=blocked_until)
     code = normalise_code(typed)
     found = (
         session.scalars(

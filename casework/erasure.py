@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from casework.accounts import StaffAccount
 from casework.audit import record_audit
 from casework.case_rows import clear_person_fields, delete_answers
+from casework.chat_addresses import forget_addresses
 from casework.consent import withdraw_all
 from casework.erasure_notice import erasure_message
 from casework.models import Case
@@ -153,6 +154,7 @@ def erase_case(
     conversations = case_conversations(session, store, [case])
     held = conversations & case_conversations(session, store, held_cases)
     removed = store.delete(conversations - held)
+    forget_addresses(session, conversations - held)  # addresses go with their transcripts
     return ErasureReport(withdrawn, deleted, referrals, removed, len(held))
 
 

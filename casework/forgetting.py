@@ -1,6 +1,7 @@
 """Forgetting a chat on the officer's word (quick exit in the web chat, /forget elsewhere): the
-identity is unbound from the account and the conversation's transcript deleted, so neither the
-device nor the tracker store shows what was said. Case data in the database stays: the officer
+identity is unbound from the account, the conversation's transcript deleted and the chat's
+address (a Telegram chat, a phone) forgotten, so neither the device nor the tracker store shows
+what was said. Case data in the database stays: the officer
 resumes the case with its code after enrolling again.
 """
 
@@ -10,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from casework.audit import record_audit
+from casework.chat_addresses import forget_addresses
 from casework.enrolment import forget_sender
 from casework.models import Case
 from casework.transcripts import TranscriptStore, case_conversations
@@ -24,6 +26,7 @@ def forget_chat(
     held = session.scalars(select(Case).where(Case.legal_hold_at.is_not(None))).all()
     if sender_id not in case_conversations(session, store, held):
         store.delete([sender_id])
+    forget_addresses(session, [sender_id])
     record_audit(
         session,
         actor="chat",

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from casework.audit import record_audit
 from casework.case_rows import clear_person_fields, delete_everything
+from casework.chat_addresses import forget_addresses
 from casework.models import Case, CaseStatistic, CaseStatisticReferral, ConsentReceipt
 from casework.referral_models import Referral
 from casework.transcripts import TranscriptStore, case_conversations
@@ -113,7 +114,10 @@ def _purge_transcripts(
     idle = store.idle_since(now - policy.transcript_idle)
     held = idle & case_conversations(session, store, _held_cases(session))
     doomed = idle - held
-    purged = len(doomed) if dry_run else store.delete(doomed)
+    if dry_run:
+        return len(doomed), len(held)
+    purged = store.delete(doomed)
+    forget_addresses(session, doomed)  # where to answer goes with what was said
     return purged, len(held)
 
 

@@ -112,6 +112,17 @@ def _port_in_use(host: str, port: int) -> bool:
     return False
 
 
+def _ports_busy(host: str, ports: dict[str, int]) -> bool:
+    busy = [f"{port} ({var})" for var, port in ports.items() if _port_in_use(host, port)]
+    if busy:
+        print(
+            f"Port(s) in use by another program: {', '.join(busy)}. "
+            "Stop it, or choose other ports with the variables named.",
+            file=sys.stderr,
+        )
+    return bool(busy)
+
+
 def _run(_args: argparse.Namespace) -> int:
     from casework.field_crypto import FieldCryptoError, current_keyring
     from passage.directory_cli import load_demo_if_empty
@@ -124,9 +135,9 @@ def _run(_args: argparse.Namespace) -> int:
         exclusive_run,
         with_sandbox_if_needed,
     )
-    from passage.welcome import demo_welcome
+    from passage.welcome import demo_directory_present, demo_welcome
 
-    settings = with_sandbox_if_needed(get_settings())
+    settings = get_settings()
     try:
         with exclusive_run(settings.var_dir):
             ports = {
@@ -134,26 +145,20 @@ def _run(_args: argparse.Namespace) -> int:
                 "PASSAGE_RASA_PORT": settings.rasa_port,
                 "PASSAGE_API_PORT": settings.api_port,
             }
-            if settings.sms_mode is SmsMode.SANDBOX:
-                ports["PASSAGE_SMS_SANDBOX_PORT"] = settings.sms_sandbox_port
-            busy = [
-                f"{port} ({var})"
-                for var, port in ports.items()
-                if _port_in_use(settings.host, port)
-            ]
-            if busy:
-                print(
-                    f"Port(s) in use by another program: {', '.join(busy)}. "
-                    "Stop it, or choose other ports with the variables named.",
-                    file=sys.stderr,
-                )
+            if _ports_busy(settings.host, ports):
                 return 1
             # The data keys, before the migrations and processes need them: bad
             # PASSAGE_DATA_KEYS stop the start here, and a key file made now is the one every
             # process reads.
             current_keyring()
             upgrade(settings.resolved_database_url)
-            welcome = demo_welcome(settings, fresh_demo=load_demo_if_empty())
+            fresh_demo = load_demo_if_empty()
+            settings = with_sandbox_if_needed(settings, demo=demo_directory_present())
+            if settings.sms_mode is SmsMode.SANDBOX and _ports_busy(
+                "127.0.0.1", {"PASSAGE_SMS_SANDBOX_PORT": settings.sms_sandbox_port}
+            ):
+                return 1
+            welcome = demo_welcome(settings, fresh_demo=fresh_demo)
             model = RasaProject(settings).ensure_model()
             group = ProcessGroup(build_processes(settings, model))
             return _supervise(group, settings, welcome)

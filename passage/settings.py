@@ -122,10 +122,11 @@ class Settings(BaseSettings):
         description="Only for tests and demos: a loopback URL (http://127.0.0.1:PORT) that stands "
         "in for https://api.twilio.com.",
     )
-    sms_sandbox: bool = Field(
-        default=True,
-        description="When no Twilio account is configured, `passage run` starts a local phone "
-        "sandbox (a Twilio-shaped SMS gateway on loopback and the page /dev/phone).",
+    sms_sandbox: bool | None = Field(
+        default=None,
+        description="Without a Twilio account, `passage run` starts a local phone sandbox (a "
+        "Twilio-shaped SMS gateway on loopback and the page /dev/phone): by default only on a "
+        "database that holds the demo directory; true: always; false: never.",
     )
     sms_sandbox_port: int = Field(default=8025, ge=1, le=65535)
     # Set by `passage run` for the processes it starts, when it started the sandbox; never by
@@ -160,12 +161,35 @@ class Settings(BaseSettings):
         "decrypt. Empty means the key file <var_dir>/data-keys, made on first use.",
     )
 
-    web_chat_key: str = Field(
+    chat_key: str = Field(
         default="",
         repr=False,
-        description="Server key that turns a web chat's cookie into its conversation id and "
-        "signs the API's calls to Rasa's web chat channel (32+ characters). Empty means the key "
-        "file <var_dir>/web-chat-key, made on first use. Every API process must share it.",
+        description="Server key (32+ characters) that turns a chat's identity (the web chat's "
+        "cookie, a Telegram chat, a phone number) into a conversation id Rasa may see, and signs "
+        "the API's calls to Rasa's channels. Empty means the key file <var_dir>/chat-key, made "
+        "on first use. Every API process must share it.",
+    )
+
+    telegram_bot_token: str = Field(
+        default="",
+        repr=False,
+        description="The bot's token from @BotFather (123456:ABC...); empty: no Telegram.",
+    )
+    telegram_api_base: str = Field(
+        default="https://api.telegram.org",
+        pattern=r"^https?://[^\s/]+(/[^\s]*)?$",
+        description="Telegram's Bot API, or a local telegram-bot-api server (air-gapped sites, "
+        "tests).",
+    )
+    twilio_whatsapp_from: str = Field(
+        default="",
+        description="WhatsApp sender of officers' conversations, e.g. whatsapp:+14155238886; "
+        "empty: officers use SMS only.",
+    )
+    whatsapp_news_template_sid: str = Field(
+        default="",
+        description="ContentSid of an approved WhatsApp template that says only that there is "
+        'news ("Reply NEWS"), sent when the 24-hour window is shut.',
     )
 
     # Hostile input (api.body_limit, api.rate_limits): bounds on what one client can make the API
@@ -269,6 +293,10 @@ class Settings(BaseSettings):
                 self.sms_sandbox_url,
             )
         return None
+
+    @property
+    def telegram_configured(self) -> bool:
+        return bool(self.telegram_bot_token)
 
     @property
     def sms_webhook_token(self) -> str:

@@ -10,7 +10,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import IO
 
-from api.chat_identity import channel_token, web_chat_key
+from api.chat_identity import chat_key
+from api.rasa_relay import RELAYED_CHANNELS, channel_token
 from casework.heartbeat import latest_heartbeat
 from passage.database import make_engine
 from passage.processes import ManagedProcess, http_ok
@@ -20,10 +21,13 @@ from passage.settings import Settings, SmsMode
 ALL_PROCESSES = ("actions", "rasa", "api", "worker")
 
 
-def with_sandbox_if_needed(settings: Settings) -> Settings:
-    """Settings that start the phone sandbox, when no Twilio account is configured and the
-    sandbox is not switched off. The token reaches the child processes only."""
-    if settings.sms_mode is not SmsMode.OFF or not settings.sms_sandbox:
+def with_sandbox_if_needed(settings: Settings, *, demo: bool) -> Settings:
+    """Settings that start the phone sandbox: no Twilio account is configured, and the sandbox
+    is switched on, or left to decide and the database holds the demo directory (a real
+    deployment's providers never get their SMS in a sandbox). The token reaches the child
+    processes only."""
+    wanted = settings.sms_sandbox if settings.sms_sandbox is not None else demo
+    if settings.sms_mode is not SmsMode.OFF or not wanted:
         return settings
     return settings.model_copy(update={"sms_sandbox_token": secrets.token_urlsafe(32)})
 
@@ -62,8 +66,13 @@ def build_processes(
     rasa_env["ACTION_SERVER_URL"] = f"http://{host}:{settings.actions_port}/webhook"
     rasa_env["PASSAGE_TRACKER_DB"] = str(settings.resolved_tracker_db.resolve())
     rasa_env["PASSAGE_CHAT_MESSAGE_MAX_CHARS"] = str(settings.chat_message_max_chars)
-    rasa_env["PASSAGE_WEB_CHAT_PUSH_URL"] = f"http://{host}:{settings.api_port}/chat/push"
-    rasa_env["PASSAGE_WEB_CHAT_TOKEN"] = channel_token(web_chat_key(settings))
+    key = chat_key(settings)
+    for channel in RELAYED_CHANNELS:
+        variable = f"PASSAGE_{channel.upper()}_CHANNEL"
+        rasa_env[f"{variable}_PUSH_URL"] = (
+            f"http://{host}:{settings.api_port}/channels/{channel}/push"
+        )
+        rasa_env[f"{variable}_TOKEN"] = channel_token(key, channel)
     started = datetime.now(UTC)
     available = {
         "actions": ManagedProcess(

@@ -33,6 +33,16 @@ def demo_welcome(settings: Settings, *, fresh_demo: bool) -> list[str]:
     return []
 
 
+def demo_directory_present() -> bool:
+    """Whether the directory holds the demo data (then a missing Twilio account means the
+    phone sandbox, not SMS waiting in the outbox)."""
+    from casework.demo_accounts import demo_directory_loaded
+    from passage.database import unit_of_work
+
+    with unit_of_work() as session:
+        return demo_directory_loaded(session)
+
+
 def running_banner(settings: Settings, welcome: list[str]) -> list[str]:
     base = f"http://{settings.host}:{settings.api_port}"
     lines = [
@@ -45,6 +55,10 @@ def running_banner(settings: Settings, welcome: list[str]) -> list[str]:
         lines.append(f"  phone sandbox   {base}/dev/phone  (no Twilio account: SMS stop here)")
     elif settings.sms_mode is SmsMode.OFF:
         lines.append("  SMS             not configured: SMS referrals wait in the outbox")
+    if settings.telegram_configured:
+        lines.append(
+            f"  Telegram        updates at {settings.resolved_public_base_url}/webhooks/telegram"
+        )
     lines += [
         f"  API health      {base}/health",
         f"  Rasa server     {settings.resolved_rasa_url}",

@@ -1,10 +1,11 @@
-"""A question with options, rendered for a channel: buttons where the channel has them,
-numbered lines in the text where it does not (SMS, WhatsApp)."""
+"""A question with options, rendered for a channel: buttons, which a chat that shows text only
+(SMS, WhatsApp) gets numbered by the API (`translations.numbering`)."""
 
 from dataclasses import dataclass
 from typing import Any
 
 from translations.catalog import Catalogs
+from translations.numbering import numbered
 from translations.rasa_responses import TEXT_ONLY_CHANNELS
 
 # Chats that show a question with several answers as checkboxes and one Done (the web chat):
@@ -34,6 +35,5 @@ def option_title(catalogs: Catalogs, code: str, language: str) -> str:
 def render_choices(text: str, choices: list[Choice], channel: str | None) -> dict[str, Any]:
     """Keyword arguments for a dispatcher message."""
     if channel in TEXT_ONLY_CHANNELS:
-        numbered = [f"{i}. {c.title}" for i, c in enumerate(choices, start=1)]
-        return {"text": "\n".join([text, *numbered])}
+        return {"text": numbered(text, [c.title for c in choices])}
     return {"text": text, "buttons": [{"title": c.title, "payload": c.payload} for c in choices]}

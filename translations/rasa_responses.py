@@ -1,9 +1,10 @@
 """Rasa response variations generated from the catalogs, so the catalogs stay the one source.
 
-Each response gets a default variation (English), one variation per other language (conditioned
-on the `language` slot), and, for SMS-like channels that cannot show buttons, variations with the
-options numbered inside the text. Rasa ranks conditional+channel > channel > conditional > default,
-which is exactly the fallback order wanted here.
+Each response gets a default variation (English) and one variation per other language
+(conditioned on the `language` slot). Buttons always travel as buttons: a channel that cannot
+show them (SMS, WhatsApp) gets them numbered by the API, which also knows what a typed number
+then stands for (`translations.choices.numbered`). Rasa ranks conditional+channel > channel >
+conditional > default, which is the fallback order wanted if a channel ever needs its own.
 """
 
 from dataclasses import dataclass, field
@@ -13,11 +14,12 @@ from typing import Any
 import yaml
 
 from translations.catalog import SOURCE_LANGUAGE, Catalogs
+from translations.numbering import numbered
 
 RESPONSES_FILE = Path(__file__).parent / "responses.yml"
 LANGUAGE_SLOT = "language"
-# Rasa channel names whose messages are plain text only.
-TEXT_ONLY_CHANNELS = ("twilio",)
+# Rasa channel names that get variations of their own (none: see the module's comment).
+TEXT_ONLY_CHANNELS: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -68,8 +70,7 @@ def _variation(
                 {"title": t, "payload": b.payload} for t, b in zip(titles, buttons, strict=True)
             ]
     else:
-        numbered = [f"{i}. {t}" for i, t in enumerate(titles, start=1)]
-        variation["text"] = "\n".join([text, *numbered])
+        variation["text"] = numbered(text, titles)
         variation["channel"] = channel
     if language != SOURCE_LANGUAGE:
         variation["condition"] = [{"type": "slot", "name": LANGUAGE_SLOT, "value": language}]

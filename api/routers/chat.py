@@ -1,35 +1,35 @@
 """The web chat: its page, the messages it sends, quick exit, and Rasa's pushes to it.
 
 The page posts each message here; the API knows the conversation from the chat cookie and the
-tab id (`api.chat_identity`) and forwards the message to Rasa's web chat channel with the
-channel token. What Rasa says unasked comes back through `/chat/push` and goes out to the
-page over socket.io (`api.chat_push`).
+tab id (`api.chat_identity`) and relays the message to Rasa's web chat channel
+(`api.rasa_relay`). What Rasa says unasked comes back through `/channels/webchat/push`
+(`api.routers.channel_push`) and goes out to the page over socket.io (`api.chat_push`).
 """
 
-import hmac
 import json
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
-import httpx
 from fastapi import APIRouter, Cookie, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel, Field, field_validator
+from sqlalchemy.orm import Session
 
 from api.chat_identity import (
     COOKIE_NAME,
-    channel_token,
+    browser_of,
     is_cookie_value,
     new_cookie_value,
     sender_for,
 )
-from api.chat_push import ChatPush
 from api.dependencies import SessionDep, SettingsDep
 from api.problems import BODY_ERRORS, problem
+from api.rasa_relay import RasaUnavailable, RasaUnreachable, relay
 from api.rate_limits import limit_chat_sender
 from api.templating import page_language, templates, texts_in
 from casework.forgetting import forget_chat
 from casework.transcripts import TranscriptStore
+from casework.web_chat_tabs import forget_tabs, remember_tab, tabs_of
 from passage.settings import Settings
 from translations.bidi import balanced
 from translations.catalog import shipped_catalogs
@@ -38,9 +38,9 @@ router = APIRouter(tags=["chat"])
 
 # Rasa's name for the channel: the tracker records it, enrolment binds (channel, sender).
 WEB_CHAT_CHANNEL = "webchat"
-_RASA_TIMEOUT = httpx.Timeout(30.0, connect=3.0)
 # Texts the page's script shows itself (the rest are in the template).
 _SCRIPT_TEXTS = (
+    "chosen_count",
     "unreachable",
     "too_long",
     "empty",
@@ -50,8 +50,9 @@ _SCRIPT_TEXTS = (
     "chosen",
     "no_session",
 )
+SHOWN_MAX_CHARS = 300
 TAB_PATTERN = r"^[A-Za-z0-9_-]{16,64}$"
-STEP_PATTERN = r"^[a-z0-9_]{1,64}$"
+STEP_PATTERN = r"^(?:[A-Z2-9]{4}-[A-Z2-9]{4}/)?[a-z0-9_]{1,64}$"
 _NO_SESSION = problem(
     "No chat session: the chat cookie or the tab id is missing. Open the chat page first."
 )
@@ -69,10 +70,13 @@ def _set_cookie(response: Response, settings: Settings, value: str) -> None:
     )
 
 
-def _conversation(request: Request, cookie: str | None, tab: str) -> str:
-    sender = sender_for(request.app.state.web_chat_key, cookie, tab)
-    if sender is None:
+def _conversation(request: Request, session: Session, cookie: str | None, tab: str) -> str:
+    key = request.app.state.chat_key
+    sender = sender_for(key, cookie, tab)
+    if sender is None or cookie is None:
         raise HTTPException(status_code=401, detail="no chat session; open the chat page first")
+    remember_tab(session, browser_of(key, cookie), sender, now=datetime.now(UTC))
+    session.commit()
     return sender
 
 
@@ -114,7 +118,9 @@ class ChatMessage(BaseModel):
         description="The question this answer was given to, as the page last showed it.",
     )
     shown: str | None = Field(
-        default=None, max_length=300, description="How the page showed a tapped button."
+        default=None,
+        max_length=2000,
+        description="How the page showed a tapped button or a selection (kept to 300 characters).",
     )
 
     @field_validator("message")
@@ -154,9 +160,13 @@ class BotReply(BaseModel):
     },
 )
 async def send_message(
-    body: ChatMessage, request: Request, settings: SettingsDep, cookie: ChatCookie = None
+    body: ChatMessage,
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    cookie: ChatCookie = None,
 ) -> list[BotReply]:
-    sender = _conversation(request, cookie, body.tab)
+    sender = _conversation(request, session, cookie, body.tab)
     limit_chat_sender(request, sender)
     if len(body.message) > settings.chat_message_max_chars:
         raise HTTPException(
@@ -165,23 +175,20 @@ async def send_message(
             f"{settings.chat_message_max_chars} are accepted",
         )
     metadata = {key: value for key, value in (("step", body.step), ("shown", body.shown)) if value}
-    forwarded = {"sender": sender, "message": balanced(body.message), "metadata": metadata}
-    token = channel_token(request.app.state.web_chat_key)
-    url = f"{settings.resolved_rasa_url}/webhooks/{WEB_CHAT_CHANNEL}/webhook"
     try:
-        async with httpx.AsyncClient(timeout=_RASA_TIMEOUT, trust_env=False) as client:
-            response = await client.post(
-                url, json=forwarded, headers={"Authorization": f"Bearer {token}"}
-            )
-    except httpx.HTTPError:
-        raise HTTPException(status_code=503, detail="the assistant is not reachable") from None
-    try:
-        replies = response.json() if response.is_success else None
-    except ValueError:
-        replies = None
-    if not isinstance(replies, list):
-        raise HTTPException(status_code=502, detail="the assistant could not answer")
-    return [_reply(item) for item in replies if isinstance(item, dict)]
+        replies = await relay(
+            settings.resolved_rasa_url,
+            request.app.state.chat_key,
+            WEB_CHAT_CHANNEL,
+            sender,
+            balanced(body.message),
+            metadata,
+        )
+    except RasaUnreachable as failure:
+        raise HTTPException(status_code=503, detail=str(failure)) from None
+    except RasaUnavailable as failure:
+        raise HTTPException(status_code=502, detail=str(failure)) from None
+    return [bot_reply(item) for item in replies]
 
 
 class ForgetRequest(BaseModel):
@@ -196,13 +203,17 @@ def forget_this_chat(
     settings: SettingsDep,
     cookie: ChatCookie = None,
 ) -> Response:
-    """Quick exit: unbind this web chat from the officer's account, delete its transcript, and
-    drop the chat cookie."""
-    sender = sender_for(request.app.state.web_chat_key, cookie, body.tab)
-    if sender is not None:
+    """Quick exit: every tab of this browser is unbound from the officer's account and its
+    transcript deleted, and the chat cookie is dropped."""
+    key = request.app.state.chat_key
+    sender = sender_for(key, cookie, body.tab)
+    if sender is not None and cookie is not None:
+        tabs = sorted({sender, *tabs_of(session, browser_of(key, cookie))})
         store = TranscriptStore(settings.resolved_tracker_db)
         try:
-            forget_chat(session, store, WEB_CHAT_CHANNEL, sender, now=datetime.now(UTC))
+            for conversation in tabs:
+                forget_chat(session, store, WEB_CHAT_CHANNEL, conversation, now=datetime.now(UTC))
+            forget_tabs(session, tabs)
             session.commit()
         finally:
             store.close()
@@ -211,25 +222,7 @@ def forget_this_chat(
     return response
 
 
-class Push(BaseModel):
-    recipient: str = Field(pattern=r"^web-[0-9a-f]{32}$")
-    message: dict[str, Any]
-
-
-@router.post("/chat/push", include_in_schema=False)
-async def push_to_pages(body: Push, request: Request) -> dict[str, int]:
-    """What Rasa's web chat channel says unasked, pushed to the pages of the conversation.
-    Called by Rasa with the channel token only."""
-    expected = f"Bearer {channel_token(request.app.state.web_chat_key)}"
-    given = request.headers.get("Authorization", "")
-    if not hmac.compare_digest(given.encode(), expected.encode()):
-        raise HTTPException(status_code=403, detail="only Rasa's web chat channel may push")
-    chat_push: ChatPush = request.app.state.chat_push
-    pages = await chat_push.push(body.recipient, _reply(body.message).model_dump())
-    return {"pages": pages}
-
-
-def _reply(item: dict[str, Any]) -> BotReply:
+def bot_reply(item: dict[str, Any]) -> BotReply:
     buttons = [
         {"title": str(b.get("title", "")), "payload": str(b.get("payload", ""))}
         for b in item.get("buttons") or []

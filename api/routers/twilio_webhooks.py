@@ -10,16 +10,23 @@ from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Query, Request, Response
+from sqlalchemy.orm import Session
 from starlette.background import BackgroundTask
 from twilio.request_validator import RequestValidator
 from twilio.twiml.messaging_response import MessagingResponse
 
+from api import phone_chat
 from api.dependencies import SessionDep, SettingsDep
 from api.officer_notices import tell_officers_now
+from api.phone_chat import NEWS_PAYLOAD, wants_news
 from api.problems import BODY_ERRORS, Responses, problem
+from api.rasa_relay import RasaUnavailable, conversation_language, relay
+from api.rate_limits import chat_sender_wait
+from casework.chat_addresses import TWILIO, address_of, numbered_option, remember_inbound
 from casework.outbox import record_delivery
-from casework.sms_replies import handle_sms_reply
+from casework.sms_replies import Outcome, handle_sms_reply
 from passage.settings import Settings
+from translations.bidi import balanced
 from translations.catalog import shipped_catalogs
 
 router = APIRouter(prefix="/webhooks/twilio", tags=["twilio webhooks"])
@@ -84,7 +91,7 @@ def _twiml(text: str | None, background: BackgroundTask | None = None) -> Respon
 
 @router.post(
     "/sms",
-    summary="A provider's SMS reply (ACCEPT / DECLINE)",
+    summary="An SMS or WhatsApp message: a provider's reply, or an officer's chat",
     response_class=Response,
     responses=_REFUSED | {200: {"content": {"application/xml": {}}, "description": "TwiML."}},
     openapi_extra=_twilio_form("From", "Body", "MessageSid"),
@@ -103,6 +110,11 @@ async def sms_reply(request: Request, session: SessionDep, settings: SettingsDep
         now=datetime.now(UTC),
     )
     session.commit()
+    if result.outcome is Outcome.UNKNOWN_SENDER:
+        # Not a provider's number: an officer writing by SMS or WhatsApp (or a stranger, who
+        # gets the public hotline like anyone not enrolled).
+        trouble = await _from_officer(request, session, settings, sender, params.get("Body", ""))
+        return _twiml(trouble)
     if result.answer_id is None:
         return _twiml(None)
     later = BackgroundTask(tell_officers_now, settings)
@@ -111,6 +123,50 @@ async def sms_reply(request: Request, session: SessionDep, settings: SettingsDep
     if "status" in values:
         values["status"] = catalogs.render(f"referral.status.{values['status']}", result.language)
     return _twiml(catalogs.render(result.answer_id, result.language, **values), later)
+
+
+async def _from_officer(
+    request: Request, session: Session, settings: Settings, address: str, body: str
+) -> str | None:
+    """Relay the officer's message to Rasa's "twilio" channel and send the answers back by the
+    same way (SMS or WhatsApp). The phone number stays here, encrypted; Rasa gets a keyed hash.
+    Returns what to answer right away when the message could not go to Rasa."""
+    text = balanced(body).strip()[: settings.chat_message_max_chars]
+    if not text:
+        return None
+    key = request.app.state.chat_key
+    conversation = remember_inbound(session, key, TWILIO, address, now=datetime.now(UTC))
+    session.commit()
+    row = address_of(session, conversation)
+    if row is None:
+        return None
+    if chat_sender_wait(request, conversation) is not None:
+        return await _channel_text(settings, conversation, "chat.too_many_messages")
+    metadata = {"step": row.last_step} if row.last_step else {}
+    option = numbered_option(row, text)
+    if option is not None:  # a number standing for one of the options just sent
+        metadata["shown"], message = option
+    else:
+        message = NEWS_PAYLOAD if wants_news(text) else text
+    try:
+        replies = await relay(
+            settings.resolved_rasa_url, key, TWILIO, conversation, message, metadata
+        )
+    except RasaUnavailable as failure:
+        log.warning("an officer's SMS was not answered: %s", failure)
+        return await _channel_text(settings, conversation, "chat.unavailable")
+    try:
+        await phone_chat.deliver(session, settings, row, replies)
+    except (phone_chat.PhoneUnavailable, phone_chat.PhoneSendFailed) as failure:
+        log.warning("an answer to an officer's phone was not sent: %s", failure)
+    finally:
+        session.commit()
+    return None
+
+
+async def _channel_text(settings: Settings, conversation: str, message_id: str) -> str:
+    language = await conversation_language(settings.resolved_rasa_url, conversation)
+    return shipped_catalogs().lookup(message_id, language).text
 
 
 @router.post(

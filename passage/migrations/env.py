@@ -4,10 +4,6 @@ from alembic import context
 from sqlalchemy import Connection
 
 # Imported for their side effect: each module registers its tables on the metadata.
-import casework.accounts
-import casework.enrolment
-import casework.models
-import casework.referral_models  # noqa: F401
 import referral_directory.models  # noqa: F401
 from casework.db import Base
 from passage.database import make_engine

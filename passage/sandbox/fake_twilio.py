@@ -346,8 +346,13 @@ class _Handler(BaseHTTPRequestHandler):
         if fault == "500":
             return self._reply(*_error(500, 20500, "Internal Server Error"))
         to, from_, body = form.get("To", ""), form.get("From", ""), form.get("Body", "")
-        if from_ not in (TEST_FROM, fake.valid_from):
+        content_sid = form.get("ContentSid")
+        if content_sid and not body:
+            body = f"[template {content_sid}]"  # what the phone shows is Twilio's, not ours
+        if from_.removeprefix("whatsapp:") not in (TEST_FROM, fake.valid_from):
             status, payload = _error(400, 21606, f"The From number {from_} is not SMS-capable.")
+        elif not body:
+            status, payload = _error(400, 21602, "Message body is required.")
         elif to in MAGIC_TO_ERRORS:
             code, text = MAGIC_TO_ERRORS[to]
             status, payload = _error(400, code, text.format(to=to))

@@ -1,5 +1,6 @@
 """The chat's gate: only an enrolled identity reaches cases; everyone else gets public help."""
 
+import asyncio
 from datetime import UTC, datetime
 
 from rasa_sdk.events import FollowupAction, SlotSet
@@ -26,7 +27,7 @@ def _enrol_message(code: str, sender: str) -> tuple[CollectingDispatcher, list]:
     dispatcher = CollectingDispatcher()
     entities = [{"entity": "enrolment_code", "value": code}]
     tracker = tracker_for(f"/enrol{code}", "enrol", entities, sender=sender)
-    return dispatcher, ActionEnrol().run(dispatcher, tracker, {})
+    return dispatcher, asyncio.run(ActionEnrol().run(dispatcher, tracker, {}))
 
 
 def _responses(dispatcher: CollectingDispatcher) -> list[str]:

@@ -60,13 +60,15 @@ def test_each_need_comes_with_its_proposals_reasons_and_buttons(
     }
 
 
-def test_text_only_channels_get_the_numbered_lines_without_buttons(
+def test_sms_and_whatsapp_get_the_buttons_too_which_the_api_numbers(
     session: Session, tmp_path: Path
 ) -> None:
     case = _case(session, tmp_path)
     dispatcher = CollectingDispatcher()
     say_proposals(dispatcher, session, case, "en", "twilio")
-    assert dispatcher.messages[1]["buttons"] == []
+    assert [b["title"] for b in dispatcher.messages[1]["buttons"]] == [
+        f"1. {isolate('shelter (test)')}"
+    ]
 
 
 def test_without_consent_to_referrals_nothing_is_proposed(session: Session, tmp_path: Path) -> None:

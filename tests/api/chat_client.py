@@ -17,6 +17,6 @@ def chat_client(app: FastAPI) -> TestClient:
 
 
 def conversation_of(client: TestClient, app: FastAPI, tab: str = TAB) -> str:
-    sender = sender_for(app.state.web_chat_key, client.cookies.get(COOKIE_NAME), tab)
+    sender = sender_for(app.state.chat_key, client.cookies.get(COOKIE_NAME), tab)
     assert sender is not None
     return sender

@@ -6,6 +6,7 @@ from twilio.request_validator import RequestValidator
 
 from api.app import create_app
 from passage.settings import Settings, get_settings
+from translations.catalog import shipped_catalogs
 
 TOKEN = "test-auth-token"
 
@@ -14,6 +15,7 @@ TOKEN = "test-auth-token"
 def client(database: Settings, monkeypatch: pytest.MonkeyPatch) -> TestClient:
     monkeypatch.setenv("PASSAGE_TWILIO_AUTH_TOKEN", TOKEN)
     monkeypatch.setenv("PASSAGE_PUBLIC_BASE_URL", "https://passage.example.org")
+    monkeypatch.setenv("PASSAGE_RASA_URL", "http://127.0.0.1:9")  # Rasa is down
     get_settings.cache_clear()
     return TestClient(create_app())
 
@@ -30,12 +32,17 @@ def test_unsigned_and_wrongly_signed_requests_are_forbidden(client: TestClient) 
     assert client.post("/webhooks/twilio/sms", data=params, headers=wrong).status_code == 403
 
 
-def test_a_signed_reply_from_an_unknown_number_gets_an_empty_answer(client: TestClient) -> None:
+def test_a_number_not_in_the_directory_is_an_officers_chat_not_a_provider(
+    client: TestClient,
+) -> None:
+    """It changes no referral: it goes to the assistant as an officer's message (here Rasa is
+    down, so the answer says so), where anyone not enrolled gets only the public hotline."""
     params = {"From": "+15005559999", "Body": "ACCEPT ABC234", "MessageSid": "SM2"}
     response = client.post(
         "/webhooks/twilio/sms", data=params, headers=_signed("/webhooks/twilio/sms", params)
     )
-    assert response.status_code == 200 and "<Message>" not in response.text
+    assert response.status_code == 200
+    assert shipped_catalogs().lookup("chat.unavailable", "en").text in response.text
 
 
 def test_signed_but_malformed_parameters_are_refused(client: TestClient) -> None:

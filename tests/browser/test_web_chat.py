@@ -10,7 +10,7 @@ from playwright.sync_api import BrowserContext, Page, expect
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from api.chat_identity import COOKIE_NAME, sender_for, web_chat_key
+from api.chat_identity import COOKIE_NAME, chat_key, sender_for
 from casework.enrolment import account_for_sender
 from casework.referral_models import OutboxMessage, Referral, ReferralEvent
 from casework.transcripts import TranscriptStore
@@ -63,7 +63,8 @@ def test_an_sms_acceptance_in_the_phone_sandbox_reaches_the_officers_page(
     phone = context.new_page()
     phone.goto(f"{demo_stack.api}/dev/phone")
     shelter_phone = phone.locator("section.phone").filter(has_text=SHELTER)
-    expect(shelter_phone.locator(".messages")).to_contain_text(f"ACCEPT {code}")
+    accept_word = CATALOGS.lookup("sms.word.accept", "ru").text.split("/")[0]  # the shelter's
+    expect(shelter_phone.locator(".messages")).to_contain_text(f"1/{accept_word} {code}")
     screenshot(phone, "dev-phone")
     turns_before_answer = officer.turns
     shelter_phone.get_by_role("button", name=en("dev.phone.accept", code=code)).click()
@@ -106,7 +107,7 @@ def test_an_acceptance_in_the_intake_inbox_reaches_the_officers_page(
 def _conversation(page: Page, context: BrowserContext, stack: Stack) -> str:
     cookie = next(c["value"] for c in context.cookies() if c["name"] == COOKIE_NAME)
     tab = page.evaluate("sessionStorage.getItem('passage-tab')")
-    sender = sender_for(web_chat_key(stack.settings), cookie, tab)
+    sender = sender_for(chat_key(stack.settings), cookie, tab)
     assert sender is not None
     return sender
 
@@ -166,8 +167,13 @@ def test_keyboard_only_with_what_a_screen_reader_is_told(page: Page, demo_stack:
     page.keyboard.type("hello")
     page.keyboard.press("Enter")
     officer.expect_said(en("utter_greet").split("\n")[0][:30])
-    # The newest buttons take the focus: Enter takes the first ("Start a new case").
-    expect(officer.last_question().get_by_role("button").first).to_be_focused()
+    # After typing, the focus stays in the box (what comes next is typed, not taken for a
+    # button); Shift+Tab goes up into the newest buttons, from the last one.
+    expect(page.locator("#message")).to_be_focused()
+    greeting = officer.last_question().get_by_role("button")
+    for _ in range(greeting.count()):
+        page.keyboard.press("Shift+Tab")
+    expect(greeting.first).to_be_focused()  # "Start a new case"
     page.keyboard.press("Enter")
     officer.asked("urgent_medical")
     page.keyboard.press("Tab")  # from "Yes" to "No"

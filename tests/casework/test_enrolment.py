@@ -1,22 +1,23 @@
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from casework.enrolment import (
     CODE_TTL,
-    MAX_FAILURES_IN_TOTAL,
     MAX_FAILURES_PER_IDENTITY,
+    MAX_SLOW_DOWN,
     EnrolmentError,
+    EnrolmentFailure,
     Outcome,
     account_for_sender,
     forget_sender,
     issue_code,
     normalise_code,
     redeem_code,
+    slow_down,
 )
-from casework.referral_models import AuditEntry
 from casework.roles import ADMIN, INTAKE
 from tests.casework.account_builders import account
 
@@ -97,8 +98,11 @@ def test_guessing_is_capped_per_identity(session: Session) -> None:
         assert redeem_code(session, "rest", "tab-1", "AAAA-BBBB-CCCC", now=NOW).outcome is (
             Outcome.WRONG_CODE
         )
-    # Even the right code is refused now, so guessing cannot go on at any speed.
-    assert redeem_code(session, "rest", "tab-1", code, now=NOW).outcome is Outcome.TOO_MANY_TRIES
+    # Even the right code is refused now, so guessing cannot go on at any speed; the refusal
+    # says when this chat may try again.
+    blocked = redeem_code(session, "rest", "tab-1", code, now=NOW)
+    assert blocked.outcome is Outcome.TOO_MANY_TRIES
+    assert blocked.retry_at == NOW + timedelta(hours=1)
     # Another identity is not blocked, and the block lifts after the window.
     other = redeem_code(session, "rest", "tab-2", "AAAA-BBBB-CCCC", now=NOW)
     assert other.outcome is Outcome.WRONG_CODE
@@ -106,17 +110,24 @@ def test_guessing_is_capped_per_identity(session: Session) -> None:
     assert redeem_code(session, "rest", "tab-1", code, now=later).outcome is Outcome.ENROLLED
 
 
-def test_guessing_is_capped_in_total(session: Session) -> None:
+def test_strangers_guessing_slow_everyone_down_but_never_refuse_a_right_code(
+    session: Session,
+) -> None:
+    """Measured before: 205 wrong codes from 41 new senders locked out a real officer with a
+    valid code for an hour. Now the attempts are slowed, and the right code still works."""
     code = issue_code(session, account(session), issued_by="admin.one", now=NOW)
-    for attempt in range(MAX_FAILURES_IN_TOTAL):
-        redeem_code(session, "rest", f"tab-{attempt}", "AAAA-BBBB-CCCC", now=NOW)
-    blocked = redeem_code(session, "rest", "fresh-tab", code, now=NOW)
-    assert blocked.outcome is Outcome.TOO_MANY_TRIES
-    outcomes = session.scalars(
-        select(AuditEntry.outcome).where(AuditEntry.action == "enrolment.redeem")
-    ).all()
-    assert outcomes.count("refused") == MAX_FAILURES_IN_TOTAL
-    assert outcomes[-1] == "rate_limited"
+    assert slow_down(session, now=NOW) == timedelta(0)
+    for attempt in range(205):
+        redeem_code(session, "rest", f"stranger-{attempt // 5}", "AAAA-BBBB-CCCC", now=NOW)
+    assert timedelta(0) < slow_down(session, now=NOW) <= MAX_SLOW_DOWN
+
+    enrolled = redeem_code(session, "rest", "real-officer", code, now=NOW)
+
+    assert enrolled.outcome is Outcome.ENROLLED
+    for _ in range(400):
+        session.add(EnrolmentFailure(channel="rest", sender_sha256="x" * 64, at=NOW))
+    assert slow_down(session, now=NOW) == MAX_SLOW_DOWN  # never more than a few seconds
+    assert slow_down(session, now=NOW + timedelta(hours=1, seconds=1)) == timedelta(0)
 
 
 def test_forget_unbinds_the_identity(session: Session) -> None:

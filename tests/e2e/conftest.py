@@ -11,6 +11,7 @@ from casework.field_crypto.keyring import new_key_line
 from passage.sandbox.fake_twilio import FakeTwilio
 from passage.settings import get_settings
 from tests.e2e.stack import Stack, start_stack
+from tests.fakes.fake_telegram import FakeTelegram
 
 __all__ = ["Stack"]
 
@@ -25,13 +26,24 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     os.environ["PASSAGE_DATA_KEYS"] = data_keys
     get_settings.cache_clear()
     twilio = FakeTwilio().start()
-    stack = start_stack(var_dir, twilio, data_keys=data_keys)
+    telegram = FakeTelegram().start()
+    stack = start_stack(
+        var_dir,
+        twilio,
+        data_keys=data_keys,
+        telegram_bot_token=telegram.token,
+        telegram_api_base=telegram.base_url,
+        twilio_whatsapp_from=f"whatsapp:{twilio.valid_from}",
+        whatsapp_news_template_sid="HX" + "0" * 32,
+    )
+    stack.telegram = telegram
     try:
         yield stack
     finally:
         stack.engine.dispose()
         stack.group.stop_all()
         twilio.stop()
+        telegram.stop()
         if saved_keys is None:
             os.environ.pop("PASSAGE_DATA_KEYS", None)
         else:

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from api.chat_identity import COOKIE_NAME, sender_for, web_chat_key
+from api.chat_identity import COOKIE_NAME, chat_key, sender_for
 from casework.models import Case
 from tests.e2e.conftest import Stack
 from tests.e2e.web_chat import WebChat
@@ -66,7 +66,7 @@ class WebOfficer(Officer):
         self.stack = stack
         self.chat = WebChat(stack.api)
         cookie = self.chat.client.cookies.get(COOKIE_NAME)
-        sender = sender_for(web_chat_key(stack.settings), cookie, self.chat.tab)
+        sender = sender_for(chat_key(stack.settings), cookie, self.chat.tab)
         assert sender is not None
         self.sender = sender  # never sent by the page: the API derives it
         self.username = username or f"officer.web.{uuid.uuid4().hex[:8]}"

@@ -24,6 +24,7 @@ from passage.sandbox.fake_twilio import FakeTwilio
 from passage.settings import Settings
 from passage.stack import build_processes, with_sandbox_if_needed
 from tests.casework.account_builders import account
+from tests.fakes.fake_telegram import FakeTelegram
 from translations.catalog import shipped_catalogs
 
 
@@ -44,6 +45,7 @@ class Stack:
     group: ProcessGroup
     model: Path
     twilio: FakeTwilio | None
+    telegram: FakeTelegram | None = None
 
     def restart(self) -> None:
         """Stop every server and start them again on the same databases."""
@@ -153,7 +155,7 @@ def start_stack(var_dir: Path, twilio: FakeTwilio | None, **overrides: Any) -> S
         }
     settings = Settings(**(fields | overrides))
     if twilio is None:
-        settings = with_sandbox_if_needed(settings)
+        settings = with_sandbox_if_needed(settings, demo=True)  # the browser tests run the demo
     upgrade(settings.resolved_database_url)
     model = RasaProject(settings).ensure_model()
     stack = Stack(

@@ -111,10 +111,13 @@ def test_the_web_chat_endpoint_talks_to_rasa(stack: Stack) -> None:
 
     assert chat.say(code)[0]["text"] == CATALOGS.lookup("utter_enrolled", "en").text
     opened = chat.say("/start_case")
-    assert REFERENCE.search(opened[0]["text"])
-    # The question names itself, so a late repeat of an answer is never taken for the next one.
-    assert opened[-1]["custom"] == {"passage": {"step": "urgent_medical"}}
-    assert opened[-1]["buttons"][1]["payload"] == '/choose{"choice":"no","step":"urgent_medical"}'
+    reference = REFERENCE.search(opened[0]["text"])
+    assert reference
+    # The question names itself and its case, so a late repeat of an answer, or an old button
+    # of another case, is never taken for the open question.
+    step = f"{reference.group(0)}/urgent_medical"
+    assert opened[-1]["custom"] == {"passage": {"step": step}}
+    assert opened[-1]["buttons"][1]["payload"] == f'/choose{{"choice":"no","step":"{step}"}}'
 
 
 def test_web_chat_conversations_are_reached_only_through_the_api(stack: Stack) -> None:
@@ -129,7 +132,7 @@ def test_web_chat_conversations_are_reached_only_through_the_api(stack: Stack) -
         timeout=30,
     )
     push = httpx.post(
-        f"{stack.api}/chat/push",
+        f"{stack.api}/channels/webchat/push",
         json={"recipient": sender, "message": {"text": "forged"}},
         headers={"Authorization": "Bearer " + "x" * 64},
         timeout=30,
@@ -170,8 +173,9 @@ def test_a_wrong_enrolment_code_is_refused_and_guessing_is_stopped(stack: Stack)
         assert stack.texts(guesser, guess) == [refused]
     assert stack.texts(guesser, "NNNN-PPPP-QQQQ") == [refused]
     real = stack.enrolment_code("officer.guessed")
+    # Even the right code waits now, and the officer is told how long.
     assert stack.texts(guesser, real) == [
-        CATALOGS.lookup("utter_enrolment_too_many_tries", "en").text
+        CATALOGS.render("utter_enrolment_too_many_tries", "en", minutes=60)
     ]
 
 

@@ -3,6 +3,7 @@ from pathlib import Path
 import yaml
 
 from translations.catalog import shipped_catalogs
+from translations.numbering import numbered
 from translations.rasa_responses import (
     TEXT_ONLY_CHANNELS,
     build_responses,
@@ -50,11 +51,13 @@ def test_russian_variation_is_conditioned_on_the_language_slot() -> None:
     assert greet["buttons"][0]["title"] == CATALOGS.lookup("button.start_case", "ru").text
 
 
-def test_text_only_channels_get_numbered_options_and_no_buttons() -> None:
-    channel = TEXT_ONLY_CHANNELS[0]
-    sms = _variation("utter_greet", "ru", channel)
-    assert "buttons" not in sms
-    lines = sms["text"].splitlines()
+def test_buttons_stay_buttons_for_every_channel() -> None:
+    """SMS and WhatsApp get the options numbered by the API, which then knows what a typed
+    number stands for; Rasa's responses keep the buttons."""
+    assert TEXT_ONLY_CHANNELS == ()
+    greet = _variation("utter_greet", "ru", None)
+    assert greet["buttons"][0]["title"] == CATALOGS.lookup("button.start_case", "ru").text
+    lines = numbered("Hello", [b["title"] for b in greet["buttons"]]).splitlines()
     assert lines[1] == "1. " + CATALOGS.lookup("button.start_case", "ru").text
     assert lines[3] == "3. " + CATALOGS.lookup("button.change_language", "ru").text
 

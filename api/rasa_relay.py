@@ -1,0 +1,97 @@
+"""Posting an officer's message to Rasa's channel for it (`bot/channels/relay.py`), and the
+tokens the API and those channels show each other.
+
+Rasa gets a conversation id (a keyed hash), the message and two metadata fields; never an
+address. Its answers to the message come back in the response.
+"""
+
+import hashlib
+import hmac
+from typing import Any
+
+import httpx
+
+RELAYED_CHANNELS = ("webchat", "telegram", "twilio")
+_TIMEOUT = httpx.Timeout(30.0, connect=3.0)
+_RECENT_EVENTS = 400
+
+
+class RasaUnavailable(RuntimeError):
+    """Rasa did not answer, or not with a list of messages."""
+
+
+class RasaUnreachable(RasaUnavailable):
+    pass
+
+
+class RasaAnswerInvalid(RasaUnavailable):
+    pass
+
+
+def channel_token(key: bytes, channel: str) -> str:
+    """What the API and Rasa's channel `channel` show each other (both ways)."""
+    return hmac.new(key, f"rasa-{channel}-channel".encode(), hashlib.sha256).hexdigest()
+
+
+def token_matches(key: bytes, channel: str, authorization: str) -> bool:
+    expected = f"Bearer {channel_token(key, channel)}"
+    return hmac.compare_digest(authorization.encode(), expected.encode())
+
+
+async def relay(
+    rasa_url: str,
+    key: bytes,
+    channel: str,
+    conversation: str,
+    message: str,
+    metadata: dict[str, str] | None = None,
+) -> list[dict[str, Any]]:
+    """The bot's answers to `message` in `conversation`; RasaUnavailable when there are none
+    to be had (Rasa down, or an answer that is not a list of messages)."""
+    body = {"sender": conversation, "message": message, "metadata": metadata or {}}
+    headers = {"Authorization": f"Bearer {channel_token(key, channel)}"}
+    url = f"{rasa_url}/webhooks/{channel}/webhook"
+    try:
+        async with httpx.AsyncClient(timeout=_TIMEOUT, trust_env=False) as client:
+            response = await client.post(url, json=body, headers=headers)
+    except httpx.HTTPError:
+        raise RasaUnreachable("the assistant is not reachable") from None
+    try:
+        replies = response.json() if response.is_success else None
+    except ValueError:
+        replies = None
+    if not isinstance(replies, list):
+        raise RasaAnswerInvalid("the assistant could not answer")
+    return [item for item in replies if isinstance(item, dict)]
+
+
+async def _tracker(rasa_url: str, conversation: str) -> dict[str, Any]:
+    url = f"{rasa_url}/conversations/{conversation}/tracker"
+    try:
+        async with httpx.AsyncClient(timeout=_TIMEOUT, trust_env=False) as client:
+            response = await client.get(url)
+        tracker = response.json() if response.is_success else {}
+    except (httpx.HTTPError, ValueError):
+        return {}
+    return tracker if isinstance(tracker, dict) else {}
+
+
+async def conversation_language(rasa_url: str, conversation: str) -> str:
+    """The language the officer chose in this conversation (Rasa's `language` slot)."""
+    slots = (await _tracker(rasa_url, conversation)).get("slots") or {}
+    language = slots.get("language") if isinstance(slots, dict) else None
+    return language if isinstance(language, str) and language else "en"
+
+
+async def recent_buttons(rasa_url: str, conversation: str) -> list[tuple[str, str]]:
+    """(title, payload) of the buttons of the conversation's recent bot messages, newest first,
+    from Rasa's tracker: what a tap on an older message may refer to."""
+    events = (await _tracker(rasa_url, conversation)).get("events") or []
+    found: list[tuple[str, str]] = []
+    for event in reversed(events[-_RECENT_EVENTS:]):
+        if event.get("event") != "bot":
+            continue
+        for button in (event.get("data") or {}).get("buttons") or []:
+            if isinstance(button, dict):
+                found.append((str(button.get("title", "")), str(button.get("payload", ""))))
+    return found

@@ -1,0 +1,171 @@
+"""Where to answer an officer who writes from Telegram, WhatsApp or SMS.
+
+A chat address (a Telegram chat id, a phone number, a WhatsApp sender) is the officer's personal
+data. Rasa and its tracker store never see it: the conversation id is a keyed hash of the
+channel and the address, and the address itself is kept here, encrypted, to answer and to push
+news to. It goes with the transcript (retention, quick exit, /forget, erasure).
+
+The platforms' own rules live here too: WhatsApp takes free-form messages only within 24 hours
+of the officer's last message, and a Telegram bot may delete its messages only within 48 hours.
+"""
+
+import hashlib
+import hmac
+import re
+from collections.abc import Collection
+from datetime import datetime, timedelta
+
+from sqlalchemy import JSON, ForeignKey, Integer, String, delete, select
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from casework.db import Base, UTCDateTime
+from casework.field_crypto import EncryptedText
+
+TELEGRAM = "telegram"
+TWILIO = "twilio"  # SMS and WhatsApp through Twilio: Rasa renders both as numbered text
+_PREFIXES = {TELEGRAM: "tg-", TWILIO: "tw-"}
+WHATSAPP_PREFIX = "whatsapp:"
+WHATSAPP_WINDOW = timedelta(hours=24)
+TELEGRAM_DELETE_WINDOW = timedelta(hours=48)
+# A template that says "there is news" is sent again at most this often while the window is shut.
+NEWS_TEMPLATE_INTERVAL = timedelta(hours=1)
+
+
+class ChatAddress(Base):
+    __tablename__ = "chat_address"
+
+    conversation: Mapped[str] = mapped_column(String(64), primary_key=True)
+    channel: Mapped[str] = mapped_column(String(16))
+    address: Mapped[str] = mapped_column(EncryptedText("chat_address.address", max_chars=128))
+    last_inbound_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # The question the bot last asked here: a typed answer is taken as given to it, so that an
+    # answer meant for an earlier question is recognised (`casework.intake.answers_step`).
+    last_step: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    # On SMS and WhatsApp the options of the last message are numbered lines: what each number
+    # stands for (button titles and payloads: catalog texts and ids, nothing of a person).
+    last_options: Mapped[list[list[str]] | None] = mapped_column(JSON, nullable=True)
+    news_template_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+
+class ChatSentMessage(Base):
+    """A message the bot sent into a Telegram chat: its id, so /forget can delete it."""
+
+    __tablename__ = "chat_sent_message"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    conversation: Mapped[str] = mapped_column(
+        ForeignKey("chat_address.conversation", ondelete="CASCADE"), index=True
+    )
+    message_id: Mapped[str] = mapped_column(String(32))
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+def conversation_id(key: bytes, channel: str, address: str) -> str:
+    """The conversation id Rasa knows this chat by: a keyed hash, never the address."""
+    if channel not in _PREFIXES:
+        raise ValueError(f"no chat addresses for channel {channel!r}")
+    digest = hmac.new(key, f"{channel}:{address}".encode(), hashlib.sha256).hexdigest()
+    return _PREFIXES[channel] + digest[:32]
+
+
+def remember_inbound(
+    session: Session, key: bytes, channel: str, address: str, *, now: datetime
+) -> str:
+    """The officer wrote from this address: keep it (encrypted) to answer; returns the
+    conversation id."""
+    conversation = conversation_id(key, channel, address)
+    row = session.get(ChatAddress, conversation)
+    if row is None:
+        row = ChatAddress(conversation=conversation, channel=channel, address=address)
+        session.add(row)
+    row.last_inbound_at = now
+    row.news_template_sent_at = None  # the window is open again
+    session.flush()
+    return conversation
+
+
+def address_of(session: Session, conversation: str) -> ChatAddress | None:
+    return session.get(ChatAddress, conversation)
+
+
+_NUMBER = re.compile(r"^\s*(\d{1,2})\s*\.?\s*$")
+
+
+def note_question(row: ChatAddress, replies: list[dict[str, object]]) -> None:
+    """After sending `replies`: which question is open now, as the officer sees the chat, and
+    what the numbers of its options stand for (not for a question with several answers, where
+    "1 3" is the answer and goes as typed)."""
+    for reply in replies:
+        buttons = reply.get("buttons")
+        if isinstance(buttons, list) and buttons:
+            custom = reply.get("custom")
+            passage = custom.get("passage") if isinstance(custom, dict) else None
+            several = isinstance(passage, dict) and bool(passage.get("multiple"))
+            row.last_options = None if several else [
+                [str(b.get("title", "")), str(b.get("payload", ""))]
+                for b in buttons
+                if isinstance(b, dict)
+            ]
+    for reply in replies:
+        custom = reply.get("custom")
+        passage = custom.get("passage") if isinstance(custom, dict) else None
+        step = passage.get("step") if isinstance(passage, dict) else None
+        if isinstance(step, str):
+            row.last_step = step
+        elif not (isinstance(passage, dict) and "notice" in passage):
+            row.last_step = None
+
+
+def numbered_option(row: ChatAddress, text: str) -> tuple[str, str] | None:
+    """(title, payload) of the option a typed number stands for, if it stands for one."""
+    found = _NUMBER.match(text)
+    if found is None or not row.last_options:
+        return None
+    index = int(found.group(1)) - 1
+    if not 0 <= index < len(row.last_options):
+        return None
+    title, payload = row.last_options[index]
+    return title, payload
+
+
+def is_whatsapp(row: ChatAddress) -> bool:
+    return row.address.startswith(WHATSAPP_PREFIX)
+
+
+def may_send_freely(row: ChatAddress, *, now: datetime) -> bool:
+    """False on WhatsApp 24 hours after the officer's last message: then only a template."""
+    return not is_whatsapp(row) or now - row.last_inbound_at < WHATSAPP_WINDOW
+
+
+def news_template_due(row: ChatAddress, *, now: datetime) -> bool:
+    """Whether to send the "there is news, reply NEWS" template now (not again and again)."""
+    sent = row.news_template_sent_at
+    return sent is None or now - sent >= NEWS_TEMPLATE_INTERVAL
+
+
+def record_sent(session: Session, conversation: str, message_id: str, *, now: datetime) -> None:
+    session.add(ChatSentMessage(conversation=conversation, message_id=message_id, sent_at=now))
+
+
+def deletable_messages(session: Session, conversation: str, *, now: datetime) -> list[str]:
+    """The bot's messages in this chat that the platform still lets it delete."""
+    return list(
+        session.scalars(
+            select(ChatSentMessage.message_id)
+            .where(
+                ChatSentMessage.conversation == conversation,
+                ChatSentMessage.sent_at > now - TELEGRAM_DELETE_WINDOW,
+            )
+            .order_by(ChatSentMessage.id)
+        )
+    )
+
+
+def forget_addresses(session: Session, conversations: Collection[str]) -> int:
+    """Delete the addresses (and the sent-message ids) of these conversations."""
+    if not conversations:
+        return 0
+    wanted = list(conversations)
+    session.execute(delete(ChatSentMessage).where(ChatSentMessage.conversation.in_(wanted)))
+    result = session.execute(delete(ChatAddress).where(ChatAddress.conversation.in_(wanted)))
+    return int(getattr(result, "rowcount", 0) or 0)

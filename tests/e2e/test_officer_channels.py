@@ -1,0 +1,201 @@
+"""Officers on their messaging apps, end to end on the real servers: a whole case on Telegram
+with buttons (ticks edit the keyboard), and on WhatsApp and SMS with numbers, each to an
+accepted referral whose news arrives unasked on that app. What the officer sees is what the
+fake Telegram and the fake Twilio were sent."""
+
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from casework.chat_addresses import ChatAddress
+from casework.referral_models import Referral
+from casework.transcripts import TranscriptStore
+from passage.sandbox.fake_twilio import FakeTwilio
+from referral_directory.importer import import_directory
+from tests.e2e.app_officers import PhoneOfficer, TelegramOfficer
+from tests.e2e.conftest import Stack
+from tests.e2e.officer import en
+from tests.referral_directory.hsds_builders import ALMATY, box, service, write
+from translations.bidi import isolate
+
+pytestmark = pytest.mark.e2e
+
+PROVIDER = "+15005554001"
+HIDDEN = {"address_1": "3 Steppe Lane", "city": "Karaganda", "country": "KZ"}
+
+
+@pytest.fixture(scope="module")
+def shelter(stack: Stack, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """One shelter in Karaganda, with a hidden address, answering by SMS in Russian."""
+    centre = (ALMATY[0] + 6.0, ALMATY[1] - 3.0)
+    record = service(
+        "karaganda",
+        at=centre,
+        languages=("ru",),
+        areas=[box("Karaganda", centre)],
+        organization="karaganda-ngo",
+        endpoint_address=PROVIDER,
+        confidential_address=HIDDEN,
+    )
+    path: Path = write(tmp_path_factory.mktemp("directory") / "karaganda.json", [record])
+    with Session(stack.engine) as session:
+        assert import_directory(session, path).ok
+        session.commit()
+
+
+def eventually(probe: Callable[[], object], what: str, timeout: float = 30.0) -> object:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        found = probe()
+        if found:
+            return found
+        time.sleep(0.3)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def _provider_accepts(stack: Stack, code: str) -> None:
+    twilio = stack.twilio
+    assert twilio is not None
+    eventually(lambda: [m for m in twilio.messages if code in m.body and m.to == PROVIDER], "SMS")
+    response = twilio.post_inbound(f"{stack.api}/webhooks/twilio/sms", PROVIDER, f"1 {code}")
+    assert response.status_code == 200, response.text
+
+
+def _referral(stack: Stack, code: str) -> Referral:
+    with Session(stack.engine) as session:
+        return session.scalars(select(Referral).where(Referral.code == code)).one()
+
+
+# Telegram
+
+
+def test_a_whole_case_on_telegram_with_buttons_to_news_pushed_unasked(
+    stack: Stack, shelter: None
+) -> None:
+    officer = TelegramOfficer(stack, chat_id=8800001)
+    code, case_turns = officer.case_to_referral()
+
+    _provider_accepts(stack, code)
+
+    news = officer.said(f"accepted referral {code}")
+    assert HIDDEN["address_1"] in news.text
+    assert isolate("karaganda-ngo (test)") in news.text
+    assert case_turns <= 15, case_turns
+    # Every tap was answered (the button stops spinning), and no callback data was over 64 bytes.
+    assert len(officer.telegram.called("answerCallbackQuery")) >= case_turns
+    for message in officer.telegram.messages_to(officer.chat_id):
+        assert all(len(b["callback_data"].encode()) <= 64 for b in message.buttons)
+
+
+def test_a_forged_telegram_update_changes_nothing(stack: Stack) -> None:
+    telegram = stack.telegram
+    assert telegram is not None
+    before = len(telegram.calls)
+    chat = 8800002
+    assert telegram.send_text(chat, "hello", secret="not-the-secret").status_code == 403
+    assert telegram.send_text(chat, "hello", secret="").status_code == 403
+    assert telegram.messages_to(chat) == []
+    assert len(telegram.calls) == before
+    with Session(stack.engine) as session:
+        assert session.scalars(select(ChatAddress)).all() == [] or all(
+            row.address != str(chat) for row in session.scalars(select(ChatAddress))
+        )
+
+
+def test_forget_on_telegram_deletes_the_messages_and_the_transcript(stack: Stack) -> None:
+    officer = TelegramOfficer(stack, chat_id=8800003)
+    officer.type(stack.enrolment_code("officer.forget"))
+    officer.type("/start")
+    shown = officer.telegram.messages_to(officer.chat_id)
+    assert len(shown) >= 2
+    conversation = _conversation_of(stack, "telegram", str(officer.chat_id))
+
+    officer.type("/forget")
+
+    left = officer.telegram.messages_to(officer.chat_id)
+    assert [m.text for m in left] == [en("chat.forgotten")]
+    assert len(officer.telegram.called("deleteMessage")) >= len(shown)
+    with Session(stack.engine) as session:
+        assert session.get(ChatAddress, conversation) is None
+    store = TranscriptStore(stack.settings.resolved_tracker_db)
+    try:
+        assert conversation not in store.idle_since(datetime.now(UTC) + timedelta(days=1))
+    finally:
+        store.close()
+
+
+def _conversation_of(stack: Stack, channel: str, address: str) -> str:
+    with Session(stack.engine) as session:
+        for row in session.scalars(select(ChatAddress).where(ChatAddress.channel == channel)):
+            if row.address == address:
+                return row.conversation
+    raise AssertionError(f"no {channel} conversation for that address")
+
+
+# SMS and WhatsApp
+
+
+@pytest.mark.parametrize("address", ["+15005553001", "whatsapp:+15005553002"])
+def test_a_whole_case_by_sms_and_whatsapp_with_numbers_to_news_pushed_unasked(
+    stack: Stack, shelter: None, address: str
+) -> None:
+    officer = PhoneOfficer(stack, address)
+    code, case_turns = officer.case_to_referral()
+
+    _provider_accepts(stack, code)
+
+    news = eventually(
+        lambda: [m.body for m in officer.received() if f"accepted referral {code}" in m.body],
+        "the news on the phone",
+    )
+    assert HIDDEN["address_1"] in news[0]  # type: ignore[index]
+    assert case_turns <= 15, case_turns
+    # No phone number in Rasa's tracker store: the conversation id is a keyed hash.
+    tracker_db = Path(stack.settings.resolved_tracker_db).read_bytes()
+    assert address.removeprefix("whatsapp:").encode() not in tracker_db
+    assert address.removeprefix("whatsapp:+").encode() not in tracker_db
+
+
+def test_whatsapp_news_after_the_24_hour_window_is_a_template_then_the_news(
+    stack: Stack, shelter: None
+) -> None:
+    officer = PhoneOfficer(stack, "whatsapp:+15005553003")
+    code, _ = officer.case_to_referral()
+    conversation = _conversation_of(stack, "twilio", officer.address)
+    with Session(stack.engine) as session:  # the officer went quiet a day ago
+        session.execute(
+            update(ChatAddress)
+            .where(ChatAddress.conversation == conversation)
+            .values(last_inbound_at=datetime.now(UTC) - timedelta(hours=25))
+        )
+        session.commit()
+    before = len(officer.received())
+
+    _provider_accepts(stack, code)
+
+    template = eventually(
+        lambda: [m for m in officer.received()[before:] if m.body.startswith("[template HX")],
+        "the news template",
+    )
+    assert all(code not in m.body for m in officer.received()[before:])  # no case fact in it
+    assert template
+    news = officer.say("NEWS")
+    assert any(f"accepted referral {code}" in body for body in news), news
+    assert _referral(stack, code).status == "accepted"
+
+
+def test_an_unsigned_post_to_the_sms_webhook_is_refused_and_changes_nothing(stack: Stack) -> None:
+    twilio: FakeTwilio | None = stack.twilio
+    assert twilio is not None
+    before = len(twilio.messages)
+    url = f"{stack.api}/webhooks/twilio/sms"
+    forged = twilio.post_inbound(url, "+15005553009", "open a case", signature="AAAA")
+    assert forged.status_code == 403
+    assert len(twilio.messages) == before
+    with Session(stack.engine) as session:
+        assert all(row.address != "+15005553009" for row in session.scalars(select(ChatAddress)))
