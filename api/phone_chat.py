@@ -23,7 +23,7 @@ from casework.chat_addresses import (
     is_whatsapp,
     may_send_freely,
     news_template_due,
-    note_question,
+    number_options,
 )
 from casework.referral_notices import shown_in_chat
 from casework.twilio_transport import twilio_client
@@ -33,6 +33,8 @@ from translations.numbering import numbered
 # Typed by an officer whom the news template woke: asks for the news.
 NEWS_WORDS = frozenset({"news", "/news"})
 NEWS_PAYLOAD = "/referral_news"
+# The phone's /forget (not a Twilio keyword, which STOP would be).
+FORGET_WORDS = frozenset({"forget", "/forget"})
 
 
 class PhoneUnavailable(RuntimeError):
@@ -51,7 +53,10 @@ def _send(settings: Settings, to: str, **message: str) -> None:
     sender = settings.twilio_whatsapp_from if to.startswith("whatsapp:") else account.from_number
     if not sender:
         raise PhoneUnavailable("no WhatsApp sender is configured")
-    client = twilio_client(account.account_sid, account.auth_token, account.api_base)
+    try:
+        client = twilio_client(account.account_sid, account.auth_token, account.api_base)
+    except ValueError:  # credentials missing: nothing can send
+        raise PhoneUnavailable("Twilio credentials are incomplete") from None
     try:
         client.messages.create(to=to, from_=sender, **message)
     except TwilioRestException as error:
@@ -61,25 +66,29 @@ def _send(settings: Settings, to: str, **message: str) -> None:
 
 
 async def deliver(
-    session: Session, settings: Settings, row: ChatAddress, replies: list[dict[str, Any]]
+    session: Session,
+    settings: Settings,
+    row: ChatAddress,
+    replies: list[dict[str, Any]],
+    *,
+    pushed: bool = False,
 ) -> int:
-    """Send the replies in order; returns how many went out. The caller commits."""
+    """Send the replies in order, their options numbered as `number_options` says; returns how
+    many went out. The caller commits."""
+    firsts = number_options(row, replies, pushed=pushed)
     sent = 0
-    for reply in replies:
+    for reply, first in zip(replies, firsts, strict=True):
         titles = [
             str(b.get("title", "")) for b in reply.get("buttons") or [] if isinstance(b, dict)
         ]
-        text = (
-            numbered(str(reply.get("text") or "").strip(), titles)
-            if titles
-            else str(reply.get("text") or "").strip()
-        )
+        text = str(reply.get("text") or "").strip()
+        if first and titles:
+            text = numbered(text, titles, first)
         if not text:
             continue
         await anyio.to_thread.run_sync(partial(_send, settings, row.address, body=text))
         sent += 1
         shown_in_chat(session, TWILIO, row.conversation, reply, now=datetime.now(UTC))
-    note_question(row, replies)
     return sent
 
 
@@ -90,7 +99,7 @@ async def push(
     template at most once an hour (the news waits for the officer's reply)."""
     now = datetime.now(UTC)
     if may_send_freely(row, now=now):
-        return await deliver(session, settings, row, replies)
+        return await deliver(session, settings, row, replies, pushed=True)
     if not is_whatsapp(row) or not settings.whatsapp_news_template_sid:
         return 0
     if not news_template_due(row, now=now):
@@ -103,3 +112,7 @@ async def push(
 
 def wants_news(text: str) -> bool:
     return text.strip().casefold() in NEWS_WORDS
+
+
+def wants_to_forget(text: str) -> bool:
+    return text.strip().casefold() in FORGET_WORDS

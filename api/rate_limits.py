@@ -70,6 +70,8 @@ class RateLimits:
     per_ip: SlidingWindowLimiter
     per_api_key: SlidingWindowLimiter
     per_chat_sender: SlidingWindowLimiter
+    # A chat over its limit is told so once a minute, not once a message.
+    over_limit_notices: SlidingWindowLimiter
 
     @classmethod
     def from_settings(cls, settings: Settings, clock: Clock = time.monotonic) -> "RateLimits":
@@ -77,6 +79,7 @@ class RateLimits:
             SlidingWindowLimiter(settings.rate_limit_per_ip_per_minute, clock=clock),
             SlidingWindowLimiter(settings.rate_limit_per_api_key_per_minute, clock=clock),
             SlidingWindowLimiter(settings.rate_limit_per_chat_sender_per_minute, clock=clock),
+            SlidingWindowLimiter(1, clock=clock),
         )
 
 
@@ -92,6 +95,12 @@ def _refuse(seconds: float, what: str) -> HTTPException:
     )
 
 
+# Webhooks that Telegram and Twilio post from a few addresses of theirs, for everyone: a limit
+# per address would let one flooding stranger stop every officer and provider. They are
+# authenticated first (secret token, signature) and limited per chat after that.
+WEBHOOK_PREFIXES = ("/webhooks/telegram", "/webhooks/twilio/")
+
+
 class PerIpRateLimitMiddleware:
     """Before anything else is done. The address is the TCP peer's: X-Forwarded-For is not
     trusted, as the API is not meant to sit behind a proxy (docs/security.md)."""
@@ -101,7 +110,7 @@ class PerIpRateLimitMiddleware:
         self.limiter = limiter
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        if scope["type"] != "http" or str(scope.get("path", "")).startswith(WEBHOOK_PREFIXES):
             await self.app(scope, receive, send)
             return
         client = scope.get("client")
@@ -144,6 +153,11 @@ def limit_api_key(request: Request) -> None:
 def chat_sender_wait(request: Request, sender: str) -> float | None:
     """Counts a message of this conversation; over the limit, the seconds to wait instead."""
     return _limits(request).per_chat_sender.hit(sender)
+
+
+def may_tell_over_limit(request: Request, sender: str) -> bool:
+    """Whether to tell a chat over its limit why nothing happens (once a minute)."""
+    return _limits(request).over_limit_notices.hit(sender) is None
 
 
 def limit_chat_sender(request: Request, sender: str) -> None:

@@ -36,9 +36,15 @@ def _pieces(text: str) -> list[str]:
 
 
 async def deliver(
-    session: Session, bot: TelegramBot, row: ChatAddress, replies: list[dict[str, Any]]
+    session: Session,
+    bot: TelegramBot,
+    row: ChatAddress,
+    replies: list[dict[str, Any]],
+    *,
+    pushed: bool = False,
 ) -> int:
-    """Send the replies in order; returns how many messages went out. The caller commits."""
+    """Send the replies in order; returns how many messages went out. The caller commits. A
+    push leaves the open question as it is."""
     sent = 0
     chat_id = int(row.address)
     for reply in replies:
@@ -52,5 +58,6 @@ async def deliver(
             record_sent(session, row.conversation, str(message_id), now=datetime.now(UTC))
             sent += 1
         shown_in_chat(session, TELEGRAM, row.conversation, reply, now=datetime.now(UTC))
-    note_question(row, replies)
+    if not pushed:
+        note_question(row, replies)
     return sent

@@ -14,8 +14,10 @@ import hmac
 import re
 from collections.abc import Collection
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import JSON, ForeignKey, Integer, String, delete, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from casework.db import Base, UTCDateTime
@@ -76,8 +78,16 @@ def remember_inbound(
     conversation = conversation_id(key, channel, address)
     row = session.get(ChatAddress, conversation)
     if row is None:
-        row = ChatAddress(conversation=conversation, channel=channel, address=address)
-        session.add(row)
+        try:
+            with session.begin_nested():
+                row = ChatAddress(
+                    conversation=conversation, channel=channel, address=address, last_inbound_at=now
+                )
+                session.add(row)
+        except IntegrityError:  # the same chat's first message, handled at this very moment
+            row = session.get(ChatAddress, conversation)
+            if row is None:
+                raise
     row.last_inbound_at = now
     row.news_template_sent_at = None  # the window is open again
     session.flush()
@@ -91,28 +101,66 @@ def address_of(session: Session, conversation: str) -> ChatAddress | None:
 _NUMBER = re.compile(r"^\s*(\d{1,2})\s*\.?\s*$")
 
 
-def note_question(row: ChatAddress, replies: list[dict[str, object]]) -> None:
-    """After sending `replies`: which question is open now, as the officer sees the chat, and
-    what the numbers of its options stand for (not for a question with several answers, where
-    "1 3" is the answer and goes as typed)."""
+def _buttons(reply: dict[str, Any]) -> list[list[str]]:
+    buttons = reply.get("buttons")
+    return [
+        [str(b.get("title", "")), str(b.get("payload", ""))]
+        for b in (buttons if isinstance(buttons, list) else [])
+        if isinstance(b, dict)
+    ]
+
+
+def _passage(reply: dict[str, Any]) -> dict[str, Any]:
+    custom = reply.get("custom")
+    passage = custom.get("passage") if isinstance(custom, dict) else None
+    return passage if isinstance(passage, dict) else {}
+
+
+def number_options(row: ChatAddress, replies: list[dict[str, Any]], *, pushed: bool) -> list[int]:
+    """How a phone shows the options of `replies`: for each reply, the number of its first
+    option (0: its options are not shown), and what every number now stands for.
+
+    The numbers of a turn run on across its messages (two needs' providers: 1-2 and 3-4), and
+    a turn without options leaves none, so a number never stands for an option of an earlier
+    turn. A question with several answers numbers its own options from 1 ("1 3" is its answer,
+    read by the interview), and then nothing else of the turn is numbered. News pushed between
+    turns adds its options after those of the turn, and none while a question with several
+    answers is open."""
+    several = any(_passage(r).get("multiple") and _buttons(r) for r in replies)
+    if pushed:
+        if row.last_step is not None and row.last_options is None:
+            return [0] * len(replies)
+        options = list(row.last_options or [])
+    else:
+        options = []
+    firsts = []
     for reply in replies:
-        buttons = reply.get("buttons")
-        if isinstance(buttons, list) and buttons:
-            custom = reply.get("custom")
-            passage = custom.get("passage") if isinstance(custom, dict) else None
-            several = isinstance(passage, dict) and bool(passage.get("multiple"))
-            row.last_options = None if several else [
-                [str(b.get("title", "")), str(b.get("payload", ""))]
-                for b in buttons
-                if isinstance(b, dict)
-            ]
+        buttons = _buttons(reply)
+        if not buttons:
+            firsts.append(0)
+        elif _passage(reply).get("multiple"):
+            firsts.append(1)
+        elif several:
+            firsts.append(0)
+        else:
+            firsts.append(len(options) + 1)
+            options.extend(buttons)
+    if not pushed:
+        row.last_options = None if several or not options else options
+        note_question(row, replies)
+    elif options:
+        row.last_options = options
+    return firsts
+
+
+def note_question(row: ChatAddress, replies: list[dict[str, Any]]) -> None:
+    """After sending the answer to a turn: which question is open now, as the officer sees the
+    chat (a typed answer names it)."""
     for reply in replies:
-        custom = reply.get("custom")
-        passage = custom.get("passage") if isinstance(custom, dict) else None
-        step = passage.get("step") if isinstance(passage, dict) else None
+        step = _passage(reply).get("step")
         if isinstance(step, str):
             row.last_step = step
-        elif not (isinstance(passage, dict) and "notice" in passage):
+        elif "notice" not in _passage(reply):
             row.last_step = None
 
 
@@ -159,6 +207,24 @@ def deletable_messages(session: Session, conversation: str, *, now: datetime) ->
             .order_by(ChatSentMessage.id)
         )
     )
+
+
+def prune(
+    session: Session, *, with_transcript: Collection[str], idle_before: datetime, now: datetime
+) -> int:
+    """Retention: addresses whose chat never got a transcript (its first message met Rasa down
+    or a rate limit) and is idle, and sent-message ids too old to delete anyway."""
+    orphans = [
+        conversation
+        for conversation in session.scalars(
+            select(ChatAddress.conversation).where(ChatAddress.last_inbound_at < idle_before)
+        )
+        if conversation not in with_transcript
+    ]
+    session.execute(
+        delete(ChatSentMessage).where(ChatSentMessage.sent_at <= now - TELEGRAM_DELETE_WINDOW)
+    )
+    return forget_addresses(session, orphans)
 
 
 def forget_addresses(session: Session, conversations: Collection[str]) -> int:

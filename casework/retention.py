@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from casework.audit import record_audit
 from casework.case_rows import clear_person_fields, delete_everything
-from casework.chat_addresses import forget_addresses
+from casework.chat_addresses import forget_addresses, prune
 from casework.models import Case, CaseStatistic, CaseStatisticReferral, ConsentReceipt
 from casework.referral_models import Referral
 from casework.transcripts import TranscriptStore, case_conversations
@@ -118,6 +118,8 @@ def _purge_transcripts(
         return len(doomed), len(held)
     purged = store.delete(doomed)
     forget_addresses(session, doomed)  # where to answer goes with what was said
+    kept = store.idle_since(now + timedelta(days=1))  # every conversation still in the store
+    prune(session, with_transcript=kept, idle_before=now - policy.transcript_idle, now=now)
     return purged, len(held)
 
 

@@ -55,7 +55,8 @@ async def push_to_officer(
         return {"sent": 0}  # forgotten (quick exit, /forget, retention): nobody to tell
     try:
         if channel == "telegram":
-            sent = await telegram_chat.deliver(session, telegram_bot(settings), row, [message])
+            bot = telegram_bot(settings)
+            sent = await telegram_chat.deliver(session, bot, row, [message], pushed=True)
         else:
             sent = await phone_chat.push(session, settings, row, [message])
         if sent:

@@ -16,11 +16,12 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, HTTPException, Request
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from sqlalchemy.exc import IntegrityError
 
 from api.dependencies import SessionDep, SettingsDep
 from api.problems import BODY_ERRORS, problem
 from api.rasa_relay import RasaUnavailable, conversation_language, recent_buttons, relay
-from api.rate_limits import chat_sender_wait
+from api.rate_limits import chat_sender_wait, may_tell_over_limit
 from api.telegram_bot import TelegramBot, TelegramError, webhook_secret
 from api.telegram_chat import deliver
 from api.telegram_keyboards import tap, toggled
@@ -32,6 +33,7 @@ from casework.chat_addresses import (
     remember_inbound,
 )
 from casework.forgetting import forget_chat
+from casework.referral_models import InboundMessage
 from casework.transcripts import TranscriptStore
 from passage.settings import Settings
 from translations.bidi import balanced
@@ -47,21 +49,29 @@ GREET_PAYLOAD = "/greet"
 
 class _Chat(BaseModel):
     model_config = ConfigDict(extra="ignore")
-    id: int = Field(ge=-(2**52), le=2**52)
+    id: int
+    type: str = ""
+
+
+class _User(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    id: int
 
 
 class _Message(BaseModel):
     model_config = ConfigDict(extra="ignore")
     message_id: int
     chat: _Chat
-    text: str | None = Field(default=None, max_length=4096)
+    from_: _User | None = Field(default=None, alias="from")
+    text: str | None = None
     reply_markup: dict[str, Any] | None = None
 
 
 class _CallbackQuery(BaseModel):
     model_config = ConfigDict(extra="ignore")
-    id: str = Field(max_length=64)
-    data: str | None = Field(default=None, max_length=64)
+    id: str
+    from_: _User | None = Field(default=None, alias="from")
+    data: str | None = None
     message: _Message | None = None
 
 
@@ -92,7 +102,6 @@ def _checked_secret(request: Request, settings: Settings, given: str | None) -> 
     | {
         403: problem("The X-Telegram-Bot-Api-Secret-Token header is missing or wrong."),
         404: problem("Telegram is not configured on this server."),
-        422: problem("The body is not a Telegram update."),
     },
 )
 async def telegram_update(
@@ -101,17 +110,44 @@ async def telegram_update(
     settings: SettingsDep,
     secret: Annotated[str | None, Header(alias="X-Telegram-Bot-Api-Secret-Token")] = None,
 ) -> dict[str, bool]:
+    """Answers 200 to everything Telegram sends with the secret, handled or ignored: Telegram
+    sends again whatever gets another answer, and an update it cannot fix would come forever."""
     _checked_secret(request, settings, secret)
     try:
         update = _Update.model_validate(await request.json())
     except (ValueError, ValidationError):
-        raise HTTPException(status_code=422, detail="not a Telegram update") from None
+        log.warning("ignored a Telegram update that is not one")
+        return {"ok": True}
+    if not _first_time(session, update.update_id):
+        return {"ok": True}  # Telegram sent it again: it was handled once
     bot = telegram_bot(settings)
-    if update.callback_query is not None:
-        await _tapped(request, session, settings, bot, update.callback_query)
-    elif update.message is not None and update.message.text:
-        await _typed(request, session, settings, bot, update.message)
+    try:
+        if update.callback_query is not None:
+            await _tapped(request, session, settings, bot, update.callback_query)
+        elif update.message is not None and update.message.text:
+            await _typed(request, session, settings, bot, update.message)
+    except TelegramError as error:  # the officer's turn was taken; a retry would repeat it
+        log.warning("%s", error)
     return {"ok": True}
+
+
+def _first_time(session: SessionDep, update_id: int) -> bool:
+    carrier_id = f"telegram:{update_id}"
+    if session.get(InboundMessage, carrier_id) is not None:
+        return False
+    session.add(InboundMessage(carrier_id=carrier_id, received_at=datetime.now(UTC)))
+    try:
+        session.commit()
+    except IntegrityError:  # the same update, handled at this moment by another request
+        session.rollback()
+        return False
+    return True
+
+
+def _private(chat: _Chat, sender: _User | None) -> bool:
+    """Only a private chat with the officer: in a group every member would read case facts and
+    could act as the officer."""
+    return chat.type == "private" and sender is not None and sender.id == chat.id
 
 
 def _remember(request: Request, session: SessionDep, chat_id: int) -> str:
@@ -125,8 +161,13 @@ def _remember(request: Request, session: SessionDep, chat_id: int) -> str:
 async def _typed(
     request: Request, session: SessionDep, settings: Settings, bot: TelegramBot, message: _Message
 ) -> None:
-    text = (message.text or "").strip()
+    if not _private(message.chat, message.from_):
+        return
+    text = (message.text or "").strip()[: settings.chat_message_max_chars]
     conversation = _remember(request, session, message.chat.id)
+    # The officer's own messages go with /forget too (a bot may delete them in a private chat).
+    record_sent(session, conversation, str(message.message_id), now=datetime.now(UTC))
+    session.commit()
     if text.split("@")[0] == FORGET_COMMAND:
         await _forget(session, settings, bot, message.chat.id, conversation)
         return
@@ -149,10 +190,12 @@ async def _tapped(
         await bot.answer_callback(query.id)
     except TelegramError as error:
         log.warning("%s", error)
-    if query.message is None or not query.data:
+    if query.message is None or not query.data or not _private(query.message.chat, query.from_):
         return
     chat_id = query.message.chat.id
     conversation = _remember(request, session, chat_id)
+    if chat_sender_wait(request, conversation) is not None:
+        return  # ticks count too; the button was answered, nothing else happens
     recent = (
         await recent_buttons(settings.resolved_rasa_url, conversation)
         if query.data.startswith("h:")
@@ -189,7 +232,9 @@ async def _relay_and_answer(
     if row is None or not message:
         return
     if chat_sender_wait(request, conversation) is not None:
-        await _say(session, settings, bot, conversation, "chat.too_many_messages")
+        # Said once a minute at most: a flood must not be answered message for message.
+        if may_tell_over_limit(request, conversation):
+            await _say(session, settings, bot, conversation, "chat.too_many_messages")
         return
     try:
         replies = await relay(
@@ -243,16 +288,20 @@ async def _forget(
 ) -> None:
     language = await conversation_language(settings.resolved_rasa_url, conversation)
     now = datetime.now(UTC)
+    kept = 0
     for message_id in deletable_messages(session, conversation, now=now):
         try:
             await bot.delete_message(chat_id, int(message_id))
-        except TelegramError as error:  # already deleted by the officer, or too old
+        except TelegramError as error:  # deleted already by the officer, or Telegram refused
             log.warning("%s", error)
+            kept += 1
     store = TranscriptStore(settings.resolved_tracker_db)
     try:
         forget_chat(session, store, TELEGRAM, conversation, now=now)
         session.commit()
     finally:
         store.close()
-    # The chat is forgotten: this last message is not recorded anywhere.
-    await _say(session, settings, bot, conversation, "chat.forgotten", language, chat_id=chat_id)
+    # The chat is forgotten: this last message is not recorded anywhere. It says the truth
+    # about what Telegram let the bot delete.
+    said = "chat.forgotten" if not kept else "chat.forgotten_not_all_deleted"
+    await _say(session, settings, bot, conversation, said, language, chat_id=chat_id)

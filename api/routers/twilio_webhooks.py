@@ -18,13 +18,15 @@ from twilio.twiml.messaging_response import MessagingResponse
 from api import phone_chat
 from api.dependencies import SessionDep, SettingsDep
 from api.officer_notices import tell_officers_now
-from api.phone_chat import NEWS_PAYLOAD, wants_news
+from api.phone_chat import NEWS_PAYLOAD, wants_news, wants_to_forget
 from api.problems import BODY_ERRORS, Responses, problem
 from api.rasa_relay import RasaUnavailable, conversation_language, relay
-from api.rate_limits import chat_sender_wait
+from api.rate_limits import chat_sender_wait, may_tell_over_limit
 from casework.chat_addresses import TWILIO, address_of, numbered_option, remember_inbound
+from casework.forgetting import forget_chat
 from casework.outbox import record_delivery
 from casework.sms_replies import Outcome, handle_sms_reply
+from casework.transcripts import TranscriptStore
 from passage.settings import Settings
 from translations.bidi import balanced
 from translations.catalog import shipped_catalogs
@@ -140,7 +142,11 @@ async def _from_officer(
     row = address_of(session, conversation)
     if row is None:
         return None
+    if wants_to_forget(text):
+        return await _forget_phone(settings, session, conversation)
     if chat_sender_wait(request, conversation) is not None:
+        if not may_tell_over_limit(request, conversation):
+            return None  # told a moment ago: an SMS per message would be the flood's cost
         return await _channel_text(settings, conversation, "chat.too_many_messages")
     metadata = {"step": row.last_step} if row.last_step else {}
     option = numbered_option(row, text)
@@ -159,9 +165,23 @@ async def _from_officer(
         await phone_chat.deliver(session, settings, row, replies)
     except (phone_chat.PhoneUnavailable, phone_chat.PhoneSendFailed) as failure:
         log.warning("an answer to an officer's phone was not sent: %s", failure)
+        return await _channel_text(settings, conversation, "chat.unavailable")
     finally:
         session.commit()
     return None
+
+
+async def _forget_phone(settings: Settings, session: Session, conversation: str) -> str:
+    """FORGET: the transcript, the phone's address and its enrolment go; what is on the phone
+    stays there, and the answer says so."""
+    said = await _channel_text(settings, conversation, "chat.forgotten_phone")
+    store = TranscriptStore(settings.resolved_tracker_db)
+    try:
+        forget_chat(session, store, TWILIO, conversation, now=datetime.now(UTC))
+        session.commit()
+    finally:
+        store.close()
+    return said
 
 
 async def _channel_text(settings: Settings, conversation: str, message_id: str) -> str:

@@ -70,6 +70,8 @@ class FakeMessage:
     # outbound-api: sent by Passage; inbound: a reply typed on the sandbox phone;
     # outbound-reply: Passage's TwiML answer to it.
     direction: str = OUTBOUND
+    # An approved template sent by its ContentSid, with no Body of ours.
+    content_sid: str | None = None
 
 
 class FakeTwilio:
@@ -358,6 +360,8 @@ class _Handler(BaseHTTPRequestHandler):
             status, payload = _error(400, code, text.format(to=to))
         else:
             msg = FakeMessage(_sid("SM"), to, from_, body, form.get("StatusCallback"))
+            if content_sid and not form.get("Body"):
+                msg.content_sid = content_sid
             fake._keep(msg)
             status, payload = 201, fake._message_json(msg)
             if fake._report_delivery and msg.status_callback:

@@ -45,10 +45,18 @@ def _secret(client: TestClient) -> str:
     return webhook_secret(client.app.state.chat_key)  # type: ignore[attr-defined]
 
 
-def _text(text: str) -> dict:
+_updates = iter(range(1, 10_000))
+
+
+def _text(text: str, chat: dict | None = None, update_id: int | None = None) -> dict:
     return {
-        "update_id": 1,
-        "message": {"message_id": 7, "chat": {"id": CHAT, "type": "private"}, "text": text},
+        "update_id": update_id if update_id is not None else next(_updates),
+        "message": {
+            "message_id": 7,
+            "chat": chat or {"id": CHAT, "type": "private"},
+            "from": {"id": CHAT, "is_bot": False, "first_name": "Anna"},
+            "text": text,
+        },
     }
 
 
@@ -122,6 +130,7 @@ def test_a_tick_edits_the_keyboard_only(telegram: tuple[FakeTelegram, TestClient
         "update_id": 2,
         "callback_query": {
             "id": "cb-1",
+            "from": {"id": CHAT, "is_bot": False, "first_name": "Anna"},
             "data": "t:private_space",
             "message": {
                 "message_id": 1001,
@@ -160,10 +169,56 @@ def test_forget_deletes_the_bots_messages_the_transcript_and_the_address(
         client.post("/webhooks/telegram", json=_text("/forget"), headers=secret).status_code == 200
     )
 
-    assert len(fake.called("deleteMessage")) == 1
+    # The bot's answer and the officer's two messages ("hello", "/forget"): the test posts them
+    # straight to the API, so Telegram never had them and says so; the officer is told.
+    deleted = fake.called("deleteMessage")
+    assert len(deleted) == 3 and {d["message_id"] for d in deleted} >= {7}
     (left,) = fake.messages_to(CHAT)  # only the confirmation, which says what was done
-    assert left.text == shipped_catalogs().lookup("chat.forgotten", "en").text
+    assert left.text == shipped_catalogs().lookup("chat.forgotten_not_all_deleted", "en").text
     assert senders(tracker) == set()
     session.expire_all()
     assert account_for_sender(session, "telegram", conversation) is None
     assert _addresses() == []
+
+
+@pytest.mark.parametrize("body", [b"{not json", b"[]", b'{"update_id": "x"}', b'{"update_id": 5}'])
+def test_an_update_telegram_cannot_fix_is_answered_200_and_ignored(
+    telegram: tuple[FakeTelegram, TestClient], body: bytes
+) -> None:
+    """Telegram sends again whatever gets another answer: a broken update would come forever."""
+    fake, client = telegram
+    headers = {SECRET_HEADER: _secret(client), "Content-Type": "application/json"}
+    assert client.post("/webhooks/telegram", content=body, headers=headers).status_code == 200
+    assert fake.called("sendMessage") == []
+
+
+def test_a_group_chat_is_ignored(telegram: tuple[FakeTelegram, TestClient]) -> None:
+    """In a group every member would read case facts and could act as the officer."""
+    fake, client = telegram
+    group = {"id": -100123, "type": "supergroup", "title": "Shift B"}
+    response = client.post(
+        "/webhooks/telegram",
+        json=_text("hello", chat=group),
+        headers={SECRET_HEADER: _secret(client)},
+    )
+    assert response.status_code == 200
+    assert _addresses() == [] and fake.called("sendMessage") == []
+
+
+def test_an_update_sent_again_is_handled_once(telegram: tuple[FakeTelegram, TestClient]) -> None:
+    fake, client = telegram
+    update = _text("hello", update_id=777)
+    for _ in range(2):
+        client.post("/webhooks/telegram", json=update, headers={SECRET_HEADER: _secret(client)})
+    assert len(fake.messages_to(CHAT)) == 1  # one turn, one answer
+
+
+def test_a_failed_send_is_answered_200_so_telegram_does_not_repeat_the_turn(
+    telegram: tuple[FakeTelegram, TestClient],
+) -> None:
+    fake, client = telegram
+    fake.fail_next("sendMessage")
+    response = client.post(
+        "/webhooks/telegram", json=_text("hello"), headers={SECRET_HEADER: _secret(client)}
+    )
+    assert response.status_code == 200

@@ -30,6 +30,7 @@ class BotMessage:
     reply_markup: dict[str, Any] | None
     sent_at: float = field(default_factory=time.time)
     deleted: bool = False
+    from_bot: bool = True  # False: what the officer typed (a bot may delete it in a private chat)
 
     @property
     def buttons(self) -> list[dict[str, str]]:
@@ -46,6 +47,8 @@ class FakeTelegram:
         self._messages: dict[tuple[int, int], BotMessage] = {}
         self._next_message_id = 1000
         self._next_update_id = 1
+        self._faults: dict[str, int] = {}
+        self._taps: list[tuple[int, str]] = []  # (chat id, callback query id) of every tap
         self._cond = threading.Condition()
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
@@ -84,11 +87,21 @@ class FakeTelegram:
             return [params for name, params in self.calls if name == method]
 
     def messages_to(self, chat_id: int, *, deleted: bool = False) -> list[BotMessage]:
+        """What the bot sent to the chat (not deleted, unless asked)."""
         with self._cond:
             return [
                 m
                 for m in self._messages.values()
-                if m.chat_id == chat_id and (deleted or not m.deleted)
+                if m.chat_id == chat_id and m.from_bot and (deleted or not m.deleted)
+            ]
+
+    def typed_in(self, chat_id: int) -> list[BotMessage]:
+        """What the officer typed in the chat, still there."""
+        with self._cond:
+            return [
+                m
+                for m in self._messages.values()
+                if m.chat_id == chat_id and not m.from_bot and not m.deleted
             ]
 
     def wait_for(self, chat_id: int, text: str, timeout: float = 30.0) -> BotMessage:
@@ -99,7 +112,7 @@ class FakeTelegram:
                 found = [
                     m
                     for m in self._messages.values()
-                    if m.chat_id == chat_id and not m.deleted and text in m.text
+                    if m.chat_id == chat_id and m.from_bot and not m.deleted and text in m.text
                 ]
                 if found:
                     return found[0]
@@ -108,6 +121,11 @@ class FakeTelegram:
                     sent = [m.text[:60] for m in self._messages.values() if m.chat_id == chat_id]
                     raise AssertionError(f"no message with {text!r} to {chat_id}; sent: {sent}")
                 self._cond.wait(remaining)
+
+    def taps_in(self, chat_id: int) -> list[str]:
+        """The callback query ids of the officer's taps in this chat."""
+        with self._cond:
+            return [query for chat, query in self._taps if chat == chat_id]
 
     # The officer's side: updates posted to the webhook.
 
@@ -130,8 +148,12 @@ class FakeTelegram:
         self, chat_id: int, text: str, *, secret: str | None = None, first_name: str = "Anna"
     ) -> httpx.Response:
         """The officer types `text` in the chat; `secret` replaces the right token (to forge)."""
+        with self._cond:
+            self._next_message_id += 1
+            typed = BotMessage(chat_id, self._next_message_id, text, None, from_bot=False)
+            self._messages[(chat_id, typed.message_id)] = typed
         message = {
-            "message_id": secrets.randbelow(10**6),
+            "message_id": typed.message_id,
             "date": int(time.time()),
             "chat": {"id": chat_id, "type": "private", "first_name": first_name},
             "from": {"id": chat_id, "is_bot": False, "first_name": first_name},
@@ -150,8 +172,10 @@ class FakeTelegram:
             if button is None:
                 texts = [b["text"] for b in current.buttons]
                 raise AssertionError(f"no button {title!r} in {texts}")
+            query_id = str(secrets.randbelow(10**12))
+            self._taps.append((current.chat_id, query_id))
             query = {
-                "id": str(secrets.randbelow(10**12)),
+                "id": query_id,
                 "from": {"id": current.chat_id, "is_bot": False, "first_name": "Anna"},
                 "chat_instance": "1",
                 "data": button["callback_data"],
@@ -167,10 +191,17 @@ class FakeTelegram:
 
     # The Bot API.
 
+    def fail_next(self, method: str, code: int = 429) -> None:
+        """The next call of `method` fails as Telegram fails it (429: too many requests)."""
+        with self._cond:
+            self._faults[method] = code
+
     def handle(self, method: str, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
         with self._cond:
             self.calls.append((method, params))
             self._cond.notify_all()
+            if method in self._faults:
+                return _error(self._faults.pop(method), "Too Many Requests: retry after 1")
             if method == "getMe":
                 return _ok({"id": 1, "is_bot": True, "username": BOT_USERNAME})
             if method == "setWebhook":
