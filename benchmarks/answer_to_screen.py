@@ -10,25 +10,21 @@ nobody touches meanwhile.
 """
 
 import argparse
-import os
 import platform
 import statistics
 import sys
-import tempfile
 import time
 from datetime import UTC, datetime
-from pathlib import Path
 
 from playwright.sync_api import Browser, Page, sync_playwright
 from sqlalchemy.orm import Session
 
+from benchmarks.bench_stack import percentile, whole_stack
 from casework.demo_accounts import DemoAccess, create_demo_accounts
-from casework.field_crypto.keyring import new_key_line
-from passage.settings import Settings, get_settings
 from referral_directory.importer import import_directory
 from tests.browser.conftest import CHROMIUM, CHROMIUM_FLAGS, PHONE_SIZE
 from tests.browser.officer_page import OfficerPage
-from tests.e2e.stack import Stack, start_stack
+from tests.e2e.stack import Stack
 
 SHELTER = "Apple Orchard Women's Refuge (demo)"
 _SHOWN = """(code) => [...document.querySelectorAll('#log li.bot')]
@@ -76,11 +72,6 @@ def _accept_in_inbox(browser: Browser, stack: Stack, demo: DemoAccess, code: str
     return started
 
 
-def percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -89,49 +80,31 @@ def main() -> int:
     args = parser.parse_args()
     if args.referrals < 4:
         parser.error("--referrals must be at least 4")
-    os.environ["PASSAGE_DATA_KEYS"] = keys = new_key_line()
-    get_settings.cache_clear()
     timings: dict[str, list[float]] = {"SMS reply (phone sandbox)": [], "intake inbox": []}
     turns: list[int] = []
-    with tempfile.TemporaryDirectory(prefix="passage-bench-") as tmp:
-        stack = start_stack(
-            Path(tmp) / "var",
-            None,
-            data_keys=keys,
-            log_level="WARNING",
-            # As `make run` has it: the worker's tick is most of the wait.
-            worker_interval_seconds=Settings.model_fields["worker_interval_seconds"].default,
-        )
-        try:
-            with Session(stack.engine) as session:
-                assert import_directory(session, stack.settings.demo_directory).ok
-                demo = create_demo_accounts(session, now=datetime.now(UTC))
-                assert demo is not None
-                session.commit()
-            with sync_playwright() as playwright:
-                browser = playwright.chromium.launch(
-                    executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS
+    with whole_stack(None) as stack:
+        with Session(stack.engine) as session:
+            assert import_directory(session, stack.settings.demo_directory).ok
+            demo = create_demo_accounts(session, now=datetime.now(UTC))
+            assert demo is not None
+            session.commit()
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
+            for n in range(args.referrals):
+                page, code, case_turns = _referral_sent(browser, stack, n)
+                turns.append(case_turns)
+                by_sms = n % 2 == 0
+                started = (
+                    _accept_by_sms(browser, stack, code)
+                    if by_sms
+                    else _accept_in_inbox(browser, stack, demo, code)
                 )
-                for n in range(args.referrals):
-                    page, code, case_turns = _referral_sent(browser, stack, n)
-                    turns.append(case_turns)
-                    by_sms = n % 2 == 0
-                    started = (
-                        _accept_by_sms(browser, stack, code)
-                        if by_sms
-                        else _accept_in_inbox(browser, stack, demo, code)
-                    )
-                    page.wait_for_function(_SHOWN, arg=code, polling="raf", timeout=60_000)
-                    elapsed = time.perf_counter() - started
-                    timings["SMS reply (phone sandbox)" if by_sms else "intake inbox"].append(
-                        elapsed
-                    )
-                    print(f"referral {n + 1}: {elapsed:.2f} s", file=sys.stderr, flush=True)
-                    page.context.close()
-                browser.close()
-        finally:
-            stack.group.stop_all()
-            stack.engine.dispose()
+                page.wait_for_function(_SHOWN, arg=code, polling="raf", timeout=60_000)
+                elapsed = time.perf_counter() - started
+                timings["SMS reply (phone sandbox)" if by_sms else "intake inbox"].append(elapsed)
+                print(f"referral {n + 1}: {elapsed:.2f} s", file=sys.stderr, flush=True)
+                page.context.close()
+            browser.close()
     interval = stack.settings.worker_interval_seconds
     print(
         f"\nAnswer to officer's screen, {args.referrals} referrals, worker tick {interval:g} s "

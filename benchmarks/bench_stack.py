@@ -1,5 +1,6 @@
 """The servers for a benchmark: the processes `make run` starts, on free ports in a temp dir."""
 
+import os
 import socket
 import sys
 import tempfile
@@ -7,6 +8,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import httpx
 from sqlalchemy.orm import Session
@@ -19,6 +21,10 @@ from passage.processes import ProcessGroup
 from passage.rasa_project import RasaProject
 from passage.settings import Settings
 from passage.stack import build_processes
+
+if TYPE_CHECKING:
+    from passage.sandbox.fake_twilio import FakeTwilio
+    from tests.e2e.stack import Stack
 
 
 def _free_port() -> int:
@@ -81,3 +87,32 @@ def enrol(settings: Settings, url: str, sender: str) -> None:
     """Enrol a REST sender (the benchmark's chat identity) to a fresh officer account."""
     code = enrolment_code(settings, f"bench.{sender}")
     httpx.post(url, json={"sender": sender, "message": code}, timeout=60).raise_for_status()
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
+
+
+@contextmanager
+def whole_stack(twilio: "FakeTwilio | None", **overrides: Any) -> Iterator["Stack"]:
+    """Every process `make run` starts, the worker at its default tick, in a temporary var/;
+    without `twilio`, the phone sandbox, as `make run` on the demo database."""
+    from casework.field_crypto.keyring import new_key_line
+    from passage.settings import get_settings
+    from tests.e2e.stack import start_stack
+
+    os.environ["PASSAGE_DATA_KEYS"] = keys = new_key_line()
+    get_settings.cache_clear()
+    with tempfile.TemporaryDirectory(prefix="passage-bench-") as tmp:
+        settings: dict[str, Any] = {
+            "data_keys": keys,
+            "log_level": "WARNING",
+            "worker_interval_seconds": Settings.model_fields["worker_interval_seconds"].default,
+        }
+        stack = start_stack(Path(tmp) / "var", twilio, **(settings | overrides))
+        try:
+            yield stack
+        finally:
+            stack.group.stop_all()
+            stack.engine.dispose()

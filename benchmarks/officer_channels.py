@@ -9,7 +9,6 @@ the moment the fake server was sent the news for the officer's chat or phone.
 """
 
 import argparse
-import os
 import platform
 import statistics
 import sys
@@ -17,33 +16,11 @@ import tempfile
 import time
 from pathlib import Path
 
-from sqlalchemy.orm import Session
-
-from casework.field_crypto.keyring import new_key_line
+from benchmarks.bench_stack import percentile, whole_stack
 from passage.sandbox.fake_twilio import FakeTwilio
-from passage.settings import Settings, get_settings
-from referral_directory.importer import import_directory
-from tests.e2e.app_officers import PhoneOfficer, TelegramOfficer
-from tests.e2e.stack import Stack, start_stack
+from tests.e2e.app_officers import PROVIDER, PhoneOfficer, TelegramOfficer, karaganda_shelter
+from tests.e2e.stack import Stack
 from tests.fakes.fake_telegram import FakeTelegram
-from tests.referral_directory.hsds_builders import ALMATY, box, service, write
-
-PROVIDER = "+15005554001"
-
-
-def _directory(stack: Stack, folder: Path) -> None:
-    centre = (ALMATY[0] + 6.0, ALMATY[1] - 3.0)
-    record = service(
-        "karaganda",
-        at=centre,
-        languages=("ru",),
-        areas=[box("Karaganda", centre)],
-        organization="karaganda-ngo",
-        endpoint_address=PROVIDER,
-    )
-    with Session(stack.engine) as session:
-        assert import_directory(session, write(folder / "karaganda.json", [record])).ok
-        session.commit()
 
 
 def _accept(stack: Stack, twilio: FakeTwilio, code: str) -> float:
@@ -77,11 +54,6 @@ def _phone_case(stack: Stack, twilio: FakeTwilio, address: str) -> tuple[int, fl
     return turns, time.perf_counter() - started
 
 
-def percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -90,36 +62,25 @@ def main() -> int:
     args = parser.parse_args()
     if args.cases < 2:
         parser.error("--cases must be at least 2")
-    os.environ["PASSAGE_DATA_KEYS"] = keys = new_key_line()
-    get_settings.cache_clear()
     results: dict[str, list[tuple[int, float]]] = {"Telegram": [], "SMS": [], "WhatsApp": []}
     with (
         tempfile.TemporaryDirectory(prefix="passage-bench-") as tmp,
         FakeTwilio() as twilio,
         FakeTelegram() as telegram,
-    ):
-        stack = start_stack(
-            Path(tmp) / "var",
+        whole_stack(
             twilio,
-            data_keys=keys,
-            log_level="WARNING",
             telegram_bot_token=telegram.token,
             telegram_api_base=telegram.base_url,
             twilio_whatsapp_from=f"whatsapp:{twilio.valid_from}",
-            worker_interval_seconds=Settings.model_fields["worker_interval_seconds"].default,
-        )
+        ) as stack,
+    ):
         stack.telegram = telegram
-        try:
-            _directory(stack, Path(tmp))
-            for n in range(args.cases):
-                results["Telegram"].append(_telegram_case(stack, telegram, twilio, n))
-                results["SMS"].append(_phone_case(stack, twilio, f"+1500556{n:04d}"))
-                whatsapp = f"whatsapp:+1500557{n:04d}"
-                results["WhatsApp"].append(_phone_case(stack, twilio, whatsapp))
-                print(f"case {n + 1} on each channel", file=sys.stderr, flush=True)
-        finally:
-            stack.group.stop_all()
-            stack.engine.dispose()
+        karaganda_shelter(stack, Path(tmp))
+        for n in range(args.cases):
+            results["Telegram"].append(_telegram_case(stack, telegram, twilio, n))
+            results["SMS"].append(_phone_case(stack, twilio, f"+1500556{n:04d}"))
+            results["WhatsApp"].append(_phone_case(stack, twilio, f"whatsapp:+1500557{n:04d}"))
+            print(f"case {n + 1} on each channel", file=sys.stderr, flush=True)
     print(
         f"\nOfficers on their apps, {args.cases} typical cases per channel "
         f"({platform.machine()}, {platform.system()}, Python {platform.python_version()})"

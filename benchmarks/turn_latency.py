@@ -14,7 +14,7 @@ import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 
-from benchmarks.bench_stack import running_stack
+from benchmarks.bench_stack import percentile, running_stack
 from benchmarks.chats import RestChat, WebChat, enrolled
 from passage.settings import Settings
 
@@ -42,11 +42,6 @@ def measure(
             lambda _: _conversation(settings, kind, message, per_conversation), range(concurrency)
         )
     return [t for timings in results for t in timings]
-
-
-def percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
 
 def main() -> int:

@@ -17,7 +17,7 @@ News belongs to the officer who sent the referral, on any of their chats (a clos
 phone), as long as they may see the case.
 """
 
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -174,6 +174,26 @@ def _events_of(
     return and_(ReferralEvent.id.in_(list(event_ids)), ReferralEvent.referral_id.in_(of_officer))
 
 
+def _stamp(
+    session: Session,
+    column: Any,
+    account_id: int | None,
+    conversation: str,
+    event_ids: Collection[int],
+    now: datetime,
+) -> int:
+    """Set `column` on those of the events that are the officer's own and not stamped yet."""
+    if not event_ids:
+        return 0
+    result = session.execute(
+        update(ReferralEvent)
+        .where(_events_of(account_id, conversation, event_ids), column.is_(None))
+        .values({column: now})
+        .execution_options(synchronize_session=False)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
 def mark_shown(
     session: Session,
     account_id: int | None,
@@ -184,15 +204,7 @@ def mark_shown(
 ) -> int:
     """The officer's chat showed these notices: they are told. Only the officer's own news
     counts; returns how many were newly marked."""
-    if not event_ids:
-        return 0
-    result = session.execute(
-        update(ReferralEvent)
-        .where(_events_of(account_id, conversation, event_ids), ReferralEvent.told_at.is_(None))
-        .values(told_at=now)
-        .execution_options(synchronize_session=False)
-    )
-    return int(getattr(result, "rowcount", 0) or 0)
+    return _stamp(session, ReferralEvent.told_at, account_id, conversation, event_ids, now)
 
 
 def mark_pushed(
@@ -204,15 +216,7 @@ def mark_pushed(
     now: datetime,
 ) -> int:
     """These notices went out to the officer's chat unasked: never pushed again."""
-    if not event_ids:
-        return 0
-    result = session.execute(
-        update(ReferralEvent)
-        .where(_events_of(account_id, conversation, event_ids), ReferralEvent.pushed_at.is_(None))
-        .values(pushed_at=now)
-        .execution_options(synchronize_session=False)
-    )
-    return int(getattr(result, "rowcount", 0) or 0)
+    return _stamp(session, ReferralEvent.pushed_at, account_id, conversation, event_ids, now)
 
 
 def notice_in(message: dict[str, Any]) -> int | None:
@@ -234,19 +238,25 @@ def shown_in_chat(
     session: Session, channel: str, conversation: str, message: dict[str, Any], *, now: datetime
 ) -> None:
     """A chat took `message` (Telegram or Twilio accepted it): the notice in it is told."""
-    notice = notice_in(message)
-    if notice is not None:
-        mark_shown(
-            session, _account_id(session, channel, conversation), conversation, [notice], now=now
-        )
+    _mark_in_chat(session, mark_shown, channel, conversation, message, now)
 
 
 def pushed_to_chat(
     session: Session, channel: str, conversation: str, message: dict[str, Any], *, now: datetime
 ) -> None:
     """`message` went out unasked to the chat: the notice in it is not pushed again."""
+    _mark_in_chat(session, mark_pushed, channel, conversation, message, now)
+
+
+def _mark_in_chat(
+    session: Session,
+    mark: Callable[..., int],
+    channel: str,
+    conversation: str,
+    message: dict[str, Any],
+    now: datetime,
+) -> None:
     notice = notice_in(message)
     if notice is not None:
-        mark_pushed(
-            session, _account_id(session, channel, conversation), conversation, [notice], now=now
-        )
+        account = _account_id(session, channel, conversation)
+        mark(session, account, conversation, [notice], now=now)

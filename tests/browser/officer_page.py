@@ -4,24 +4,10 @@ import re
 
 from playwright.sync_api import Locator, Page, expect
 
-from translations.catalog import shipped_catalogs
+from tests.chat_texts import SEVERAL_ANSWERS, TYPICAL_CASE, en, title
 
-CATALOGS = shipped_catalogs()
 REFERENCE = re.compile(r"\b[A-Z2-9]{4}-[A-Z2-9]{4}\b")
 REFERRAL_CODE = re.compile(r"Referral ([A-Z2-9]{6})\b")
-
-
-def en(message_id: str, **values: object) -> str:
-    return CATALOGS.render(message_id, "en", **values)
-
-
-def title(code: str) -> str:
-    """A button's title: an option, a need or a language."""
-    if "." in code:
-        return en(f"need.{code}")
-    if code in CATALOGS.person_languages:
-        return en(f"language.{code}")
-    return en(f"option.{code}")
 
 
 class OfficerPage:
@@ -92,21 +78,14 @@ class OfficerPage:
 
     def typical_case_to_proposals(self) -> None:
         """A woman in Almaty who needs a shelter, urgently: the README's walkthrough."""
-        self.tap("urgent_medical", "no")
-        self.tick("present", "private_space", "interpreter_here")
-        self.tap("person_language", "ru")
-        self.tap("appears_under_18", "no")
-        self.tap("gender", "female")
-        self.tap("has_children", "no")
-        self.asked("area")
-        self.type("Almaty")
-        self.tap("exploitation_form", "labour")
-        self.tap("consent_delivery", "interpreter")
-        self.tick("consent_decisions", "assessment", "referrals")
-        self.tick("level_1", "basic.housing")
-        self.tick("level_2")
-        self.tick("level_3")
-        self.tick("urgency", "basic.housing")
+        for question, codes in TYPICAL_CASE:
+            if codes is None:
+                self.asked(question)
+                self.type("Almaty")
+            elif question in SEVERAL_ANSWERS:
+                self.tick(question, *codes)
+            else:
+                self.tap(question, *codes)
         self.expect_said(en("match.intro"))
 
     def send_to_first_proposal(self, need: str = "basic.housing") -> str:

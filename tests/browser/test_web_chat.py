@@ -17,7 +17,8 @@ from casework.transcripts import TranscriptStore
 from passage.processes import ProcessGroup
 from passage.stack import build_processes
 from tests.browser.conftest import DemoStack, screenshot
-from tests.browser.officer_page import CATALOGS, OfficerPage, en
+from tests.browser.officer_page import OfficerPage
+from tests.chat_texts import CATALOGS, en
 from tests.e2e.stack import Stack
 from translations.bidi import isolate
 

@@ -3,24 +3,39 @@ chat that taps and ticks through the fake Telegram server, and a phone that type
 the fake Twilio. What they read is what the fakes were sent."""
 
 import re
+from pathlib import Path
+
+from sqlalchemy.orm import Session
 
 from passage.sandbox.fake_twilio import FakeMessage
-from tests.e2e.officer import CATALOGS, en
+from referral_directory.importer import import_directory
+from tests.chat_texts import SEVERAL_ANSWERS, TYPICAL_CASE, en, title
 from tests.e2e.stack import Stack
 from tests.fakes.fake_telegram import BotMessage
+from tests.referral_directory.hsds_builders import ALMATY, box, service, write
 
 AREA = "Karaganda, Maikuduk district"
 PROVIDER_NAME = "karaganda-ngo (test)"
+PROVIDER = "+15005554001"
+HIDDEN = {"address_1": "3 Steppe Lane", "city": "Karaganda", "country": "KZ"}
 
 
-def title(code: str) -> str:
-    if code == "done":
-        return en("button.done")
-    if "." in code:
-        return en(f"need.{code}")
-    if code in CATALOGS.person_languages:
-        return en(f"language.{code}")
-    return en(f"option.{code}")
+def karaganda_shelter(stack: Stack, folder: Path) -> None:
+    """One shelter in Karaganda, with a hidden address, answering by SMS in Russian: where
+    these officers' typical case is referred."""
+    centre = (ALMATY[0] + 6.0, ALMATY[1] - 3.0)
+    record = service(
+        "karaganda",
+        at=centre,
+        languages=("ru",),
+        areas=[box("Karaganda", centre)],
+        organization="karaganda-ngo",
+        endpoint_address=PROVIDER,
+        confidential_address=HIDDEN,
+    )
+    with Session(stack.engine) as session:
+        assert import_directory(session, write(folder / "karaganda.json", [record])).ok
+        session.commit()
 
 
 class TelegramOfficer:
@@ -70,20 +85,13 @@ class TelegramOfficer:
         self.type("/start")
         assert self.telegram.tap(self.question(), en("button.start_case")).status_code == 200
         started = self.turns
-        self.tap("urgent_medical", "no")
-        self.tick("present", "private_space", "interpreter_here")
-        self.tap("person_language", "ru")
-        self.tap("appears_under_18", "no")
-        self.tap("gender", "female")
-        self.tap("has_children", "no")
-        self.type(AREA)
-        self.tap("exploitation_form", "labour")
-        self.tap("consent_delivery", "interpreter")
-        self.tick("consent_decisions", "assessment", "referrals")
-        self.tick("level_1", "basic.housing")
-        self.tick("level_2")
-        self.tick("level_3")
-        self.tick("urgency", "basic.housing")
+        for question, codes in TYPICAL_CASE:
+            if codes is None:
+                self.type(AREA)
+            elif question in SEVERAL_ANSWERS:
+                self.tick(question, *codes)
+            else:
+                self.tap(question, *codes)
         case_turns = self.turns - started + 1
         proposals = self.question()  # housing: its providers, a button each
         assert proposals.text.startswith(en("need.basic.housing"))
@@ -133,20 +141,10 @@ class PhoneOfficer:
         opened = self.say("open a case")
         assert any(en("ask.urgent_medical")[:30] in body for body in opened), opened
         started = self.turns
-        self.choose("no")
-        self.choose("private_space", "interpreter_here")
-        self.choose("ru")
-        self.choose("no")
-        self.choose("female")
-        self.choose("no")
-        self.say(AREA)
-        self.choose("labour")
-        self.choose("interpreter")
-        self.choose("assessment", "referrals")
-        self.choose("basic.housing")
-        self.choose("done")
-        self.choose("done")
-        proposals = self.choose("basic.housing")
+        for _question, codes in TYPICAL_CASE:
+            # nothing to tick: the number of Done
+            replies = self.say(AREA) if codes is None else self.choose(*(codes or ["done"]))
+        proposals = replies
         case_turns = self.turns - started + 1
         assert any(PROVIDER_NAME in body for body in proposals), proposals
         self.say("1")  # the first proposal

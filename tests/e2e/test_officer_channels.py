@@ -3,8 +3,6 @@ with buttons (ticks edit the keyboard), and on WhatsApp and SMS with numbers, ea
 accepted referral whose news arrives unasked on that app. What the officer sees is what the
 fake Telegram and the fake Twilio were sent."""
 
-import time
-from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -16,46 +14,24 @@ from casework.chat_addresses import ChatAddress
 from casework.referral_models import Referral
 from casework.transcripts import TranscriptStore
 from passage.sandbox.fake_twilio import FakeTwilio
-from referral_directory.importer import import_directory
-from tests.e2e.app_officers import PhoneOfficer, TelegramOfficer
+from tests.e2e.app_officers import (
+    HIDDEN,
+    PROVIDER,
+    PhoneOfficer,
+    TelegramOfficer,
+    karaganda_shelter,
+)
 from tests.e2e.conftest import Stack
 from tests.e2e.officer import en
-from tests.referral_directory.hsds_builders import ALMATY, box, service, write
+from tests.waiting import eventually
 from translations.bidi import isolate
 
 pytestmark = pytest.mark.e2e
 
-PROVIDER = "+15005554001"
-HIDDEN = {"address_1": "3 Steppe Lane", "city": "Karaganda", "country": "KZ"}
-
 
 @pytest.fixture(scope="module")
 def shelter(stack: Stack, tmp_path_factory: pytest.TempPathFactory) -> None:
-    """One shelter in Karaganda, with a hidden address, answering by SMS in Russian."""
-    centre = (ALMATY[0] + 6.0, ALMATY[1] - 3.0)
-    record = service(
-        "karaganda",
-        at=centre,
-        languages=("ru",),
-        areas=[box("Karaganda", centre)],
-        organization="karaganda-ngo",
-        endpoint_address=PROVIDER,
-        confidential_address=HIDDEN,
-    )
-    path: Path = write(tmp_path_factory.mktemp("directory") / "karaganda.json", [record])
-    with Session(stack.engine) as session:
-        assert import_directory(session, path).ok
-        session.commit()
-
-
-def eventually(probe: Callable[[], object], what: str, timeout: float = 30.0) -> object:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        found = probe()
-        if found:
-            return found
-        time.sleep(0.3)
-    raise AssertionError(f"timed out waiting for {what}")
+    karaganda_shelter(stack, tmp_path_factory.mktemp("directory"))
 
 
 def _provider_accepts(stack: Stack, code: str) -> None:

@@ -2,7 +2,6 @@
 replies and callbacks -> API -> worker -> the officer's chat."""
 
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
@@ -18,6 +17,7 @@ from referral_directory.importer import import_directory
 from tests.e2e.conftest import Stack
 from tests.e2e.officer import ADULT_TO_CONSENT, CATALOGS, Officer, WebOfficer, choose, en, walk
 from tests.referral_directory.hsds_builders import ALMATY, box, service, write
+from tests.waiting import eventually
 from translations.bidi import isolate
 from translations.sms_segments import segments
 
@@ -54,16 +54,6 @@ def shelters(stack: Stack, tmp_path_factory: pytest.TempPathFactory) -> None:
         report = import_directory(session, path)
         assert report.ok, report.lines()
         session.commit()
-
-
-def eventually(probe: Callable[[], T | None], what: str, timeout: float = 30.0) -> T:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        found = probe()
-        if found:
-            return found
-        time.sleep(0.3)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 def _assessed_in_shymkent(
