@@ -18,8 +18,7 @@ from actions.referrals import tell_waiting_news
 from casework.cases import MayNotOpenCase, find_resumable_case, open_case, resume_case
 from casework.enrolment import Outcome, redeem_code, slow_down
 from casework.references import InvalidReference
-from passage.database import unit_of_work
-from passage.settings import get_settings
+from passage.config import get_settings, unit_of_work
 
 CASE_REFERENCE = "case_reference"
 ENROLMENT_CODE = "enrolment_code"

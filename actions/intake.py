@@ -24,9 +24,11 @@ from actions.intake_view import (
     render_step,
 )
 from actions.language_proposal import language_proposal
+from actions.policies import policies
 from actions.proposals import say_proposals
 from actions.referrals import tell_waiting_news
 from casework.assessment import needed
+from casework.case_status import pause
 from casework.intake import (
     Outcome,
     Step,
@@ -35,13 +37,13 @@ from casework.intake import (
     draft,
     next_step,
     step_token,
+    summary_due,
     toggle,
 )
 from casework.intake_questions import Kind
 from casework.models import Case
 from casework.referrals import withdraw_consent
-from passage.database import unit_of_work
-from passage.settings import get_settings
+from passage.config import unit_of_work
 from translations.catalog import shipped_catalogs
 from translations.choices import Choice, option_title, render_choices
 
@@ -231,7 +233,7 @@ class ActionIntakeFinish(Action):
             if case is None:
                 _say(dispatcher, tracker, "intake.no_case")
                 return [SlotSet(SLOT, None)]
-            if case.status != "open" or next_step(session, case, now=_now()) is not None:
+            if not summary_due(session, case, now=_now()):
                 return [SlotSet(SLOT, None)]
             urgent = catalogs.lookup("intake.urgent_mark", language).text
             lines = [
@@ -257,7 +259,7 @@ class ActionIntakeBack(Action):
     ) -> list[EventType]:
         with unit_of_work() as session:
             case = case_of(session, tracker)
-            undone = back(session, case) if case is not None and case.status == "open" else None
+            undone = back(session, case) if case is not None else None
         _say(dispatcher, tracker, "intake.went_back" if undone else "intake.nothing_to_go_back")
         return [SlotSet(SLOT, None)]
 
@@ -274,8 +276,7 @@ class ActionIntakePause(Action):
             if case is None:
                 _say(dispatcher, tracker, "intake.no_case")
                 return [ActiveLoop(None), SlotSet("requested_slot", None)]
-            if case.status == "open":
-                case.status = "paused"
+            pause(case)
             reference = case.reference
         _say(dispatcher, tracker, "intake.paused", case_reference=reference)
         return [ActiveLoop(None), SlotSet("requested_slot", None), SlotSet(SLOT, None)]
@@ -312,7 +313,7 @@ class ActionIntakeStop(Action):
                 _say(dispatcher, tracker, "intake.no_case")
             else:
                 cancelled = withdraw_consent(
-                    session, case, get_settings().referral_policy(), now=_now()
+                    session, case, policies().referrals, now=_now()
                 )
                 _say(dispatcher, tracker, "intake.stopped", case_reference=case.reference)
                 if cancelled:

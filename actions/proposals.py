@@ -14,13 +14,13 @@ from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.orm import Session
 
 from actions.conversation import case_of, officer_language
+from actions.policies import policies
 from actions.referrals import offer_to_send, tell_waiting_news
 from casework.consent import ConsentRequired
 from casework.models import Case
 from casework.proposals import NotProposed, choose_provider, propose_providers
-from passage.database import unit_of_work
-from passage.settings import get_settings
-from referral_directory.matching import NeedMatch, Proposal
+from passage.config import unit_of_work
+from referral_directory.match_values import NeedMatch, Proposal
 from translations.bidi import isolate
 from translations.catalog import Catalogs, shipped_catalogs
 from translations.choices import option_title
@@ -45,7 +45,7 @@ def say_proposals(
     catalogs = shipped_catalogs()
     try:
         results = propose_providers(
-            session, case, get_settings().matching_rules(), now=datetime.now(UTC)
+            session, case, policies().matching, now=datetime.now(UTC)
         )
     except ConsentRequired:
         dispatcher.utter_message(text=catalogs.render("match.no_referral_consent", language))
@@ -136,7 +136,7 @@ class ActionChooseProvider(Action):
                     case,
                     need_id,
                     service_at_location_id,
-                    get_settings().matching_rules(),
+                    policies().matching,
                     now=datetime.now(UTC),
                 )
             except ConsentRequired:

@@ -1,6 +1,7 @@
 """How referral notices read in the chat: the officer's language, the provider's answer first."""
 
 from casework.referral_notices import Notice
+from passage.config import get_settings
 from translations.bidi import isolate
 from translations.catalog import Catalogs
 from translations.choices import option_title
@@ -33,6 +34,7 @@ def notice_lines(catalogs: Catalogs, notice: Notice, language: str) -> list[str]
                 notice.provider_note,
                 written_in=notice.provider_language,
                 reader_language=language,
+                models_dir=get_settings().resolved_argos_packages_dir,
             )
             lines.append(
                 catalogs.render("referral.notice.provider_note", language, note=isolate(note))

@@ -15,14 +15,14 @@ from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.orm import Session
 
 from actions.conversation import case_of, chat_channel, enrolled_account, officer_language
+from actions.policies import policies
 from actions.referral_view import notice_lines
 from casework.consent import ConsentRequired
 from casework.proposals import NotProposed
 from casework.referral_notices import Delivery, delivery_for, news_for_officer
 from casework.referral_policy import Officer
 from casework.referrals import NoChoice, NoEndpoint, send_chosen_referral
-from passage.database import unit_of_work
-from passage.settings import SmsMode, get_settings
+from passage.config import SmsMode, get_settings, unit_of_work
 from referral_directory.models import Organization
 from translations.bidi import isolate
 from translations.catalog import shipped_catalogs
@@ -109,7 +109,7 @@ class ActionSendReferral(Action):
                     case,
                     need_id,
                     Officer(tracker.sender_id, language, _account_id(session, tracker)),
-                    settings.referral_policy(),
+                    policies().referrals,
                     cascade=mode == "cascade",
                     now=datetime.now(UTC),
                 )

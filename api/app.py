@@ -11,7 +11,6 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.staticfiles import StaticFiles
 
 from api.body_limit import BodyLimitMiddleware
-from api.chat_identity import chat_key
 from api.chat_push import ChatPush
 from api.problems import TOO_MANY_REQUESTS, validation_error
 from api.rate_limits import Clock, PerIpRateLimitMiddleware, RateLimits
@@ -32,8 +31,9 @@ from api.routers import (
 from api.routers.telegram import telegram_bot
 from api.security_headers import SecurityHeadersMiddleware
 from api.telegram_bot import TelegramError, webhook_secret
-from passage.database import session_factory
-from passage.settings import get_settings
+from casework.policies import Policies
+from passage.config import get_settings, session_factory
+from passage.config.process_keys import chat_key
 from translations.catalog import shipped_catalogs
 
 log = logging.getLogger(__name__)
@@ -52,8 +52,9 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     yield
 
 
-def create_app(*, clock: Clock = time.monotonic) -> FastAPI:
-    """`clock` drives the rate limits' windows; tests pass one they can move."""
+def create_app(policies: Policies, *, clock: Clock = time.monotonic) -> FastAPI:
+    """`policies` are the domain's, as the runtime built them from settings; `clock` drives
+    the rate limits' windows, and tests pass one they can move."""
     settings = get_settings()
     # Any route may answer 429 (the per-address limit is checked before routing). No /docs or
     # /redoc: those pages run inline and third-party scripts, which the CSP forbids; partners
@@ -80,6 +81,7 @@ def create_app(*, clock: Clock = time.monotonic) -> FastAPI:
     app.include_router(disclosures.router)
     app.include_router(partner_api.router)
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
+    app.state.policies = policies
     app.state.chat_key = key = chat_key(settings)
     # Limiter state lives with this app, so two apps (tests) never share counts.
     app.state.rate_limits = limits = RateLimits.from_settings(settings, clock)

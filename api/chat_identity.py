@@ -7,57 +7,22 @@ account) is an HMAC of both under the server key: it never reaches the page, a U
 and knowing one from a database copy does not let anyone write into it.
 
 The same key makes the conversation ids of Telegram chats and phones
-(`casework.chat_addresses`) and the tokens of Rasa's channels (`api.rasa_relay`).
+(`casework.chat_addresses`) and the tokens of Rasa's channels (`passage.config.process_keys`).
 """
 
 import hashlib
 import hmac
-import os
 import re
 import secrets
-from pathlib import Path
-
-from passage.settings import Settings
 
 COOKIE_NAME = "passage_chat"
-KEY_FILE_NAME = "chat-key"
 _COOKIE_VALUE = re.compile(r"^[A-Za-z0-9_-]{43}$")
 TAB_ID = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 SENDER_PREFIX = "web-"
-_MIN_KEY_CHARS = 32
-
-
-class ChatKeyError(RuntimeError):
-    pass
 
 
 def new_cookie_value() -> str:
     return secrets.token_urlsafe(32)
-
-
-def chat_key(settings: Settings) -> bytes:
-    """The configured key, or the key file under var/, made (0600) if it does not exist."""
-    if settings.chat_key:
-        if len(settings.chat_key) < _MIN_KEY_CHARS:
-            raise ChatKeyError(f"PASSAGE_CHAT_KEY must be {_MIN_KEY_CHARS}+ characters")
-        return settings.chat_key.encode()
-    path = settings.var_dir / KEY_FILE_NAME
-    if not path.exists():
-        _create_key_file(path)
-    text = path.read_text(encoding="ascii").strip()
-    if len(text) < _MIN_KEY_CHARS:
-        raise ChatKeyError(f"{path} holds no usable key; delete it to make a new one")
-    return text.encode()
-
-
-def _create_key_file(path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:  # another process made it first: use theirs
-        return
-    with os.fdopen(handle, "w", encoding="ascii") as file:
-        file.write(secrets.token_urlsafe(48) + "\n")
 
 
 def is_cookie_value(value: str | None) -> bool:

@@ -3,12 +3,12 @@
 from collections.abc import Iterator
 from typing import Annotated
 
-from fastapi import Depends
+from fastapi import Depends, Request
 from fastapi import Path as PathParam
 from sqlalchemy.orm import Session
 
-from passage.database import session_factory
-from passage.settings import Settings, get_settings
+from casework.policies import Policies
+from passage.config import Settings, get_settings, session_factory
 
 
 def database_session() -> Iterator[Session]:
@@ -16,7 +16,14 @@ def database_session() -> Iterator[Session]:
         yield session
 
 
+def domain_policies(request: Request) -> Policies:
+    """The policies the app was created with (the runtime builds them from settings)."""
+    policies: Policies = request.app.state.policies
+    return policies
+
+
 SettingsDep = Annotated[Settings, Depends(get_settings)]
+PoliciesDep = Annotated[Policies, Depends(domain_policies)]
 SessionDep = Annotated[Session, Depends(database_session)]
 # Ids are signed 64-bit integers in the database: a larger number in a URL names no row (422),
 # where the driver would fail on it (SQLite: OverflowError, a 500).

@@ -10,8 +10,7 @@ import httpx
 
 from casework.dispatch import OfficerNoticeChannel, dispatch_due
 from casework.outbox import Kind
-from passage.database import session_factory
-from passage.settings import Settings
+from passage.config import Settings, session_factory
 
 _TIMEOUT = httpx.Timeout(15.0, connect=3.0)
 

@@ -27,7 +27,7 @@ from casework.chat_addresses import (
 )
 from casework.referral_notices import shown_in_chat
 from casework.twilio_transport import twilio_client
-from passage.settings import Settings
+from passage.config import Settings
 from translations.numbering import numbered
 
 # Typed by an officer whom the news template woke: asks for the news.

@@ -5,13 +5,13 @@ Rasa gets a conversation id (a keyed hash), the message and two metadata fields;
 address. Its answers to the message come back in the response.
 """
 
-import hashlib
 import hmac
 from typing import Any
 
 import httpx
 
-RELAYED_CHANNELS = ("webchat", "telegram", "twilio")
+from passage.config.process_keys import channel_token
+
 _TIMEOUT = httpx.Timeout(30.0, connect=3.0)
 _RECENT_EVENTS = 400
 
@@ -26,11 +26,6 @@ class RasaUnreachable(RasaUnavailable):
 
 class RasaAnswerInvalid(RasaUnavailable):
     pass
-
-
-def channel_token(key: bytes, channel: str) -> str:
-    """What the API and Rasa's channel `channel` show each other (both ways)."""
-    return hmac.new(key, f"rasa-{channel}-channel".encode(), hashlib.sha256).hexdigest()
 
 
 def token_matches(key: bytes, channel: str, authorization: str) -> bool:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from fastapi import HTTPException, Request
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from passage.settings import Settings
+from passage.config import Settings
 
 Clock = Callable[[], float]
 WINDOW_SECONDS = 60.0

@@ -15,15 +15,14 @@ from sqlalchemy.orm import Session
 
 from casework.accounts import StaffAccount
 from casework.enrolment import issue_code
-from passage.database import make_engine
-from passage.migrate import upgrade
-from passage.processes import ProcessGroup
-from passage.rasa_project import RasaProject
-from passage.settings import Settings
-from passage.stack import build_processes
+from passage.config import Settings, make_engine
+from passage.runtime.migrate import upgrade
+from passage.runtime.processes import ProcessGroup
+from passage.runtime.rasa_project import RasaProject
+from passage.runtime.stack import build_processes
 
 if TYPE_CHECKING:
-    from passage.sandbox.fake_twilio import FakeTwilio
+    from passage.runtime.sandbox.fake_twilio import FakeTwilio
     from tests.e2e.stack import Stack
 
 
@@ -98,8 +97,8 @@ def percentile(values: list[float], fraction: float) -> float:
 def whole_stack(twilio: "FakeTwilio | None", **overrides: Any) -> Iterator["Stack"]:
     """Every process `make run` starts, the worker at its default tick, in a temporary var/;
     without `twilio`, the phone sandbox, as `make run` on the demo database."""
-    from casework.field_crypto.keyring import new_key_line
-    from passage.settings import get_settings
+    from passage.config import get_settings
+    from passage.core.field_crypto.keyring import new_key_line
     from tests.e2e.stack import start_stack
 
     os.environ["PASSAGE_DATA_KEYS"] = keys = new_key_line()

@@ -7,7 +7,7 @@ from typing import Any
 import httpx
 
 from benchmarks.bench_stack import enrolment_code
-from passage.settings import Settings
+from passage.config import Settings
 
 
 class RestChat:

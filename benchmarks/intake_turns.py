@@ -11,7 +11,7 @@ import sys
 
 from benchmarks.bench_stack import running_stack
 from benchmarks.chats import RestChat, WebChat, enrolled
-from passage.settings import Settings
+from passage.config import Settings
 from referral_directory.needs import Level, needs_of_level
 from translations.catalog import shipped_catalogs
 

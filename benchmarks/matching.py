@@ -20,8 +20,8 @@ from datetime import UTC, datetime, timedelta
 
 from referral_directory.candidates import Candidate, OpeningHours
 from referral_directory.geo import Point, parse_extent
+from referral_directory.match_values import CaseForMatching, MatchingRules
 from referral_directory.matcher import DirectoryIndex
-from referral_directory.matching import CaseForMatching, MatchingRules
 from referral_directory.needs import CATEGORIES
 
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)

@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 
 from benchmarks.bench_stack import percentile, whole_stack
-from passage.sandbox.fake_twilio import FakeTwilio
+from passage.runtime.sandbox.fake_twilio import FakeTwilio
 from tests.e2e.app_officers import PROVIDER, PhoneOfficer, TelegramOfficer, karaganda_shelter
 from tests.e2e.stack import Stack
 from tests.fakes.fake_telegram import FakeTelegram

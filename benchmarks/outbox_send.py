@@ -20,9 +20,9 @@ from casework.outbox import Kind
 from casework.referral_models import OutboxMessage
 from casework.referrals import send_chosen_referral
 from casework.twilio_transport import twilio_client
-from passage.database import make_engine
-from passage.migrate import upgrade
-from passage.sandbox.fake_twilio import FakeTwilio
+from passage.config import make_engine
+from passage.runtime.migrate import upgrade
+from passage.runtime.sandbox.fake_twilio import FakeTwilio
 from tests.casework.referral_builders import OFFICER, POLICY, ready_case, shelters
 
 COUNT = 1000

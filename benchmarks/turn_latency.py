@@ -16,7 +16,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 from benchmarks.bench_stack import percentile, running_stack
 from benchmarks.chats import RestChat, WebChat, enrolled
-from passage.settings import Settings
+from passage.config import Settings
 
 Chat = type[RestChat] | type[WebChat]
 

@@ -19,8 +19,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import Boolean, ForeignKey, Integer, String, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from casework.db import Base, UTCDateTime
-from casework.field_crypto import EncryptedText
+from casework.db import Base
 from casework.roles import (
     CASEWORKER,
     COORDINATOR,
@@ -29,6 +28,8 @@ from casework.roles import (
     ROLES,
     SECOND_FACTOR_ROLES,
 )
+from passage.core.field_crypto import EncryptedText
+from passage.core.timestamps import UTCDateTime
 from referral_directory.models import Organization
 
 MIN_PASSWORD_LENGTH = 12

@@ -8,6 +8,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from casework.audit import record_audit
+from casework.case_status import RESUMABLE, CaseStatus, reopen
 from casework.models import Case
 from casework.references import new_reference, normalize_reference
 from casework.roles import Viewer, may_open_case, may_see_case
@@ -37,7 +38,7 @@ def open_case(
     for _ in range(_MAX_REFERENCE_ATTEMPTS):
         case = Case(
             reference=make_reference(),
-            status="open",
+            status=CaseStatus.OPEN,
             channel=channel,
             officer_account_id=officer.id,
             unit=officer.unit,
@@ -64,9 +65,6 @@ def open_case(
     raise ReferenceSpaceExhausted(f"{_MAX_REFERENCE_ATTEMPTS} reference collisions in a row")
 
 
-RESUMABLE_STATUSES = ("open", "paused")
-
-
 def find_case(session: Session, reference: str) -> Case | None:
     """The case with exactly this canonical reference, whatever its status."""
     return session.scalars(select(Case).where(Case.reference == reference)).one_or_none()
@@ -85,7 +83,7 @@ def find_resumable_case(session: Session, reference_text: str, viewer: Viewer) -
     Raises InvalidReference when the text cannot be a reference at all.
     """
     case = find_visible_case(session, normalize_reference(reference_text), viewer)
-    return case if case is not None and case.status in RESUMABLE_STATUSES else None
+    return case if case is not None and case.status in RESUMABLE else None
 
 
 def resume_case(
@@ -104,5 +102,4 @@ def resume_case(
     )
     case.last_resumed_at = now
     case.resume_count += 1
-    if case.status == "paused":
-        case.status = "open"
+    reopen(case)

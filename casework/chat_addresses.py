@@ -20,8 +20,9 @@ from sqlalchemy import JSON, ForeignKey, Integer, String, delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from casework.db import Base, UTCDateTime
-from casework.field_crypto import EncryptedText
+from casework.db import Base
+from passage.core.field_crypto import EncryptedText
+from passage.core.timestamps import UTCDateTime
 
 TELEGRAM = "telegram"
 TWILIO = "twilio"  # SMS and WhatsApp through Twilio: Rasa renders both as numbered text

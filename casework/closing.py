@@ -5,9 +5,8 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from casework.audit import record_audit
+from casework.case_status import CLOSABLE, CaseStatus
 from casework.models import Case
-
-CLOSABLE = frozenset({"open", "paused", "withdrawn"})
 
 
 class NotClosable(ValueError):
@@ -20,7 +19,7 @@ def close_case(
     """Referrals still open stay as they are: a provider may still be helping the person."""
     if case.status not in CLOSABLE:
         raise NotClosable(f"a {case.status} case cannot be closed")
-    case.status = "closed"
+    case.status = CaseStatus.CLOSED
     case.closed_at = now
     record_audit(
         session,

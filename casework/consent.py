@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from casework.audit import record_audit
+from casework.case_status import CaseStatus
 from casework.models import Case, ConsentReceipt
 
 DEFAULT_VALIDITY = timedelta(days=90)
@@ -190,7 +191,7 @@ def withdraw_all(session: Session, case: Case, *, now: datetime) -> int:
     ).all()
     for receipt in receipts:
         receipt.withdrawn_at = now
-    case.status = "withdrawn"
+    case.status = CaseStatus.WITHDRAWN
     record_audit(
         session,
         actor="person",

@@ -21,8 +21,9 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from casework.accounts import StaffAccount
 from casework.audit import record_audit
-from casework.db import Base, UTCDateTime
+from casework.db import Base
 from casework.roles import may_use_chat
+from passage.core.timestamps import UTCDateTime
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no I, O, 0, 1: read aloud over a radio
 CODE_GROUPS = 3

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from casework.accounts import StaffAccount
 from casework.audit import record_audit
 from casework.case_rows import clear_person_fields, delete_answers
+from casework.case_status import GONE, CaseStatus
 from casework.chat_addresses import forget_addresses
 from casework.consent import withdraw_all
 from casework.erasure_notice import erasure_message
@@ -31,7 +32,6 @@ from casework.roles import may_see_case
 from casework.transcripts import TranscriptStore, case_conversations
 
 PURPOSE = "erasure"
-_GONE = frozenset({"erased", "reduced"})
 
 
 class ErasureReason(StrEnum):
@@ -56,7 +56,7 @@ class ErasureReport:
 def _refusal(case: Case, by: StaffAccount) -> str | None:
     if not may_see_case(by, case):
         return "only the case's officer, their unit's caseworker or the region's coordinator"
-    if case.status in _GONE:
+    if case.status in GONE:
         return f"the case is {case.status} already"
     if case.on_legal_hold:
         return "the case is under legal hold; a coordinator must release it first"
@@ -146,7 +146,7 @@ def erase_case(
     referrals = _withdraw_open_referrals(session, case, by, base_url, now)
     deleted = delete_answers(session, case.id)
     clear_person_fields(case)
-    case.status = "erased"
+    case.status = CaseStatus.ERASED
     case.closed_at = now
     _audit(session, case, by, "done", reason, now, source)
     session.flush()

@@ -19,6 +19,7 @@ from casework.assessment import (
     record_level,
     record_urgent_medical_need,
 )
+from casework.case_status import CaseStatus
 from casework.consent import (
     Consenter,
     ConsentRefused,
@@ -97,7 +98,7 @@ def _applies(
 
 def next_step(session: Session, case: Case, *, now: datetime) -> Step | None:
     """The next question to ask, or None when the interview is over."""
-    if case.status != "open":
+    if case.status != CaseStatus.OPEN:
         return None
     answers = _answers(session, case)
     for question in QUESTIONS:
@@ -210,7 +211,7 @@ def _apply(
     if question.id == "urgent_medical":
         if value == YES:
             record_urgent_medical_need(session, case, now=now)
-            case.status = "paused"
+            case.status = CaseStatus.PAUSED
             return Outcome.PAUSED_FOR_MEDICAL
         case.urgent_medical = value
     elif question.id == "present":
@@ -219,7 +220,7 @@ def _apply(
     elif question.id in _PROFILE:
         setattr(case, question.id, value)
     elif question.id == "representative" and value == "none":
-        case.status = "paused"
+        case.status = CaseStatus.PAUSED
         return Outcome.NEED_REPRESENTATIVE
     elif question.id == "consent_delivery" and value == "not_yet":
         return Outcome.EXPLAIN_AGAIN
@@ -262,14 +263,22 @@ def _record_consent(session: Session, case: Case, granted: set[str], *, now: dat
     return Outcome.NEXT
 
 
+def summary_due(session: Session, case: Case, *, now: datetime) -> bool:
+    """The assessment of an open case is complete: its summary (and proposals) come next."""
+    return case.status == CaseStatus.OPEN and next_step(session, case, now=now) is None
+
+
 def close_information_only(case: Case) -> None:
     for field in _IDENTIFYING:
         setattr(case, field, None)
-    case.status = "information_only"
+    case.status = CaseStatus.INFORMATION_ONLY
 
 
 def back(session: Session, case: Case) -> str | None:
-    """Forget the latest answer, so its question is asked again; returns its id."""
+    """Forget the latest answer of an open case, so its question is asked again; returns its
+    id, or None when there is nothing to go back to."""
+    if case.status != CaseStatus.OPEN:
+        return None
     rows = sorted(_answers(session, case).values(), key=lambda r: (r.answered_at, r.id))
     if not rows:
         return None

@@ -13,11 +13,11 @@ from sqlalchemy.orm import Session
 
 from casework.accounts import StaffAccount
 from casework.audit import record_audit
+from casework.case_status import GONE
 from casework.models import Case
 from casework.roles import COORDINATOR, may_see_case
 
 # Cases that hold nothing left to keep.
-_GONE = frozenset({"erased", "reduced"})
 
 
 class HoldReason(StrEnum):
@@ -39,7 +39,7 @@ def _check(
         problem = "only a coordinator can place or lift a legal hold"
     elif not may_see_case(by, case):
         problem = "the case is not in the coordinator's region"
-    elif case.status in _GONE:
+    elif case.status in GONE:
         problem = f"the case is {case.status}: nothing is left to hold"
     if problem is not None:
         record_audit(

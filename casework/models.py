@@ -5,8 +5,10 @@ from datetime import datetime
 from sqlalchemy import Boolean, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from casework.db import Base, UTCDateTime
-from casework.field_crypto import EncryptedText
+from casework.case_status import CaseStatus
+from casework.db import Base
+from passage.core.field_crypto import EncryptedText
+from passage.core.timestamps import UTCDateTime
 
 
 class Case(Base):
@@ -14,7 +16,7 @@ class Case(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     reference: Mapped[str] = mapped_column(String(9), unique=True, index=True)
-    status: Mapped[str] = mapped_column(String(16), default="open")
+    status: Mapped[str] = mapped_column(String(16), default=CaseStatus.OPEN)
     channel: Mapped[str] = mapped_column(String(32))
     # Who opened it, and the unit and region that can see it (copied from the account, so a
     # later move of the officer does not move their past cases).

@@ -14,8 +14,8 @@ from casework.consent import Scope, require_consent
 from casework.models import Case, ProviderChoice
 from casework.referral_models import Referral
 from referral_directory.match_case import GENDERS
+from referral_directory.match_values import CaseForMatching, MatchingRules, NeedMatch
 from referral_directory.matcher import directory_index
-from referral_directory.matching import CaseForMatching, MatchingRules, NeedMatch
 
 # Intake answers that are not a language code (casework.intake_questions.person_language).
 _NOT_A_LANGUAGE = {"other", "unknown", "declined"}

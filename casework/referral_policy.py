@@ -1,9 +1,9 @@
-"""What a deployment decides about referrals; the adapters build it from settings."""
+"""What a deployment decides about referrals; the runtime builds it from settings."""
 
 from dataclasses import dataclass
 from datetime import timedelta
 
-from referral_directory.matching import MatchingRules
+from referral_directory.match_values import MatchingRules
 
 
 @dataclass(frozen=True)

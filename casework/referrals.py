@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from casework.assessment import needed
 from casework.audit import record_audit
+from casework.case_status import CaseStatus
 from casework.consent import ConsentRequired, Scope, may_refer, withdraw_all
 from casework.models import Case, ProviderChoice
 from casework.outbox import enqueue
@@ -29,7 +30,7 @@ from casework.referral_models import (
 )
 from casework.referral_policy import Officer, ReferralPolicy
 from casework.referral_status import OPEN, Reason, Status, check_transition
-from referral_directory.matching import Proposal
+from referral_directory.match_values import Proposal
 from referral_directory.models import XReferralEndpoint
 from referral_directory.needs import need, top_category
 
@@ -278,7 +279,7 @@ def _follow_up(
 ) -> None:
     """The next provider for the same need: sent at once in cascade mode, else offered."""
     case = session.get(Case, referral.case_id)
-    if case is None or case.status != "open":
+    if case is None or case.status != CaseStatus.OPEN:
         return
     need_id = need_ids_of(session, referral)[0]
     tried = set(

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from casework.audit import record_audit
 from casework.case_rows import clear_person_fields, delete_everything
+from casework.case_status import CaseStatus
 from casework.chat_addresses import forget_addresses, prune
 from casework.models import Case, CaseStatistic, CaseStatisticReferral, ConsentReceipt
 from casework.referral_models import Referral
@@ -99,7 +100,7 @@ def reduce_case(session: Session, case: Case) -> CaseStatistic:
         )
     delete_everything(session, case.id)
     clear_person_fields(case)
-    case.status = "reduced"
+    case.status = CaseStatus.REDUCED
     case.officer_account_id = case.unit = case.region = None
     case.last_resumed_at = None
     # Months only, like the statistic: exact times could tell which statistic was this case.
@@ -138,9 +139,11 @@ def run_retention(
     to commit.
     """
     cutoff = now - policy.closed_case_period
-    closed = _past_period(session, "closed", cutoff)
+    closed = _past_period(session, CaseStatus.CLOSED, cutoff)
     erased = [
-        case for case in _past_period(session, "erased", cutoff) if _has_leftovers(session, case.id)
+        case
+        for case in _past_period(session, CaseStatus.ERASED, cutoff)
+        if _has_leftovers(session, case.id)
     ]
     to_reduce = [case for case in closed if not case.on_legal_hold]
     to_clear = [case for case in erased if not case.on_legal_hold]

@@ -10,7 +10,8 @@ from datetime import datetime
 from sqlalchemy import String, delete, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from casework.db import Base, UTCDateTime
+from casework.db import Base
+from passage.core.timestamps import UTCDateTime
 
 
 class WebChatTab(Base):

@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from jsonschema import Draft202012Validator, FormatChecker, ValidationError
 from sqlalchemy import Boolean, Float, Integer
 
-from referral_directory.db import UTCDateTime
+from passage.core.timestamps import UTCDateTime
 from referral_directory.hsds_layout import CSV_FILES
 from referral_directory.hsds_rows import Row, Rows
 from referral_directory.models import TABLES, XReferralEndpoint

@@ -3,7 +3,7 @@
 from typing import Any
 
 from referral_directory.geo import Point
-from referral_directory.matching import CaseForMatching
+from referral_directory.match_values import CaseForMatching
 from referral_directory.needs import UnknownNeed, need
 
 GENDERS = ("female", "male")

@@ -21,13 +21,15 @@ from referral_directory.candidates import (
     normalise_area_name,
 )
 from referral_directory.geo import EARTH_RADIUS_KM, Point
-from referral_directory.matching import (
+from referral_directory.match_values import (
     GAP_STAGES,
     CaseForMatching,
-    Evaluation,
     MatchingRules,
     NeedMatch,
     Stage,
+)
+from referral_directory.matching import (
+    Evaluation,
     category_covers,
     evaluate,
     rank,

@@ -8,87 +8,25 @@ codes with parameters: `translations` turns them into the officer's language.
 
 import math
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
-from enum import IntEnum
 from functools import lru_cache
 
 from referral_directory.candidates import Candidate, normalise_area_name
 from referral_directory.geo import Point, distance_km
+from referral_directory.match_values import (
+    GAP_CODES,
+    CaseForMatching,
+    MatchingRules,
+    NeedMatch,
+    Proposal,
+    Reason,
+    Stage,
+)
 from referral_directory.needs import Need
 
 CHILD_PROTECTION = "child_protection"
 MEDICAL = "medical"
-
-
-@dataclass(frozen=True)
-class MatchingRules:
-    """Limits a deployment can tune (from passage settings)."""
-
-    max_distance_km: float = 50.0  # for a service that publishes no service area
-    capacity_max_age: timedelta = timedelta(hours=24)  # older figures count as unknown
-    verified_recently: timedelta = timedelta(days=180)
-    proposals_per_need: int = 5
-
-
-@dataclass(frozen=True)
-class CaseForMatching:
-    needs: tuple[str, ...]
-    urgent: frozenset[str] = frozenset()
-    age: int | None = None
-    presumed_minor: bool = True
-    gender: str | None = None  # "female", "male", or None when not known or not said
-    languages: tuple[str, ...] = ()
-    location: Point | None = None
-    area: str | None = None
-
-
-@dataclass(frozen=True)
-class Reason:
-    code: str
-    params: Mapping[str, object] = field(default_factory=dict)
-    caution: bool = False  # speaks against the proposal; shown so the officer can weigh it
-
-
-@dataclass(frozen=True)
-class Proposal:
-    candidate: Candidate
-    score: float
-    distance_km: float | None
-    reasons: tuple[Reason, ...]
-
-
-class Stage(IntEnum):
-    """Filters in the order they are applied; a gap names the stage nobody passed."""
-
-    CATEGORY = 1
-    ACTIVE = 2
-    ELIGIBLE_AGE = 3
-    ELIGIBLE_CHILD = 4
-    ELIGIBLE_GENDER = 5
-    AREA = 6
-    CAPACITY = 7
-
-
-GAP_CODES = {
-    Stage.CATEGORY: "no_provider_of_this_kind",
-    Stage.ACTIVE: "none_accepting_referrals",
-    Stage.ELIGIBLE_AGE: "none_for_this_age",
-    Stage.ELIGIBLE_CHILD: "none_taking_children",
-    Stage.ELIGIBLE_GENDER: "none_for_this_gender",
-    Stage.AREA: "no_provider_in_the_area",
-    Stage.CAPACITY: "no_capacity",
-}
-
-GAP_STAGES = {code: stage for stage, code in GAP_CODES.items()}
-
-
-@dataclass(frozen=True)
-class NeedMatch:
-    need_id: str
-    urgent: bool
-    proposals: tuple[Proposal, ...]
-    gap: Reason | None  # set when there is no proposal: what a coordinator must fix
 
 
 @lru_cache(maxsize=65536)

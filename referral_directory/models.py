@@ -15,8 +15,9 @@ from typing import Any
 from sqlalchemy import JSON, Boolean, Float, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from casework.field_crypto import EncryptedJSON
-from referral_directory.db import DirectoryBase, UTCDateTime
+from passage.core.field_crypto import EncryptedJSON
+from passage.core.timestamps import UTCDateTime
+from referral_directory.db import DirectoryBase
 
 _ID = 64  # HSDS ids are UUIDs (36 characters); some publishers use longer keys.
 

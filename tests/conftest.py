@@ -6,9 +6,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy.orm import Session
 
-from passage.database import session_factory
-from passage.migrate import upgrade
-from passage.settings import Settings, get_settings
+from passage.config import Settings, get_settings, session_factory
+from passage.runtime.migrate import upgrade
 
 
 def _clear_cached_wiring() -> None:

@@ -6,6 +6,7 @@ Never used for consent texts or questions: those are curated in the catalogs.
 """
 
 import logging
+from pathlib import Path
 
 from translations.catalog import Catalogs
 from translations.detect import detect
@@ -15,9 +16,10 @@ _log = logging.getLogger(__name__)
 
 
 def free_text_lines(
-    catalogs: Catalogs, text: str, *, written_in: str, reader_language: str
+    catalogs: Catalogs, text: str, *, written_in: str, reader_language: str, models_dir: Path
 ) -> list[str]:
-    """The lines to show `text` with, in the reader's language; the first carries the text."""
+    """The lines to show `text` with, in the reader's language; the first carries the text.
+    `models_dir` holds the installed machine translation models."""
     if not text.strip() or written_in == reader_language:
         return [text]
     # Providers often answer in the officer's language; then there is nothing to translate.
@@ -28,7 +30,7 @@ def free_text_lines(
     known = name_id in catalogs.message_ids()
     source = catalogs.lookup(name_id, reader_language).text if known else written_in
     try:
-        result = translate(text, written_in, reader_language)
+        result = translate(text, written_in, reader_language, models_dir)
     except Exception as error:  # a broken model must not hide the note, nor the news around it
         _log.warning(
             "machine translation %s -> %s failed: %s",

@@ -7,7 +7,7 @@ without an installed model for the pair (directly or through English), the origi
 on with `needs_interpreter`.
 
 Everything stays on this machine: models are installed from `.argosmodel` files
-(`passage translations install-model PATH`) into `Settings.argos_packages_dir`; Argos's package
+(`passage translations install-model PATH`) into the models folder the caller names; Argos's package
 index and its downloading sentence splitters (Stanza, MiniSBD) are never used: Passage's own
 splitter (`translations.sentences`) takes their place.
 """
@@ -75,19 +75,9 @@ _modules: dict[str, Any] = {}  # argostranslate.settings, .package, .translate
 _seen_installed: frozenset[tuple[str, float]] = frozenset()
 
 
-def packages_dir() -> Path:
-    from passage.settings import get_settings
-
-    settings = get_settings()
-    configured = settings.argos_packages_dir
-    if str(configured) in {"", "."}:
-        return settings.var_dir / "argos-packages"
-    return configured
-
-
-def _argos() -> dict[str, Any]:
-    """argostranslate's modules, imported once with our settings and pointed at our directory."""
-    directory = packages_dir().resolve()
+def _argos(models_dir: Path) -> dict[str, Any]:
+    """argostranslate's modules, imported once and pointed at `models_dir`."""
+    directory = models_dir.resolve()
     with _lock:
         if not _modules:
             _import_argos(directory)
@@ -155,24 +145,24 @@ class _Sentencizer:
         return split_sentences(text, self.language)
 
 
-def _installed_packages() -> list[Any]:
-    argos = _argos()
+def _installed_packages(models_dir: Path) -> list[Any]:
+    argos = _argos(models_dir)
     return [p for p in argos["package"].get_installed_packages() if p.type == "translate"]
 
 
-def installed_models() -> list[ModelInfo]:
+def installed_models(models_dir: Path) -> list[ModelInfo]:
     return sorted(
         (
             ModelInfo(p.from_code, p.to_code, p.package_version, Path(p.package_path))
-            for p in _installed_packages()
+            for p in _installed_packages(models_dir)
         ),
         key=lambda model: (model.source, model.target),
     )
 
 
-def installed_pairs() -> list[tuple[str, str]]:
+def installed_pairs(models_dir: Path) -> list[tuple[str, str]]:
     """(source, target) of every installed model; pivots through English are not listed."""
-    return [(model.source, model.target) for model in installed_models()]
+    return [(model.source, model.target) for model in installed_models(models_dir)]
 
 
 def _check_model_file(path: Path) -> tuple[str, dict[str, Any]]:
@@ -226,14 +216,14 @@ def _check_model_file(path: Path) -> tuple[str, dict[str, Any]]:
     return top, metadata
 
 
-def install_model(path: Path) -> ModelInfo:
-    """Install a `.argosmodel` file, replacing an installed model of the same pair."""
+def install_model(path: Path, models_dir: Path) -> ModelInfo:
+    """Install a `.argosmodel` file into `models_dir`, replacing a model of the same pair."""
     path = Path(path)
     top, metadata = _check_model_file(path)
-    argos = _argos()
+    argos = _argos(models_dir)
     with _lock:
         replaced = None
-        for old in _installed_packages():
+        for old in _installed_packages(models_dir):
             if (old.from_code, old.to_code) == (metadata["from_code"], metadata["to_code"]):
                 replaced = old.package_version
                 argos["package"].uninstall(old)
@@ -256,16 +246,17 @@ def _normalized(code: str) -> str:
     return code.strip().lower().replace("_", "-")
 
 
-def translate(text: str, source: str, target: str) -> MachineTranslation:
-    """Translate free text typed by a person; never use this for consent texts or questions."""
+def translate(text: str, source: str, target: str, models_dir: Path) -> MachineTranslation:
+    """Translate free text typed by a person with the models in `models_dir`; never use this
+    for consent texts or questions."""
     if not text.strip():
         raise ValueError("nothing to translate")
     source, target = _normalized(source), _normalized(target)
     if source == target:
         return MachineTranslation(text, text, source, target, False, False)
-    installed = _installed_fingerprint()
+    installed = _installed_fingerprint(models_dir)
     # No model installed at all: answer without importing Argos (and torch) for nothing.
-    translation = _translation(source, target, installed) if installed else None
+    translation = _translation(source, target, installed, models_dir) if installed else None
     if translation is None:
         return MachineTranslation(text, None, source, target, False, True)
     protected = protect(text)
@@ -274,16 +265,18 @@ def translate(text: str, source: str, target: str) -> MachineTranslation:
     return MachineTranslation(text, translated, source, target, True, False, via)
 
 
-def _installed_fingerprint() -> frozenset[tuple[str, float]]:
+def _installed_fingerprint(models_dir: Path) -> frozenset[tuple[str, float]]:
     return frozenset(
-        (str(path), path.stat().st_mtime) for path in packages_dir().glob("*/metadata.json")
+        (str(path), path.stat().st_mtime) for path in models_dir.glob("*/metadata.json")
     )
 
 
-def _translation(source: str, target: str, installed: frozenset[tuple[str, float]]) -> Any:
+def _translation(
+    source: str, target: str, installed: frozenset[tuple[str, float]], models_dir: Path
+) -> Any:
     """Argos's translation for the pair (direct first, else pivoted), its models loaded."""
     global _seen_installed
-    argos = _argos()
+    argos = _argos(models_dir)
     with _lock:
         # Another process (`passage translations install-model`) may have changed the models
         # since Argos cached them; its cache lives as long as this process otherwise.

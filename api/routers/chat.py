@@ -30,7 +30,7 @@ from api.templating import page_language, templates, texts_in
 from casework.forgetting import forget_chat
 from casework.transcripts import TranscriptStore
 from casework.web_chat_tabs import forget_tabs, remember_tab, tabs_of
-from passage.settings import Settings
+from passage.config import Settings
 from translations.bidi import balanced
 from translations.catalog import shipped_catalogs
 

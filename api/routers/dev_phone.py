@@ -20,7 +20,7 @@ from api.dependencies import SessionDep, SettingsDep
 from api.templating import page_language, templates, texts_in
 from casework.sms_replies import awaiting_sms_answer
 from casework.twilio_transport import twilio_client
-from passage.settings import SmsAccount, SmsMode
+from passage.config import SmsAccount, SmsMode
 from referral_directory.sms_endpoints import providers_by_sms_number
 from translations.catalog import shipped_catalogs
 

@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 from starlette.background import BackgroundTask
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from api.dependencies import RowId, SessionDep, SettingsDep
+from api.dependencies import PoliciesDep, RowId, SessionDep, SettingsDep
 from api.officer_notices import tell_officers_now
 from casework.accounts import (
     StaffAccount,
@@ -50,9 +50,10 @@ from casework.intake_access import (
 )
 from casework.login import Outcome, log_in
 from casework.referral_models import Referral
+from casework.referral_policy import ReferralPolicy
 from casework.referral_status import IllegalTransition, Reason, Status
 from casework.roles import ADMIN, INTAKE
-from passage.settings import Settings
+from passage.config import Settings
 from translations.catalog import SOURCE_LANGUAGE, UnknownMessage, shipped_catalogs
 
 SESSION_COOKIE = "passage_intake"
@@ -539,6 +540,7 @@ def _answer(
     staff: Staff,
     referral_id: int,
     *,
+    policy: ReferralPolicy,
     accept: bool,
     reason: Reason | None,
     note: str | None,
@@ -553,7 +555,7 @@ def _answer(
             reason=reason,
             note=note,
             actor=f"intake:{staff.account.username}",
-            policy=settings.referral_policy(),
+            policy=policy,
             now=now,
         )
     except IllegalTransition:
@@ -572,12 +574,21 @@ def accept_referral(
     staff: IntakeDep,
     session: SessionDep,
     settings: SettingsDep,
+    policies: PoliciesDep,
     now: NowDep,
     csrf: CsrfField = "",
 ) -> Response:
     _require_csrf(staff, csrf)
     return _answer(
-        session, settings, staff, referral_id, accept=True, reason=None, note=None, now=now
+        session,
+        settings,
+        staff,
+        referral_id,
+        policy=policies.referrals,
+        accept=True,
+        reason=None,
+        note=None,
+        now=now,
     )
 
 
@@ -587,6 +598,7 @@ def decline_referral(
     staff: IntakeDep,
     session: SessionDep,
     settings: SettingsDep,
+    policies: PoliciesDep,
     now: NowDep,
     csrf: CsrfField = "",
     reason: Annotated[str, Form(max_length=32)] = Reason.OTHER.value,
@@ -597,7 +609,15 @@ def decline_referral(
     if chosen is None:
         raise HTTPException(422)
     return _answer(
-        session, settings, staff, referral_id, accept=False, reason=chosen, note=note, now=now
+        session,
+        settings,
+        staff,
+        referral_id,
+        policy=policies.referrals,
+        accept=False,
+        reason=chosen,
+        note=note,
+        now=now,
     )
 
 

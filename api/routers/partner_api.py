@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from sqlalchemy.orm import Session
 from starlette.background import BackgroundTask
 
-from api.dependencies import RowId, SessionDep, SettingsDep
+from api.dependencies import PoliciesDep, RowId, SessionDep, SettingsDep
 from api.officer_notices import tell_officers_now
 from api.problems import BODY_ERRORS
 from api.rate_limits import limit_api_key
@@ -209,10 +209,10 @@ def list_referrals(caller: PartnerDep, session: SessionDep, now: NowDep) -> list
     responses=_BUNDLE | _NOT_YOURS,
 )
 def read_referral(
-    referral_id: RowId, caller: PartnerDep, session: SessionDep, settings: SettingsDep, now: NowDep
+    referral_id: RowId, caller: PartnerDep, session: SessionDep, policies: PoliciesDep, now: NowDep
 ) -> FhirJSONResponse:
     referral = _own_referral(session, referral_id, caller)
-    return _bundle(session, referral, settings.referral_policy(), now)
+    return _bundle(session, referral, policies.referrals, now)
 
 
 @router.post(
@@ -235,6 +235,7 @@ def change_referral_status(
     caller: PartnerDep,
     session: SessionDep,
     settings: SettingsDep,
+    policies: PoliciesDep,
     now: NowDep,
 ) -> FhirJSONResponse:
     """A provider may set accepted or rejected on a requested referral; then in-progress,
@@ -244,7 +245,7 @@ def change_referral_status(
     failed without a reason, a note without a reason, or a note over 500 characters.
     """
     referral = _own_referral(session, referral_id, caller)
-    policy = settings.referral_policy()
+    policy = policies.referrals
     try:
         set_status_as_provider(
             session,

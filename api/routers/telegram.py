@@ -35,7 +35,7 @@ from casework.chat_addresses import (
 from casework.forgetting import forget_chat
 from casework.referral_models import InboundMessage
 from casework.transcripts import TranscriptStore
-from passage.settings import Settings
+from passage.config import Settings
 from translations.bidi import balanced
 from translations.catalog import shipped_catalogs
 

@@ -16,7 +16,7 @@ from twilio.request_validator import RequestValidator
 from twilio.twiml.messaging_response import MessagingResponse
 
 from api import phone_chat
-from api.dependencies import SessionDep, SettingsDep
+from api.dependencies import PoliciesDep, SessionDep, SettingsDep
 from api.officer_notices import tell_officers_now
 from api.phone_chat import NEWS_PAYLOAD, wants_news, wants_to_forget
 from api.problems import BODY_ERRORS, Responses, problem
@@ -27,7 +27,7 @@ from casework.forgetting import forget_chat
 from casework.outbox import record_delivery
 from casework.sms_replies import Outcome, handle_sms_reply
 from casework.transcripts import TranscriptStore
-from passage.settings import Settings
+from passage.config import Settings
 from translations.bidi import balanced
 from translations.catalog import shipped_catalogs
 
@@ -98,7 +98,9 @@ def _twiml(text: str | None, background: BackgroundTask | None = None) -> Respon
     responses=_REFUSED | {200: {"content": {"application/xml": {}}, "description": "TwiML."}},
     openapi_extra=_twilio_form("From", "Body", "MessageSid"),
 )
-async def sms_reply(request: Request, session: SessionDep, settings: SettingsDep) -> Response:
+async def sms_reply(
+    request: Request, session: SessionDep, settings: SettingsDep, policies: PoliciesDep
+) -> Response:
     params = await _signed_params(request, settings)
     sender, carrier_id = params.get("From", ""), params.get("MessageSid", "")
     if not sender or not carrier_id or len(carrier_id) > _MAX_SID:
@@ -108,7 +110,7 @@ async def sms_reply(request: Request, session: SessionDep, settings: SettingsDep
         sender=sender,
         body=params.get("Body", ""),
         carrier_id=carrier_id,
-        policy=settings.referral_policy(),
+        policy=policies.referrals,
         now=datetime.now(UTC),
     )
     session.commit()

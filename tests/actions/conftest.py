@@ -8,11 +8,18 @@ import pytest
 from rasa_sdk import Tracker
 from sqlalchemy.orm import Session
 
-from passage.database import session_factory
-from passage.settings import Settings
+from actions.policies import use_policies
+from passage.config import Settings, session_factory
+from passage.runtime.policies import policies_from
 from tests.casework.account_builders import account, enrol
 
 SENDER = "officer-1"
+
+
+@pytest.fixture(autouse=True)
+def action_server_policies(settings: Settings) -> None:
+    """What the runtime hands the action server when it starts, from the test's settings."""
+    use_policies(policies_from(settings))
 
 
 @pytest.fixture

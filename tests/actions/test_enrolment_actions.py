@@ -15,7 +15,7 @@ from casework.cases import open_case
 from casework.enrolment import MAX_FAILURES_PER_IDENTITY, forget_sender, issue_code
 from casework.models import Case
 from casework.roles import COORDINATOR
-from passage.settings import get_settings
+from passage.config import get_settings
 from tests.actions.conftest import SENDER, tracker_for
 from tests.casework.account_builders import account
 

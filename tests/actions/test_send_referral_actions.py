@@ -9,7 +9,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.orm import Session
 
 from actions.referrals import ActionSendReferral
-from passage.settings import get_settings
+from passage.config import get_settings
 from tests.actions.conftest import tracker_for
 from tests.casework.referral_builders import ready_case, shelters
 from translations.catalog import shipped_catalogs

@@ -11,7 +11,6 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from api.app import create_app
 from api.routers import intake_inbox, partner_api
 from casework.accounts import StaffAccount, WebSession, create_account, create_api_key
 from casework.login import set_up_totp
@@ -22,7 +21,8 @@ from casework.referral_models import OutboxMessage
 from casework.referrals import send_chosen_referral
 from casework.roles import ADMIN, CASEWORKER, COORDINATOR, INTAKE, OFFICER
 from casework.totp import code_at, time_step
-from passage.database import session_factory, unit_of_work
+from passage.config import session_factory, unit_of_work
+from passage.runtime.api_app import api_app
 from tests.casework.referral_builders import NOW, POLICY, ready_case, shelters
 from tests.casework.referral_builders import OFFICER as CHAT_OFFICER
 from tests.referral_directory.hsds_builders import sal_id, uid
@@ -128,7 +128,7 @@ def build_world(tmp_path: Path) -> World:
 
 
 def make_app() -> FastAPI:
-    app = create_app()
+    app = api_app()
     app.dependency_overrides[intake_inbox.current_time] = lambda: CLOCK
     app.dependency_overrides[partner_api.current_time] = lambda: CLOCK
     return app

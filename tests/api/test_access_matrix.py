@@ -1,6 +1,6 @@
 """Every route of the app against every kind of caller: who is let in, who is refused.
 
-The table below must name every route create_app() serves; a new route fails
+The table below must name every route api_app() serves; a new route fails
 test_every_route_has_a_decision until someone decides who may call it. Requests use real
 objects (a referral to shelter-a, a case owned by the officer) so a refusal is the rule's and
 not a 404's. Allowed callers go last on each route, so what they change (an accepted referral,
@@ -17,9 +17,8 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from passage.database import session_factory
-from passage.migrate import upgrade
-from passage.settings import get_settings
+from passage.config import get_settings, session_factory
+from passage.runtime.migrate import upgrade
 from tests.api.staff_world import (
     PASSWORD,
     PEOPLE,

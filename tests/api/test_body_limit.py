@@ -7,9 +7,9 @@ import pytest
 from fastapi.testclient import TestClient
 from starlette.types import Message, Receive, Scope, Send
 
-from api.app import create_app
 from api.body_limit import BodyLimitMiddleware
-from passage.settings import Settings
+from passage.config import Settings
+from passage.runtime.api_app import api_app
 from tests.conftest import _clear_cached_wiring
 
 LIMIT = 2048
@@ -20,7 +20,7 @@ DETAIL = f"the request body is larger than {LIMIT} bytes"
 def client(database: Settings, monkeypatch: pytest.MonkeyPatch) -> TestClient:
     monkeypatch.setenv("PASSAGE_MAX_REQUEST_BYTES", str(LIMIT))
     _clear_cached_wiring()
-    return TestClient(create_app())
+    return TestClient(api_app())
 
 
 def _chunks(total: int, size: int = 500) -> Iterator[bytes]:

@@ -5,8 +5,8 @@ import socket
 import pytest
 from fastapi.testclient import TestClient
 
-from api.app import create_app
-from passage.settings import Settings, get_settings
+from passage.config import Settings, get_settings
+from passage.runtime.api_app import api_app
 from tests.api.chat_client import TAB, chat_client
 from tests.conftest import _clear_cached_wiring
 
@@ -23,7 +23,7 @@ def client(database: Settings, monkeypatch: pytest.MonkeyPatch) -> TestClient:
     monkeypatch.setenv("PASSAGE_RASA_URL", f"http://127.0.0.1:{_free_port()}")
     _clear_cached_wiring()
     get_settings()
-    return chat_client(create_app())
+    return chat_client(api_app())
 
 
 @pytest.mark.parametrize(

@@ -4,14 +4,14 @@ import re
 import pytest
 from fastapi.testclient import TestClient
 
-from api.app import create_app
-from passage.settings import Settings
+from passage.config import Settings
+from passage.runtime.api_app import api_app
 from translations.catalog import shipped_catalogs
 
 
 @pytest.fixture
 def client(settings: Settings) -> TestClient:
-    return TestClient(create_app())
+    return TestClient(api_app())
 
 
 def _config(page: str) -> dict:

@@ -8,12 +8,11 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from api.app import create_app
 from casework.referrals import send_chosen_referral
 from casework.twilio_transport import twilio_client
-from passage.database import session_factory
-from passage.sandbox.fake_twilio import FakeTwilio
-from passage.settings import Settings, get_settings
+from passage.config import Settings, get_settings, session_factory
+from passage.runtime.api_app import api_app
+from passage.runtime.sandbox.fake_twilio import FakeTwilio
 from tests.casework.referral_builders import (
     NOW,
     NUMBERS,
@@ -53,7 +52,7 @@ def sandbox(database: Settings, monkeypatch: pytest.MonkeyPatch) -> Iterator[Fak
 def test_without_the_sandbox_there_is_no_such_page(
     database: Settings, method: str, path: str
 ) -> None:
-    client = TestClient(create_app())
+    client = TestClient(api_app())
     assert (
         client.request(method, path, json={"number": "+15005551001", "body": "x"}).status_code
         == 404
@@ -62,7 +61,7 @@ def test_without_the_sandbox_there_is_no_such_page(
 
 @pytest.mark.parametrize(("method", "path"), ROUTES)
 def test_another_machine_never_sees_it(sandbox: FakeTwilio, method: str, path: str) -> None:
-    client = TestClient(create_app(), client=("192.0.2.7", 50000))
+    client = TestClient(api_app(), client=("192.0.2.7", 50000))
     assert (
         client.request(method, path, json={"number": "+15005551001", "body": "x"}).status_code
         == 404
@@ -76,7 +75,7 @@ def test_the_page_and_the_sms_of_each_provider_number(sandbox: FakeTwilio, tmp_p
             session, ready_case(session), "basic.housing", OFFICER, POLICY, cascade=False, now=NOW
         )
         session.commit()
-    client = TestClient(create_app())
+    client = TestClient(api_app())
     page = client.get("/dev/phone")
     assert page.status_code == 200
     assert shipped_catalogs().lookup("dev.phone.title", "en").text in page.text
@@ -99,7 +98,7 @@ def test_the_page_and_the_sms_of_each_provider_number(sandbox: FakeTwilio, tmp_p
 
 def test_a_reply_is_json_only(sandbox: FakeTwilio) -> None:
     """A form post is what another site could make a browser send: it is refused."""
-    client = TestClient(create_app())
+    client = TestClient(api_app())
     form = {"number": "+15005551001", "body": "ACCEPT K7Q2MX"}
     assert client.post("/dev/phone/reply", data=form).status_code == 422
 
@@ -116,6 +115,6 @@ def test_a_reply_is_json_only(sandbox: FakeTwilio) -> None:
 def test_a_request_from_beyond_this_machine_never_sees_it(
     sandbox: FakeTwilio, headers: dict[str, str]
 ) -> None:
-    client = TestClient(create_app())
+    client = TestClient(api_app())
     assert client.get("/dev/phone", headers=headers).status_code == 404
     assert client.get("/dev/phone/messages", headers=headers).status_code == 404

@@ -4,10 +4,9 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from api.app import create_app
 from casework.accounts import create_api_key
-from passage.database import session_factory, unit_of_work
-from passage.settings import Settings
+from passage.config import Settings, session_factory, unit_of_work
+from passage.runtime.api_app import api_app
 from referral_directory.importer import import_directory
 from referral_directory.models import ServiceCapacity
 from tests.referral_directory.hsds_builders import sal_id, service, uid, write
@@ -32,7 +31,7 @@ def _bearer(key: str) -> dict[str, str]:
 
 def test_capacity_update_is_stored_with_its_time(database: Settings, tmp_path: Path) -> None:
     own, _ = _directory_and_keys(tmp_path)
-    client = TestClient(create_app())
+    client = TestClient(api_app())
 
     response = client.put(
         URL.format(sal_id("shelter")), json={"available": 2}, headers=_bearer(own)
@@ -50,7 +49,7 @@ def test_capacity_needs_a_key_of_the_services_organization(
     database: Settings, tmp_path: Path
 ) -> None:
     _, other = _directory_and_keys(tmp_path)
-    client = TestClient(create_app())
+    client = TestClient(api_app())
     url = URL.format(sal_id("shelter"))
 
     anonymous = client.put(url, json={"available": 2})
@@ -66,7 +65,7 @@ def test_capacity_needs_a_key_of_the_services_organization(
 
 def test_capacity_update_refuses_bad_input_with_4xx(database: Settings, tmp_path: Path) -> None:
     own, _ = _directory_and_keys(tmp_path)
-    client = TestClient(create_app(), headers=_bearer(own))
+    client = TestClient(api_app(), headers=_bearer(own))
     assert client.put(URL.format("unknown"), json={"available": 1}).status_code == 404
     assert client.put(URL.format("x"), json={"available": -1}).status_code == 422
     assert client.put(URL.format("x"), json={"available": "many"}).status_code == 422

@@ -12,7 +12,6 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from api.app import create_app
 from api.routers import intake_inbox, partner_api
 from api.security_headers import CONTENT_SECURITY_POLICY
 from casework.accounts import StaffAccount, create_staff_account
@@ -22,8 +21,8 @@ from casework.outbox import Kind
 from casework.proposals import choose_provider
 from casework.referral_models import OutboxMessage, Referral
 from casework.referrals import send_chosen_referral
-from passage.database import session_factory, unit_of_work
-from passage.settings import Settings
+from passage.config import Settings, session_factory, unit_of_work
+from passage.runtime.api_app import api_app
 from tests.casework.referral_builders import NOW, OFFICER, POLICY, ready_case, shelters
 from tests.referral_directory.hsds_builders import sal_id, uid
 
@@ -80,7 +79,7 @@ def build_world(tmp_path: Path) -> World:
 
 
 def make_client() -> TestClient:
-    app = create_app()
+    app = api_app()
     app.dependency_overrides[intake_inbox.current_time] = lambda: CLOCK
     app.dependency_overrides[partner_api.current_time] = lambda: CLOCK
     return TestClient(app, follow_redirects=False)

@@ -7,10 +7,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select, text
 from twilio.request_validator import RequestValidator
 
-from api.app import create_app
 from casework.chat_addresses import ChatAddress, conversation_id
-from passage.database import session_factory
-from passage.settings import Settings
+from passage.config import Settings, session_factory
+from passage.runtime.api_app import api_app
 from tests.conftest import _clear_cached_wiring
 from translations.catalog import shipped_catalogs
 
@@ -26,7 +25,7 @@ def client(database: Settings, monkeypatch: pytest.MonkeyPatch) -> TestClient:
     monkeypatch.setenv("PASSAGE_RASA_URL", "http://127.0.0.1:9")
     monkeypatch.setenv("PASSAGE_RATE_LIMIT_PER_CHAT_SENDER_PER_MINUTE", "1")
     _clear_cached_wiring()
-    return TestClient(create_app())
+    return TestClient(api_app())
 
 
 def _post(client: TestClient, body: str, sid: str) -> str:

@@ -23,10 +23,9 @@ from schemathesis.specs.openapi.checks import (
 )
 from sqlalchemy import select
 
-from api.app import create_app
 from casework.accounts import create_api_key
-from passage.database import unit_of_work
-from passage.settings import Settings, get_settings
+from passage.config import Settings, get_settings, unit_of_work
+from passage.runtime.api_app import api_app
 from referral_directory.importer import import_directory
 from referral_directory.models import Organization
 from tests.conftest import _clear_cached_wiring
@@ -59,13 +58,13 @@ def api_key(database: Settings, monkeypatch: pytest.MonkeyPatch) -> str:
 
 @pytest.fixture
 def api_schema(api_key: str) -> BaseSchema:
-    return schemathesis.openapi.from_asgi("/openapi.json", create_app())
+    return schemathesis.openapi.from_asgi("/openapi.json", api_app())
 
 
 def _operations() -> list[tuple[str, str]]:
     """Every operation of the document, read when the tests are collected (building it needs
     no database), so a new route is fuzzed without editing this file."""
-    document = create_app().openapi()
+    document = api_app().openapi()
     get_settings.cache_clear()  # the settings of the collection, not of any test
     return sorted(
         (method.upper(), path) for path, item in document["paths"].items() for method in item
@@ -127,7 +126,7 @@ def test_the_fuzzed_document_holds_every_operation(api_schema: BaseSchema) -> No
 
 def _json_operations() -> list[tuple[str, str, list[str]]]:
     """The operations with a JSON body, and the top-level fields of that body."""
-    document = create_app().openapi()
+    document = api_app().openapi()
     get_settings.cache_clear()
     found = []
     for path, item in document["paths"].items():
@@ -149,7 +148,7 @@ def _json_operations() -> list[tuple[str, str, list[str]]]:
 def test_json_only_python_accepts_is_refused_not_a_500(
     api_key: str, method: str, path: str, fields: list[str], value: str
 ) -> None:
-    client = TestClient(create_app(), raise_server_exceptions=False)
+    client = TestClient(api_app(), raise_server_exceptions=False)
     body = "{" + ", ".join(f'"{field}": {value}' for field in fields or ["x"]) + "}"
     headers = {"Authorization": f"Bearer {api_key}", "Content-Type": "application/json"}
 

@@ -10,8 +10,7 @@ from fhir.resources.R4B.bundle import Bundle
 from sqlalchemy import select
 
 from casework.accounts import ApiKey, create_api_key, revoke_api_key
-from passage.database import session_factory, unit_of_work
-from passage.settings import Settings
+from passage.config import Settings, session_factory, unit_of_work
 from referral_directory.models import ServiceCapacity
 from tests.api.test_intake_inbox import (
     CLOCK,

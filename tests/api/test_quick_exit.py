@@ -10,12 +10,12 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from api.app import create_app
 from api.chat_identity import COOKIE_NAME
 from casework.enrolment import account_for_sender
 from casework.models import Case
 from casework.referral_models import AuditEntry
-from passage.settings import Settings
+from passage.config import Settings
+from passage.runtime.api_app import api_app
 from tests.api.chat_client import OTHER_TAB, TAB, chat_client, conversation_of
 from tests.casework.account_builders import account, enrol
 from tests.casework.retention_builders import add_conversation, senders, tracker_db
@@ -26,7 +26,7 @@ CHAT_JS = Path(__file__).parents[2] / "api" / "static" / "chat.js"
 
 @pytest.fixture
 def client(database: Settings) -> TestClient:
-    return chat_client(create_app())
+    return chat_client(api_app())
 
 
 def test_the_page_has_a_quick_exit_button_in_the_officers_language(client: TestClient) -> None:

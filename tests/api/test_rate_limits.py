@@ -9,9 +9,9 @@ from collections.abc import Callable
 import pytest
 from fastapi.testclient import TestClient
 
-from api.app import create_app
 from api.rate_limits import SlidingWindowLimiter
-from passage.settings import Settings
+from passage.config import Settings
+from passage.runtime.api_app import api_app
 from tests.conftest import _clear_cached_wiring
 
 TAB = "tab-0123456789abcdef"
@@ -50,7 +50,7 @@ def make_client(
         for name, value in limits.items():
             monkeypatch.setenv(f"PASSAGE_RATE_LIMIT_{name.upper()}", str(value))
         _clear_cached_wiring()
-        return TestClient(create_app(clock=clock), client=(address, 40000))
+        return TestClient(api_app(clock=clock), client=(address, 40000))
 
     return make
 

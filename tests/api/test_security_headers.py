@@ -13,9 +13,9 @@ from fastapi.routing import iter_route_contexts
 from fastapi.testclient import TestClient
 from starlette.routing import Mount
 
-from api.app import create_app
 from api.security_headers import CONTENT_SECURITY_POLICY
-from passage.settings import Settings, get_settings
+from passage.config import Settings, get_settings
+from passage.runtime.api_app import api_app
 from tests.conftest import _clear_cached_wiring
 
 EXPECTED = {
@@ -40,7 +40,7 @@ def app(database: Settings, monkeypatch: pytest.MonkeyPatch) -> FastAPI:
     monkeypatch.setenv("PASSAGE_RASA_URL", f"http://127.0.0.1:{_closed_port()}")
     _clear_cached_wiring()
     get_settings()
-    return create_app()
+    return api_app()
 
 
 def _requests(app: FastAPI) -> list[tuple[str, str]]:
@@ -122,7 +122,7 @@ def test_the_refusals_of_the_limits_carry_the_headers(
 ) -> None:
     monkeypatch.setenv("PASSAGE_RATE_LIMIT_PER_IP_PER_MINUTE", "1")
     _clear_cached_wiring()
-    client = TestClient(create_app())
+    client = TestClient(api_app())
 
     too_large = client.post("/chat/messages", content=b"x" * 70_000)
     limited = client.get("/")

@@ -10,8 +10,7 @@ from casework.accounts import StaffAccount, create_account
 from casework.referral_models import AuditEntry
 from casework.roles import OFFICER
 from casework.totp import code_at, time_step
-from passage.database import session_factory, unit_of_work
-from passage.settings import Settings
+from passage.config import Settings, session_factory, unit_of_work
 from tests.api.staff_world import (
     CLOCK,
     PASSWORD,

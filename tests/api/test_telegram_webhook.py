@@ -10,12 +10,11 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
-from api.app import create_app
 from api.telegram_bot import webhook_secret
 from casework.chat_addresses import ChatAddress, conversation_id
 from casework.enrolment import account_for_sender
-from passage.database import session_factory
-from passage.settings import Settings
+from passage.config import Settings, session_factory
+from passage.runtime.api_app import api_app
 from tests.casework.account_builders import account, enrol
 from tests.casework.retention_builders import add_conversation, senders, tracker_db
 from tests.conftest import _clear_cached_wiring
@@ -37,7 +36,7 @@ def telegram(
         monkeypatch.setenv("PASSAGE_RASA_URL", "http://127.0.0.1:9")  # Rasa is down
         monkeypatch.setenv("PASSAGE_RATE_LIMIT_PER_CHAT_SENDER_PER_MINUTE", "2")
         _clear_cached_wiring()
-        with TestClient(create_app()) as client:  # runs the startup: setWebhook
+        with TestClient(api_app()) as client:  # runs the startup: setWebhook
             yield fake, client
 
 

@@ -4,8 +4,8 @@ import pytest
 from fastapi.testclient import TestClient
 from twilio.request_validator import RequestValidator
 
-from api.app import create_app
-from passage.settings import Settings, get_settings
+from passage.config import Settings, get_settings
+from passage.runtime.api_app import api_app
 from translations.catalog import shipped_catalogs
 
 TOKEN = "test-auth-token"
@@ -17,7 +17,7 @@ def client(database: Settings, monkeypatch: pytest.MonkeyPatch) -> TestClient:
     monkeypatch.setenv("PASSAGE_PUBLIC_BASE_URL", "https://passage.example.org")
     monkeypatch.setenv("PASSAGE_RASA_URL", "http://127.0.0.1:9")  # Rasa is down
     get_settings.cache_clear()
-    return TestClient(create_app())
+    return TestClient(api_app())
 
 
 def _signed(path: str, params: dict[str, str]) -> dict[str, str]:

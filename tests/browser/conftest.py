@@ -16,8 +16,8 @@ from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 from sqlalchemy.orm import Session
 
 from casework.demo_accounts import DemoAccess, create_demo_accounts
-from casework.field_crypto.keyring import new_key_line
-from passage.settings import Settings, get_settings
+from passage.config import Settings, get_settings
+from passage.core.field_crypto.keyring import new_key_line
 from referral_directory.importer import import_directory
 from tests.e2e.stack import Stack, start_stack
 

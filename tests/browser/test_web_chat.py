@@ -10,12 +10,13 @@ from playwright.sync_api import BrowserContext, Page, expect
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from api.chat_identity import COOKIE_NAME, chat_key, sender_for
+from api.chat_identity import COOKIE_NAME, sender_for
 from casework.enrolment import account_for_sender
 from casework.referral_models import OutboxMessage, Referral, ReferralEvent
 from casework.transcripts import TranscriptStore
-from passage.processes import ProcessGroup
-from passage.stack import build_processes
+from passage.config.process_keys import chat_key
+from passage.runtime.processes import ProcessGroup
+from passage.runtime.stack import build_processes
 from tests.browser.conftest import DemoStack, screenshot
 from tests.browser.officer_page import OfficerPage
 from tests.chat_texts import CATALOGS, en

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from casework.accounts import StaffAccount
 from casework.models import Case, IntakeAnswer
 from casework.referral_models import PartnerPushSecret, Referral
-from passage.settings import get_settings
+from passage.config import get_settings
 from referral_directory.models import Location, XConfidentialAddress
 
 NOW = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)

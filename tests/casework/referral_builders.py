@@ -20,7 +20,7 @@ from casework.models import Case
 from casework.proposals import choose_provider
 from casework.referral_policy import Officer, ReferralPolicy
 from referral_directory.importer import import_directory
-from referral_directory.matching import MatchingRules
+from referral_directory.match_values import MatchingRules
 from referral_directory.needs import Level
 from tests.casework.account_builders import account
 from tests.referral_directory.hsds_builders import ALMATY, box, sal_id, service, write

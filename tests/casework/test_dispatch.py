@@ -33,8 +33,8 @@ from casework.referral_models import OutboxMessage
 from casework.referrals import send_chosen_referral
 from casework.request_signing import verify
 from casework.twilio_transport import twilio_client
-from passage.database import session_factory, unit_of_work
-from passage.sandbox.fake_twilio import FakeTwilio
+from passage.config import session_factory, unit_of_work
+from passage.runtime.sandbox.fake_twilio import FakeTwilio
 from tests.casework.referral_builders import OFFICER, POLICY, ready_case, shelters
 
 pytestmark = pytest.mark.usefixtures("database")

@@ -20,7 +20,7 @@ from casework.models import (
 )
 from casework.referral_models import AuditEntry, CaseFlag, OutboxMessage, Referral, ReferralEvent
 from casework.transcripts import TranscriptStore
-from passage.settings import Settings
+from passage.config import Settings
 from tests.casework.retention_builders import (
     NOW,
     PARTNER_URL,

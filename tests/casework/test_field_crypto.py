@@ -13,17 +13,16 @@ import casework.enrolment
 import casework.models
 import casework.referral_models
 from casework.db import Base
-from casework.field_crypto import (
+from passage.config import Settings, get_settings, session_factory
+from passage.core.field_crypto import (
     DecryptionError,
     FieldTooLong,
     KeyConfigError,
     current_keyring,
     new_key_line,
 )
-from casework.field_crypto.keyring import parse_keys
-from casework.field_crypto.rotation import PLAINTEXT, census, encrypted_columns, reencrypt
-from passage.database import session_factory
-from passage.settings import Settings, get_settings
+from passage.core.field_crypto.keyring import parse_keys
+from passage.core.field_crypto.rotation import PLAINTEXT, census, encrypted_columns, reencrypt
 from referral_directory.db import DirectoryBase
 from tests.casework.encrypted_rows import (
     PLAINTEXTS,

@@ -26,7 +26,7 @@ from casework.proposals import (
     propose_providers,
 )
 from referral_directory.importer import import_directory
-from referral_directory.matching import MatchingRules
+from referral_directory.match_values import MatchingRules
 from referral_directory.needs import Level
 from tests.casework.account_builders import account
 from tests.referral_directory.hsds_builders import ALMATY, box, sal_id, service, write

@@ -30,9 +30,9 @@ from casework.referral_models import (
 from casework.retention import RetentionPolicy, run_retention
 from casework.retention_schedule import RETENTION, claim_due_run
 from casework.transcripts import TranscriptStore
-from passage.database import session_factory
-from passage.settings import Settings
-from passage.worker import tick
+from passage.config import Settings, session_factory
+from passage.runtime.policies import policies_from
+from passage.runtime.worker import tick
 from tests.casework.retention_builders import (
     NOW,
     account,
@@ -66,7 +66,7 @@ def _audit(session: Session, action: str) -> list[AuditEntry]:
 
 
 def test_the_defaults_are_72_hours_and_365_days(settings: Settings) -> None:
-    assert settings.retention_policy() == POLICY
+    assert policies_from(settings).retention == POLICY
     assert settings.retention_interval_hours == 24
 
 
@@ -244,7 +244,7 @@ def test_the_worker_runs_retention_at_most_once_per_interval(
     database: Settings, tracker: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     clock = [NOW]
-    monkeypatch.setattr("passage.worker._now", lambda: clock[0])
+    monkeypatch.setattr("passage.runtime.worker._now", lambda: clock[0])
     add_conversation(tracker, "idle", NOW - timedelta(hours=80))
 
     runs = []

@@ -12,7 +12,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from twilio.request_validator import RequestValidator
 
-from api.app import create_app
 from casework.referral_models import Referral
 from casework.referral_status import Reason
 from casework.referrals import send_chosen_referral
@@ -31,8 +30,8 @@ from casework.sms_replies import (
     parse_capacity,
     parse_reply,
 )
-from passage.database import session_factory
-from passage.settings import Settings, get_settings
+from passage.config import Settings, get_settings, session_factory
+from passage.runtime.api_app import api_app
 from referral_directory.importer import import_directory
 from referral_directory.models import ServiceAtLocation, ServiceCapacity
 from tests.casework.referral_builders import NOW, NUMBERS, OFFICER, POLICY, ready_case, shelters
@@ -389,7 +388,7 @@ def test_the_webhook_confirms_a_capacity_update(
     monkeypatch.setenv("PASSAGE_TWILIO_AUTH_TOKEN", TOKEN)
     monkeypatch.setenv("PASSAGE_PUBLIC_BASE_URL", "https://passage.example.org")
     get_settings.cache_clear()
-    client = TestClient(create_app())
+    client = TestClient(api_app())
     with session_factory()() as session:
         shelters(session, tmp_path)
         session.commit()

@@ -15,7 +15,7 @@ from twilio.request_validator import RequestValidator
 from twilio.rest import Client
 
 from casework.twilio_transport import LoopbackTwilioHttpClient, twilio_client
-from passage.sandbox.fake_twilio import TEST_FROM, FakeTwilio
+from passage.runtime.sandbox.fake_twilio import TEST_FROM, FakeTwilio
 
 TO = "+15005550100"
 

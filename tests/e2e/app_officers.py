@@ -7,7 +7,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from passage.sandbox.fake_twilio import FakeMessage
+from passage.runtime.sandbox.fake_twilio import FakeMessage
 from referral_directory.importer import import_directory
 from tests.chat_texts import SEVERAL_ANSWERS, TYPICAL_CASE, en, title
 from tests.e2e.stack import Stack

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from casework.field_crypto.keyring import new_key_line
-from passage.sandbox.fake_twilio import FakeTwilio
-from passage.settings import get_settings
+from passage.config import get_settings
+from passage.core.field_crypto.keyring import new_key_line
+from passage.runtime.sandbox.fake_twilio import FakeTwilio
 from tests.e2e.stack import Stack, start_stack
 from tests.fakes.fake_telegram import FakeTelegram
 

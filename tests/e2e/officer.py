@@ -8,8 +8,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from api.chat_identity import COOKIE_NAME, chat_key, sender_for
+from api.chat_identity import COOKIE_NAME, sender_for
 from casework.models import Case
+from passage.config.process_keys import chat_key
 from tests.e2e.conftest import Stack
 from tests.e2e.web_chat import WebChat
 from translations.catalog import shipped_catalogs

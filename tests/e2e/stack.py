@@ -16,13 +16,12 @@ from sqlalchemy.orm import Session
 
 from casework.enrolment import issue_code
 from casework.roles import OFFICER
-from passage.database import make_engine
-from passage.migrate import upgrade
-from passage.processes import ManagedProcess, ProcessGroup
-from passage.rasa_project import RasaProject
-from passage.sandbox.fake_twilio import FakeTwilio
-from passage.settings import Settings
-from passage.stack import build_processes, with_sandbox_if_needed
+from passage.config import Settings, make_engine
+from passage.runtime.migrate import upgrade
+from passage.runtime.processes import ManagedProcess, ProcessGroup
+from passage.runtime.rasa_project import RasaProject
+from passage.runtime.sandbox.fake_twilio import FakeTwilio
+from passage.runtime.stack import build_processes, with_sandbox_if_needed
 from tests.casework.account_builders import account
 from tests.fakes.fake_telegram import FakeTelegram
 from translations.catalog import shipped_catalogs

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from casework.chat_addresses import ChatAddress
 from casework.referral_models import Referral
 from casework.transcripts import TranscriptStore
-from passage.sandbox.fake_twilio import FakeTwilio
+from passage.runtime.sandbox.fake_twilio import FakeTwilio
 from tests.e2e.app_officers import (
     HIDDEN,
     PROVIDER,

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from api.chat_identity import COOKIE_NAME
 from casework.referral_models import AuditEntry, OutboxMessage, Referral
-from passage.sandbox.fake_twilio import FakeMessage
+from passage.runtime.sandbox.fake_twilio import FakeMessage
 from referral_directory.importer import import_directory
 from tests.e2e.conftest import Stack
 from tests.e2e.officer import ADULT_TO_CONSENT, CATALOGS, Officer, WebOfficer, choose, en, walk

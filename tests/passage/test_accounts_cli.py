@@ -1,4 +1,4 @@
-"""`passage accounts ...` as an operator runs them."""
+"""`passage accounts ...` (the `users` group under its older name) as an operator runs them."""
 
 from datetime import UTC, datetime
 
@@ -7,9 +7,8 @@ from sqlalchemy import select
 
 from casework.accounts import organization_for_api_key
 from casework.referral_models import AuditEntry
-from passage.cli import main
-from passage.database import session_factory, unit_of_work
-from passage.settings import Settings
+from passage.cli.main import main
+from passage.config import Settings, session_factory, unit_of_work
 from referral_directory.models import Organization
 
 
@@ -36,16 +35,21 @@ def test_add_staff_then_list_without_secrets(
     capsys.readouterr()
     assert main(["accounts", "list"]) == 0
     header, row = capsys.readouterr().out.splitlines()
-    assert header.split() == ["USERNAME", "ORGANIZATION", "ROLE", "DISABLED", "LOCKED"]
-    assert row.split() == ["alice", "org-1", "intake", "yes", "no"]
+    assert header.split() == ["USERNAME", "ROLE", "ORGANIZATION", "UNIT", "REGION", "TOTP", "STATE"]
+    assert row.split() == ["alice", "intake", "org-1", "-", "-", "no", "disabled"]
 
     assert main(["accounts", "disable", "nobody"]) == 1
     assert "No account named" in capsys.readouterr().err
     with session_factory()() as session:
-        disabled = session.scalars(
-            select(AuditEntry.detail).where(AuditEntry.action == "account.disabled")
+        audited = session.execute(
+            select(AuditEntry.action, AuditEntry.detail).where(
+                AuditEntry.action.in_(["account.created", "account.disabled"])
+            )
         ).all()
-    assert disabled == ["account=alice"]
+    assert sorted(audited) == [
+        ("account.created", "account=alice"),
+        ("account.disabled", "account=alice"),
+    ]
 
 
 @pytest.mark.parametrize(

@@ -7,9 +7,8 @@ from sqlalchemy import select, update
 
 from casework.audit import record_audit
 from casework.referral_models import AuditEntry
-from passage.cli import main
-from passage.database import unit_of_work
-from passage.settings import Settings
+from passage.cli.main import main
+from passage.config import Settings, unit_of_work
 
 AN_HOUR_AGO = datetime.now(UTC) - timedelta(hours=1)
 

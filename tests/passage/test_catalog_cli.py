@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from passage.cli import main
-from passage.settings import Settings
+from passage.cli.main import main
+from passage.config import Settings
 from translations.catalog import LOCALE_DIR
 
 

@@ -3,7 +3,7 @@ import sys
 
 import pytest
 
-from passage.cli import build_parser, main
+from passage.cli.main import build_parser, main
 
 
 def test_help_lists_the_commands(capsys: pytest.CaptureFixture[str]) -> None:

@@ -6,9 +6,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from passage.cli import main
-from passage.database import session_factory
-from passage.settings import Settings
+from passage.cli.main import main
+from passage.config import Settings, session_factory
 from referral_directory.models import Service, ServiceCapacity
 from tests.referral_directory.hsds_builders import sal_id, service, write
 
@@ -140,7 +139,7 @@ def test_match_explains_an_unreadable_case_file(
 def test_the_demo_directory_loads_into_an_empty_directory_only(
     database: Settings, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from passage.directory_cli import load_demo_if_empty
+    from passage.cli.directory import load_demo_if_empty
 
     load_demo_if_empty()
     assert "Demo directory loaded" in capsys.readouterr().out

@@ -11,11 +11,10 @@ from alembic import command
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from casework.field_crypto import current_keyring
-from passage.database import make_engine
-from passage.migrate import alembic_config
-from passage.settings import Settings, get_settings
-from passage.stack import build_processes
+from passage.config import Settings, get_settings, make_engine
+from passage.core.field_crypto import current_keyring
+from passage.runtime.migrate import alembic_config
+from passage.runtime.stack import build_processes
 from tests.casework.encrypted_rows import ADDRESS, line, raw_values, use_keys
 
 KEY_A = line("a-2025")
@@ -75,7 +74,8 @@ def test_existing_rows_are_encrypted_by_the_upgrade_and_decrypted_by_the_downgra
 
 
 _CHILD = """
-from casework.field_crypto import current_keyring
+import passage.config  # hands the configured keys in, as in every process of ours
+from passage.core.field_crypto import current_keyring
 print(current_keyring().encrypt("case.area", "Almaty"))
 """
 

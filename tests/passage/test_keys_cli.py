@@ -2,10 +2,9 @@
 
 import pytest
 
-from casework.field_crypto.keyring import parse_keys
-from passage.cli import main
-from passage.database import session_factory
-from passage.settings import Settings
+from passage.cli.main import main
+from passage.config import Settings, session_factory
+from passage.core.field_crypto.keyring import parse_keys
 from tests.casework.encrypted_rows import (
     PLAINTEXTS,
     SECRET_WORDS,

@@ -16,8 +16,8 @@ import casework.referral_models
 import casework.web_chat_tabs  # noqa: F401
 import referral_directory.models  # noqa: F401
 from casework.db import Base
-from passage.database import make_engine
-from passage.migrate import alembic_config, upgrade
+from passage.config import make_engine
+from passage.runtime.migrate import alembic_config, upgrade
 from referral_directory.db import DirectoryBase
 
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from passage.processes import ManagedProcess, ProcessGroup, StartupFailed
-from passage.stack import AlreadyRunning, exclusive_run
+from passage.runtime.processes import ManagedProcess, ProcessGroup, StartupFailed
+from passage.runtime.stack import AlreadyRunning, exclusive_run
 
 # A parent that starts a grandchild in its own process group, then waits: like Sanic's workers.
 _PARENT_WITH_GRANDCHILD = (

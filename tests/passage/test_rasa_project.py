@@ -2,8 +2,8 @@ from pathlib import Path
 
 import yaml
 
-from passage.rasa_project import BOT_DIR, RasaProject
-from passage.settings import Settings
+from passage.config import Settings
+from passage.runtime.rasa_project import BOT_DIR, RasaProject
 
 
 def _copy_bot(tmp_path: Path) -> Path:

@@ -7,9 +7,8 @@ import pytest
 from casework.outbox import mark_dead
 from casework.referral_models import OutboxMessage, PartnerPushSecret
 from casework.referrals import send_chosen_referral
-from passage.cli import main
-from passage.database import session_factory, unit_of_work
-from passage.settings import Settings
+from passage.cli.main import main
+from passage.config import Settings, session_factory, unit_of_work
 from tests.casework.referral_builders import NOW, NUMBERS, OFFICER, POLICY, ready_case, shelters
 from tests.referral_directory.hsds_builders import uid
 

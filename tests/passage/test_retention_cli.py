@@ -10,10 +10,9 @@ from casework.erasure import ErasureReason
 from casework.legal_hold import HoldReason
 from casework.models import Case, CaseStatistic, IntakeAnswer
 from casework.referral_models import AuditEntry, OutboxMessage
-from passage.cases_cli import ERASURE_REASONS, HOLD_REASONS
-from passage.cli import main
-from passage.database import session_factory, unit_of_work
-from passage.settings import Settings
+from passage.cli.cases import ERASURE_REASONS, HOLD_REASONS
+from passage.cli.main import main
+from passage.config import Settings, session_factory, unit_of_work
 from tests.casework.retention_builders import (
     account,
     add_conversation,

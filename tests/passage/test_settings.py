@@ -3,7 +3,7 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from passage.settings import Settings
+from passage.config import Settings
 
 
 def test_defaults_derive_paths_from_var_dir() -> None:

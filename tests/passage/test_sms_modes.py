@@ -3,8 +3,8 @@ else the phone sandbox (unless switched off), else nothing, and the officer is t
 
 from pathlib import Path
 
-from passage.settings import Settings, SmsMode
-from passage.stack import build_processes, with_sandbox_if_needed
+from passage.config import Settings, SmsMode
+from passage.runtime.stack import build_processes, with_sandbox_if_needed
 
 TWILIO = {
     "twilio_account_sid": "AC" + "1" * 32,

@@ -5,14 +5,14 @@ from pathlib import Path
 
 import pytest
 
-from passage.cli import main
-from passage.settings import Settings
+from passage.cli.main import main
+from passage.config import Settings
 from tests.translations import tiny_argos
 
 
 @pytest.fixture
 def packages(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    with tiny_argos.offline_packages(monkeypatch) as directory:
+    with tiny_argos.offline_packages(monkeypatch, settings) as directory:
         yield directory
 
 

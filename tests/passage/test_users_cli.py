@@ -7,9 +7,8 @@ import pytest
 
 from casework.accounts import find_account
 from casework.enrolment import CODE_PATTERN
-from passage.cli import main
-from passage.database import session_factory, unit_of_work
-from passage.settings import Settings
+from passage.cli.main import main
+from passage.config import Settings, session_factory, unit_of_work
 from referral_directory.models import Organization
 
 PASSWORD = "correct horse battery"

@@ -12,8 +12,8 @@ from sqlalchemy.orm import Session
 from referral_directory.exporter import export_json
 from referral_directory.geo import Point
 from referral_directory.importer import import_directory
+from referral_directory.match_values import CaseForMatching, MatchingRules
 from referral_directory.matcher import directory_index
-from referral_directory.matching import CaseForMatching, MatchingRules
 from referral_directory.models import Attribute, Location, Service, XReferralEndpoint
 from tests.referral_directory.hsds_builders import TASHKENT, sal_id, service, uid, write
 

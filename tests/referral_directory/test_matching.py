@@ -10,8 +10,8 @@ from sqlalchemy.orm import Session
 from referral_directory.capacity import update_capacity
 from referral_directory.geo import Point
 from referral_directory.importer import import_directory
+from referral_directory.match_values import CaseForMatching, MatchingRules, NeedMatch
 from referral_directory.matcher import DirectoryIndex, directory_index
-from referral_directory.matching import CaseForMatching, MatchingRules, NeedMatch
 from referral_directory.needs import NEEDS
 from tests.referral_directory.hsds_builders import ALMATY, TASHKENT, box, sal_id, service, write
 

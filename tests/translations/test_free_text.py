@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from passage.settings import Settings
+from passage.config import Settings
 from tests.translations import tiny_argos
 from translations import machine
 from translations.catalog import shipped_catalogs
@@ -20,16 +20,20 @@ CATALOGS = shipped_catalogs()
 
 @pytest.fixture
 def packages(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    with tiny_argos.offline_packages(monkeypatch) as directory:
+    with tiny_argos.offline_packages(monkeypatch, settings) as directory:
         yield directory
 
 
 def test_a_note_in_the_providers_language_is_translated_and_labelled(
     packages: Path, tmp_path: Path
 ) -> None:
-    machine.install_model(tiny_argos.build_model(tmp_path, "ru", "en", words={"привет": "hello"}))
+    machine.install_model(
+        tiny_argos.build_model(tmp_path, "ru", "en", words={"привет": "hello"}), packages
+    )
 
-    lines = free_text_lines(CATALOGS, "привет, мест нет", written_in="ru", reader_language="en")
+    lines = free_text_lines(
+        CATALOGS, "привет, мест нет", written_in="ru", reader_language="en", models_dir=packages
+    )
 
     russian = CATALOGS.lookup("language_name.ru", "en").text
     assert lines == [
@@ -41,17 +45,27 @@ def test_a_note_in_the_providers_language_is_translated_and_labelled(
 
 
 def test_through_english_when_only_the_halves_exist(packages: Path, tmp_path: Path) -> None:
-    machine.install_model(tiny_argos.build_model(tmp_path, "ru", "en", words={"привет": "hello"}))
-    machine.install_model(tiny_argos.build_model(tmp_path, "en", "fr", words={"hello": "bonjour"}))
+    machine.install_model(
+        tiny_argos.build_model(tmp_path, "ru", "en", words={"привет": "hello"}), packages
+    )
+    machine.install_model(
+        tiny_argos.build_model(tmp_path, "en", "fr", words={"hello": "bonjour"}), packages
+    )
 
-    lines = free_text_lines(CATALOGS, "привет", written_in="ru", reader_language="fr")
+    lines = free_text_lines(
+        CATALOGS, "привет", written_in="ru", reader_language="fr", models_dir=packages
+    )
 
     assert "bonjour" in lines[0] and "привет" in lines[1]
 
 
 def test_without_a_model_the_original_is_passed_on_for_an_interpreter(packages: Path) -> None:
     lines = free_text_lines(
-        CATALOGS, "мест нет до понедельника", written_in="ru", reader_language="km"
+        CATALOGS,
+        "мест нет до понедельника",
+        written_in="ru",
+        reader_language="km",
+        models_dir=packages,
     )
 
     russian = CATALOGS.lookup("language_name.ru", "km").text
@@ -64,17 +78,25 @@ def test_without_a_model_the_original_is_passed_on_for_an_interpreter(packages: 
 
 def test_a_note_already_in_the_readers_language_is_left_alone(packages: Path) -> None:
     note = "full until Monday, sorry"
-    assert free_text_lines(CATALOGS, note, written_in="ru", reader_language="en") == [note]
-    assert free_text_lines(CATALOGS, note, written_in="en", reader_language="en") == [note]
+    assert free_text_lines(
+        CATALOGS, note, written_in="ru", reader_language="en", models_dir=packages
+    ) == [note]
+    assert free_text_lines(
+        CATALOGS, note, written_in="en", reader_language="en", models_dir=packages
+    ) == [note]
 
 
 def test_the_note_and_its_translation_never_reach_the_logs(
     packages: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    machine.install_model(tiny_argos.build_model(tmp_path, "ru", "en", words={"привет": "hello"}))
+    machine.install_model(
+        tiny_argos.build_model(tmp_path, "ru", "en", words={"привет": "hello"}), packages
+    )
     caplog.set_level(logging.DEBUG)
 
-    lines = free_text_lines(CATALOGS, "привет Айгуль", written_in="ru", reader_language="en")
+    lines = free_text_lines(
+        CATALOGS, "привет Айгуль", written_in="ru", reader_language="en", models_dir=packages
+    )
 
     assert "hello Айгуль" in lines[0]  # it was translated ...
     assert "Айгуль" not in caplog.text and "привет" not in caplog.text  # ... and not logged
@@ -83,11 +105,13 @@ def test_the_note_and_its_translation_never_reach_the_logs(
 def test_a_broken_model_passes_the_note_on_for_an_interpreter(
     packages: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    info = machine.install_model(tiny_argos.build_model(tmp_path, "ru", "en"))
+    info = machine.install_model(tiny_argos.build_model(tmp_path, "ru", "en"), packages)
     (info.path / "model" / "model.bin").write_bytes(b"not a model")  # damaged on disk
     caplog.set_level(logging.INFO)
 
-    lines = free_text_lines(CATALOGS, "мест нет", written_in="ru", reader_language="en")
+    lines = free_text_lines(
+        CATALOGS, "мест нет", written_in="ru", reader_language="en", models_dir=packages
+    )
 
     russian = CATALOGS.lookup("language_name.ru", "en").text
     assert lines == [
@@ -99,8 +123,12 @@ def test_a_broken_model_passes_the_note_on_for_an_interpreter(
 def test_a_model_installed_by_another_process_is_used_without_a_restart(
     packages: Path, tmp_path: Path
 ) -> None:
-    machine.install_model(tiny_argos.build_model(tmp_path, "ru", "en", words={"привет": "hello"}))
-    assert free_text_lines(CATALOGS, "привет", written_in="ru", reader_language="fr") == [
+    machine.install_model(
+        tiny_argos.build_model(tmp_path, "ru", "en", words={"привет": "hello"}), packages
+    )
+    assert free_text_lines(
+        CATALOGS, "привет", written_in="ru", reader_language="fr", models_dir=packages
+    ) == [
         CATALOGS.render(
             "free_text.no_translation",
             "fr",
@@ -113,6 +141,8 @@ def test_a_model_installed_by_another_process_is_used_without_a_restart(
     with zipfile.ZipFile(archive) as zipped:
         zipped.extractall(packages)
 
-    lines = free_text_lines(CATALOGS, "привет", written_in="ru", reader_language="fr")
+    lines = free_text_lines(
+        CATALOGS, "привет", written_in="ru", reader_language="fr", models_dir=packages
+    )
 
     assert "bonjour" in lines[0]

@@ -15,7 +15,7 @@ from typing import Any
 import ctranslate2
 import pytest
 
-from passage.settings import Settings
+from passage.config import Settings
 from tests.translations import tiny_argos
 from translations import machine
 from translations.machine import InvalidModel, MachineTranslation
@@ -23,7 +23,7 @@ from translations.machine import InvalidModel, MachineTranslation
 
 @pytest.fixture
 def packages(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    with tiny_argos.offline_packages(monkeypatch) as directory:
+    with tiny_argos.offline_packages(monkeypatch, settings) as directory:
         yield directory
 
 
@@ -38,9 +38,9 @@ def files(tmp_path: Path) -> Path:
 def test_a_model_file_is_installed_into_the_apps_data_dir_and_listed(
     packages: Path, settings: Settings, files: Path
 ) -> None:
-    assert machine.installed_pairs() == []
+    assert machine.installed_pairs(packages) == []
 
-    info = machine.install_model(tiny_argos.build_model(files, "ru", "en", version="1.2"))
+    info = machine.install_model(tiny_argos.build_model(files, "ru", "en", version="1.2"), packages)
 
     assert (info.source, info.target, info.version, info.replaced_version) == (
         "ru",
@@ -50,15 +50,17 @@ def test_a_model_file_is_installed_into_the_apps_data_dir_and_listed(
     )
     assert packages == (settings.var_dir / "argos-packages").resolve()
     assert info.path.parent == packages and (info.path / "metadata.json").is_file()
-    assert machine.installed_pairs() == [("ru", "en")]
+    assert machine.installed_pairs(packages) == [("ru", "en")]
 
 
 def test_free_text_is_translated_labelled_and_kept_beside_the_original(
     packages: Path, files: Path
 ) -> None:
-    machine.install_model(tiny_argos.build_model(files, "ru", "en", words={"привет": "hello"}))
+    machine.install_model(
+        tiny_argos.build_model(files, "ru", "en", words={"привет": "hello"}), packages
+    )
 
-    result = machine.translate("привет, мир!", "ru", "en")
+    result = machine.translate("привет, мир!", "ru", "en", packages)
 
     assert result == MachineTranslation(
         original="привет, мир!",
@@ -75,17 +77,17 @@ def test_free_text_is_translated_labelled_and_kept_beside_the_original(
 def test_without_a_model_the_original_goes_on_and_an_interpreter_is_needed(
     packages: Path, files: Path
 ) -> None:
-    machine.install_model(tiny_argos.build_model(files, "ru", "en"))
+    machine.install_model(tiny_argos.build_model(files, "ru", "en"), packages)
 
     for source, target in [("km", "en"), ("en", "ru"), ("ru", "km")]:
-        result = machine.translate("Текст", source, target)
+        result = machine.translate("Текст", source, target, packages)
         assert result.text is None and result.original == "Текст"
         assert result.needs_interpreter and not result.machine_translated
         assert result.label is None
 
 
 def test_same_language_is_passed_on_as_is_and_not_machine_translated(packages: Path) -> None:
-    result = machine.translate("Привет", "RU", "ru")
+    result = machine.translate("Привет", "RU", "ru", packages)
 
     assert (result.text, result.machine_translated, result.needs_interpreter) == (
         "Привет",
@@ -96,34 +98,44 @@ def test_same_language_is_passed_on_as_is_and_not_machine_translated(packages: P
 
 def test_empty_text_is_refused(packages: Path) -> None:
     with pytest.raises(ValueError, match="nothing to translate"):
-        machine.translate("  \n", "ru", "en")
+        machine.translate("  \n", "ru", "en", packages)
 
 
 def test_pivots_through_english_when_only_the_two_halves_exist(packages: Path, files: Path) -> None:
-    machine.install_model(tiny_argos.build_model(files, "ru", "en", words={"привет": "hello"}))
-    machine.install_model(tiny_argos.build_model(files, "en", "uz", words={"hello": "salom"}))
+    machine.install_model(
+        tiny_argos.build_model(files, "ru", "en", words={"привет": "hello"}), packages
+    )
+    machine.install_model(
+        tiny_argos.build_model(files, "en", "uz", words={"hello": "salom"}), packages
+    )
 
-    result = machine.translate("привет, друг", "ru", "uz")
+    result = machine.translate("привет, друг", "ru", "uz", packages)
 
     # привет → hello (ru → en model) → salom (en → uz model): both models ran, in that order.
     assert (result.text, result.via, result.machine_translated) == ("salom, друг", "en", True)
-    assert machine.installed_pairs() == [("en", "uz"), ("ru", "en")]
-    assert machine.translate("hello", "en", "uz").via is None
-    assert machine.translate("salom", "uz", "ru").needs_interpreter
+    assert machine.installed_pairs(packages) == [("en", "uz"), ("ru", "en")]
+    assert machine.translate("hello", "en", "uz", packages).via is None
+    assert machine.translate("salom", "uz", "ru", packages).needs_interpreter
 
 
 def test_a_direct_model_is_preferred_over_a_pivot(packages: Path, files: Path) -> None:
-    machine.install_model(tiny_argos.build_model(files, "ru", "en", words={"привет": "hello"}))
-    machine.install_model(tiny_argos.build_model(files, "en", "kk", words={"hello": "сәлем"}))
-    machine.install_model(tiny_argos.build_model(files, "ru", "kk", words={"привет": "bonjour"}))
+    machine.install_model(
+        tiny_argos.build_model(files, "ru", "en", words={"привет": "hello"}), packages
+    )
+    machine.install_model(
+        tiny_argos.build_model(files, "en", "kk", words={"hello": "сәлем"}), packages
+    )
+    machine.install_model(
+        tiny_argos.build_model(files, "ru", "kk", words={"привет": "bonjour"}), packages
+    )
 
-    result = machine.translate("привет", "ru", "kk")
+    result = machine.translate("привет", "ru", "kk", packages)
 
     assert (result.text, result.via) == ("bonjour", None)
 
 
 def test_emails_urls_phones_and_codes_come_back_unchanged(packages: Path, files: Path) -> None:
-    machine.install_model(tiny_argos.build_model(files, "en", "ru"))
+    machine.install_model(tiny_argos.build_model(files, "en", "ru"), packages)
     import argostranslate.translate
 
     # Unprotected, Argos's decoding turns `_` into a space:
@@ -135,24 +147,24 @@ def test_emails_urls_phones_and_codes_come_back_unchanged(packages: Path, files:
         "Call +7 (701) 123-45-67 about case KX7P-2M9Q, referral WWWWWW."
     )
 
-    assert machine.translate(text, "en", "ru").text == text
+    assert machine.translate(text, "en", "ru", packages).text == text
 
 
 def test_sentences_and_lines_are_split_by_our_splitter_for_every_script(
     packages: Path, files: Path
 ) -> None:
-    machine.install_model(tiny_argos.build_model(files, "km", "en"))
-    machine.install_model(tiny_argos.build_model(files, "th", "en"))
-    machine.install_model(tiny_argos.build_model(files, "en", "ru"))
+    machine.install_model(tiny_argos.build_model(files, "km", "en"), packages)
+    machine.install_model(tiny_argos.build_model(files, "th", "en"), packages)
+    machine.install_model(tiny_argos.build_model(files, "en", "ru"), packages)
     import argostranslate.translate
 
     khmer = "ខ្ញុំត្រូវការជំនួយ។ សូមជួយខ្ញុំផង។"
     thai = "ฉันต้องการความช่วยเหลือ ขอบคุณครับ"
     lines = "First line. Second sentence?\n\nThird line!"
 
-    assert machine.translate(khmer, "km", "en").text == khmer
-    assert machine.translate(thai, "th", "en").text == thai
-    assert machine.translate(lines, "en", "ru").text == lines
+    assert machine.translate(khmer, "km", "en", packages).text == khmer
+    assert machine.translate(thai, "th", "en", packages).text == thai
+    assert machine.translate(lines, "en", "ru", packages).text == lines
     splitters = {
         type(installed.cached_translation.underlying.sentencizer).__name__
         for installed in argostranslate.translate.installed_translates
@@ -161,26 +173,29 @@ def test_sentences_and_lines_are_split_by_our_splitter_for_every_script(
 
 
 def test_thirty_two_sentences_are_translated_in_one_call(packages: Path, files: Path) -> None:
-    machine.install_model(tiny_argos.build_model(files, "en", "uz", words={"hello": "salom"}))
+    machine.install_model(
+        tiny_argos.build_model(files, "en", "uz", words={"hello": "salom"}), packages
+    )
     text = " ".join(f"Sentence {i}: hello from the officer." for i in range(32))
 
-    result = machine.translate(text, "en", "uz")
+    result = machine.translate(text, "en", "uz", packages)
 
     assert result.text == text.replace("hello", "salom")
 
 
 def test_installing_a_pair_again_replaces_the_older_model(packages: Path, files: Path) -> None:
-    machine.install_model(tiny_argos.build_model(files, "ru", "en", version="1.0"))
-    assert machine.translate("привет", "ru", "en").text == "привет"
+    machine.install_model(tiny_argos.build_model(files, "ru", "en", version="1.0"), packages)
+    assert machine.translate("привет", "ru", "en", packages).text == "привет"
 
     info = machine.install_model(
-        tiny_argos.build_model(files, "ru", "en", version="1.1", words={"привет": "hello"})
+        tiny_argos.build_model(files, "ru", "en", version="1.1", words={"привет": "hello"}),
+        packages,
     )
 
     assert (info.version, info.replaced_version) == ("1.1", "1.0")
-    assert [m.version for m in machine.installed_models()] == ["1.1"]
+    assert [m.version for m in machine.installed_models(packages)] == ["1.1"]
     assert [p.name for p in packages.iterdir()] == ["translate-ru_en-1_1"]
-    assert machine.translate("привет", "ru", "en").text == "hello"
+    assert machine.translate("привет", "ru", "en", packages).text == "hello"
 
 
 def _zip(path: Path, entries: dict[str, Any]) -> Path:
@@ -219,30 +234,34 @@ def test_anything_but_a_well_formed_package_is_refused_and_nothing_is_installed(
     packages: Path, files: Path, entries: dict[str, Any], message: str
 ) -> None:
     bad = _zip(files / "bad.argosmodel", entries)
-    machine.install_model(tiny_argos.build_model(files, "en", "ru"))
+    machine.install_model(tiny_argos.build_model(files, "en", "ru"), packages)
     before = sorted(packages.iterdir())
 
     with pytest.raises(InvalidModel, match=message):
-        machine.install_model(bad)
+        machine.install_model(bad, packages)
 
     assert sorted(packages.iterdir()) == before
-    assert machine.installed_pairs() == [("en", "ru")]  # listing still works
+    assert machine.installed_pairs(packages) == [("en", "ru")]  # listing still works
 
 
 def test_a_missing_file_or_a_non_zip_is_refused(packages: Path, files: Path) -> None:
     with pytest.raises(InvalidModel, match="No file at"):
-        machine.install_model(files / "absent.argosmodel")
+        machine.install_model(files / "absent.argosmodel", packages)
     text = files / "model.argosmodel"
     text.write_text("not a zip")
     with pytest.raises(InvalidModel, match="not a zip archive"):
-        machine.install_model(text)
+        machine.install_model(text, packages)
 
 
 def test_concurrent_first_translations_load_each_model_once(
     packages: Path, files: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    machine.install_model(tiny_argos.build_model(files, "ru", "en", words={"привет": "hello"}))
-    machine.install_model(tiny_argos.build_model(files, "en", "uz", words={"hello": "salom"}))
+    machine.install_model(
+        tiny_argos.build_model(files, "ru", "en", words={"привет": "hello"}), packages
+    )
+    machine.install_model(
+        tiny_argos.build_model(files, "en", "uz", words={"hello": "salom"}), packages
+    )
     loaded: list[str] = []
     real_translator = ctranslate2.Translator
 
@@ -256,7 +275,7 @@ def test_concurrent_first_translations_load_each_model_once(
 
     def work() -> None:
         start.wait()
-        results.append(machine.translate("привет", "ru", "uz").text)
+        results.append(machine.translate("привет", "ru", "uz", packages).text)
 
     threads = [threading.Thread(target=work) for _ in range(8)]
     for thread in threads:
@@ -269,7 +288,7 @@ def test_concurrent_first_translations_load_each_model_once(
 
 
 def test_argos_is_configured_for_small_machines_before_it_is_imported(packages: Path) -> None:
-    machine.installed_pairs()  # imports argostranslate
+    machine.installed_pairs(packages)  # imports argostranslate
     import argostranslate.settings
 
     for name, value in machine.ENVIRONMENT_DEFAULTS.items():
@@ -289,7 +308,7 @@ def test_argos_is_configured_for_small_machines_before_it_is_imported(packages: 
 def test_a_model_whose_folder_belongs_to_another_pair_is_refused(
     packages: Path, tmp_path: Path
 ) -> None:
-    installed = machine.install_model(tiny_argos.build_model(tmp_path, "ru", "en"))
+    installed = machine.install_model(tiny_argos.build_model(tmp_path, "ru", "en"), packages)
     impostor = tmp_path / "impostor.argosmodel"
     with (
         zipfile.ZipFile(tiny_argos.build_model(tmp_path / "x", "en", "fr")) as source,
@@ -300,5 +319,5 @@ def test_a_model_whose_folder_belongs_to_another_pair_is_refused(
             target.writestr(name, source.read(item))
 
     with pytest.raises(machine.InvalidModel, match="another installed model"):
-        machine.install_model(impostor)
-    assert machine.installed_pairs() == [("ru", "en")]
+        machine.install_model(impostor, packages)
+    assert machine.installed_pairs(packages) == [("ru", "en")]

@@ -25,6 +25,7 @@ import sentencepiece as spm
 from ctranslate2.converters import Converter
 from ctranslate2.specs import common_spec, transformer_spec
 
+from passage.config import Settings
 from translations import machine
 
 # Whole words the tiny models know as single pieces, so `words` can turn one into another.
@@ -223,13 +224,13 @@ def _refuse(*_args: object, **_kwargs: object) -> None:
 
 
 @contextmanager
-def offline_packages(monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+def offline_packages(monkeypatch: pytest.MonkeyPatch, settings: Settings) -> Iterator[Path]:
     """The test's own packages directory (under its var/), no network, fresh Argos caches.
 
-    Use inside the `settings` fixture, which gives every test its own var/ directory.
+    `settings`: the fixture's, which gives every test its own var/ directory.
     """
     monkeypatch.setattr(socket.socket, "connect", _refuse)
     monkeypatch.setattr(socket.socket, "connect_ex", _refuse)
     machine.reset_caches()
-    yield machine.packages_dir()
+    yield settings.resolved_argos_packages_dir
     machine.reset_caches()

@@ -1,0 +1,1 @@
+"""The `passage` command: one group per concept, each a thin adapter over the domains."""

@@ -1,0 +1,114 @@
+"""The background worker: one loop, one tick every few seconds.
+
+A tick records a heartbeat, cancels referrals whose provider did not answer in time (which
+offers or sends the next provider), runs retention when a period has passed, and sends what the
+outbox holds.
+"""
+
+import logging
+import os
+import signal
+import socket
+import threading
+from collections.abc import Mapping
+from datetime import UTC, datetime, timedelta
+from types import FrameType
+
+import httpx
+from sqlalchemy.orm import Session
+
+from casework.audit_chain import seal as seal_audit_trail
+from casework.dispatch import (
+    Channel,
+    OfficerNoticeChannel,
+    PartnerPushChannel,
+    SmsChannel,
+    dispatch_due,
+)
+from casework.heartbeat import record_heartbeat
+from casework.outbox import Kind
+from casework.referral_models import PartnerPushSecret, Referral
+from casework.referrals import expire_overdue
+from casework.twilio_transport import twilio_client
+from passage.config import Settings, SmsMode, get_settings, session_factory, unit_of_work
+from passage.runtime.policies import policies_from
+from passage.runtime.retention_job import run_retention_if_due
+
+log = logging.getLogger(__name__)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _push_secret(referral_id: int | None) -> str | None:
+    with session_factory()() as session:
+        referral = session.get(Referral, referral_id) if referral_id is not None else None
+        if referral is None:
+            return None
+        stored = session.get(PartnerPushSecret, referral.organization_id)
+        return stored.secret if stored is not None else None
+
+
+def build_channels(settings: Settings, http: httpx.Client) -> dict[Kind, Channel]:
+    channels: dict[Kind, Channel] = {
+        Kind.PARTNER_PUSH: PartnerPushChannel(http, _push_secret),
+        Kind.OFFICER_NOTICE: OfficerNoticeChannel(http, settings.resolved_rasa_url),
+    }
+    account = settings.sms_account
+    if account is not None:
+        client = twilio_client(account.account_sid, account.auth_token, account.api_base)
+        channels[Kind.SMS] = SmsChannel(
+            client, account.from_number, settings.resolved_public_base_url
+        )
+    return channels
+
+
+def tick(worker_id: str, settings: Settings, channels: Mapping[Kind, Channel]) -> None:
+    with unit_of_work() as session:
+        record_heartbeat(session, worker_id=worker_id, now=_now())
+    with unit_of_work() as session:
+        expire_overdue(session, policies_from(settings).referrals, now=_now())
+    with unit_of_work() as session:
+        seal_audit_trail(session, now=_now())
+    try:
+        run_retention_if_due(settings, _now)
+    except Exception:  # retention must not keep the outbox from being sent
+        log.exception("retention run failed")
+    dispatch_due(
+        _new_session,
+        channels,
+        now=_now,
+        max_attempts=settings.outbox_max_attempts,
+        stale_after=timedelta(seconds=settings.outbox_stale_after_seconds),
+    )
+
+
+def _new_session() -> Session:
+    return session_factory()()
+
+
+def run_forever() -> None:
+    settings = get_settings()
+    worker_id = f"{socket.gethostname()}:{os.getpid()}"
+    stop = threading.Event()
+
+    def _stop(_signum: int, _frame: FrameType | None) -> None:
+        stop.set()
+
+    signal.signal(signal.SIGTERM, _stop)
+    signal.signal(signal.SIGINT, _stop)
+    if settings.sms_account is None:
+        log.warning("Twilio is not configured: SMS referrals stay in the outbox, unsent")
+    elif settings.sms_mode is SmsMode.SANDBOX:
+        log.warning("SMS go to the local phone sandbox, not to real phones")
+    log.info("worker %s started, tick every %.1f s", worker_id, settings.worker_interval_seconds)
+    with httpx.Client(timeout=httpx.Timeout(15.0, connect=5.0), trust_env=False) as http:
+        channels = build_channels(settings, http)
+        while not stop.is_set():
+            try:
+                tick(worker_id, settings, channels)
+            except Exception:  # a bad tick must not end the loop; the next one may succeed
+                log.exception("worker tick failed")
+            stop.wait(settings.worker_interval_seconds)
+    log.info("worker %s stopped", worker_id)
