@@ -14,7 +14,7 @@ from casework.referral_models import Referral
 from referral_directory.importer import import_directory
 from tests.e2e.conftest import Stack
 from tests.e2e.officer import CATALOGS, Officer, choose, walk
-from tests.e2e.test_referrals import _messages_to, _referral, _reply, _told
+from tests.e2e.shymkent import officer_was_told, provider_replies, referral_by_code, sms_to
 from tests.referral_directory.hsds_builders import ALMATY, box, service, write
 from translations.bidi import isolate
 from translations.sms_segments import segments
@@ -131,14 +131,14 @@ def test_khmer_officer_burmese_person_thai_provider(stack: Stack, thai_shelter: 
         ).one()
     assert code in sent and all(part in sent for part in _fixed_parts("referral.queued_sms", "km"))
 
-    (sms,) = _messages_to(stack, THAI_NUMBER)
+    (sms,) = sms_to(stack, THAI_NUMBER)
     assert all(part in sms.body for part in _fixed_parts("sms.referral", "th"))
     assert CATALOGS.lookup("sms.category.shelter", "th").text in sms.body
     assert segments(sms.body) <= 2, sms.body
     assert BURMESE_SENTENCE not in sms.body and "Mae Sot" not in sms.body
 
-    answer = _reply(stack, THAI_NUMBER, f"ACCEPT {code}")
+    answer = provider_replies(stack, THAI_NUMBER, f"ACCEPT {code}")
     assert CATALOGS.render("sms.accepted", "th", code=code) in answer
-    assert _referral(stack, code).status == "accepted"
+    assert referral_by_code(stack, code).status == "accepted"
     notice = km("referral.notice.accepted", provider=isolate("th-ngo (test)"), code=code, need="")
-    assert _told(stack, officer, notice.split(code)[0])
+    assert officer_was_told(stack, officer, notice.split(code)[0])

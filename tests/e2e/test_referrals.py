@@ -1,201 +1,53 @@
-"""Referrals end to end: chat -> outbox -> worker -> real twilio client -> fake Twilio -> signed
-replies and callbacks -> API -> worker -> the officer's chat."""
+"""Referrals end to end once sent: Twilio's status callbacks, the worker killed before and
+during a send, the officer told without the worker, a send refused without consent, a
+withdrawal that cancels; last, the logs of the whole e2e run searched for personal data.
+The providers' answers are in test_referral_answers.py."""
 
 import time
-from pathlib import Path
-from typing import TypeVar
 
 import httpx
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from api.chat_identity import COOKIE_NAME
 from casework.referral_models import AuditEntry, OutboxMessage, Referral
-from passage.runtime.sandbox.fake_twilio import FakeMessage
-from referral_directory.importer import import_directory
 from tests.e2e.conftest import Stack
 from tests.e2e.officer import ADULT_TO_CONSENT, CATALOGS, Officer, WebOfficer, choose, en, walk
-from tests.referral_directory.hsds_builders import ALMATY, box, service, write
+from tests.e2e.shymkent import (
+    HIDDEN,
+    NUMBERS,
+    assessed_in_shymkent,
+    officer_was_told,
+    provider_replies,
+    referral_by_code,
+    send_referral,
+    shymkent_shelters,
+    sms_to,
+)
 from tests.waiting import eventually
-from translations.bidi import isolate
-from translations.sms_segments import segments
 
 pytestmark = pytest.mark.e2e
 
-T = TypeVar("T")
-NUMBERS = {"ref-a": "+15005552001", "ref-b": "+15005552002", "ref-c": "+15005552003"}
 # The adult's intake, with the area typed as an officer would.
 IN_SHYMKENT = [
     (answer if expect != "exploitation_form" else "Shymkent, Abay district", expect)
     for answer, expect in ADULT_TO_CONSENT
 ]
-HIDDEN = {"address_1": "12 Quiet Yard", "city": "Almaty", "country": "KZ"}
 
 
 @pytest.fixture(scope="module")
 def shelters(stack: Stack, tmp_path_factory: pytest.TempPathFactory) -> None:
-    """Three shelters in another city (Shymkent), ranked a, b, c; a has a hidden address."""
-    centre = (ALMATY[0] - 1.0, ALMATY[1] - 1.0)
-    records = [
-        service(
-            key,
-            at=(centre[0] + 0.01 * rank, centre[1]),
-            languages=("ru",),
-            areas=[box("Shymkent", centre)],
-            organization=f"{key}-ngo",
-            endpoint_address=number,
-            confidential_address=HIDDEN if key == "ref-a" else None,
-        )
-        for rank, (key, number) in enumerate(NUMBERS.items())
-    ]
-    path: Path = write(tmp_path_factory.mktemp("directory") / "shymkent.json", records)
-    with Session(stack.engine) as session:
-        report = import_directory(session, path)
-        assert report.ok, report.lines()
-        session.commit()
-
-
-def _assessed_in_shymkent(
-    stack: Stack, *, decisions: str = "1 2", area: str = "Shymkent, Abay district"
-) -> tuple[Officer, dict]:
-    officer = Officer(stack)
-    officer.start()
-    walk(
-        officer,
-        [
-            (area if expect == "exploitation_form" else answer, expect)
-            for answer, expect in ADULT_TO_CONSENT
-        ],
-    )
-    officer.answer(decisions, "level_1")
-    officer.answer("1", "level_2")  # housing
-    officer.answer(choose("done"), "level_3")
-    officer.answer(choose("done"), "urgency")
-    replies = stack.say(officer.sender, choose("done"))
-    housing = next(r for r in replies if r.get("text", "").startswith(en("need.basic.housing")))
-    return officer, housing
-
-
-def _send(stack: Stack, officer: Officer, housing: dict, mode: str) -> str:
-    """Choose the first proposal and send it; returns the referral code."""
-    asked = stack.say(officer.sender, housing["buttons"][0]["payload"])
-    send_button = asked[-1]["buttons"][0 if mode == "send" else 1]
-    (sent,) = officer.say(send_button["payload"])
-    # Queued, never "sent": the worker sends it after this answer.
-    assert sent.startswith(f"{en('referral.queued_sms').split('{')[0]}"), sent
-    assert "queued" in sent, sent
-    return sent.split()[1]
-
-
-def _messages_to(stack: Stack, number: str, count: int = 1) -> list[FakeMessage]:
-    return eventually(
-        lambda: (
-            [m for m in stack.twilio.messages if m.to == number][:count]
-            if len([m for m in stack.twilio.messages if m.to == number]) >= count
-            else None
-        ),
-        f"{count} SMS to {number}",
-    )
-
-
-def _told(stack: Stack, officer: Officer, text: str) -> list[str]:
-    """What the officer is shown on asking for news (REST cannot push: the news waits)."""
-    return eventually(
-        lambda: [t for t in officer.say("/referral_news") if text in t] or None,
-        f"the officer to be told {text!r}",
-    )
-
-
-def _referral(stack: Stack, code: str) -> Referral:
-    with Session(stack.engine) as session:
-        return session.scalars(select(Referral).where(Referral.code == code)).one()
-
-
-def _reply(stack: Stack, number: str, body: str) -> str:
-    response = stack.twilio.post_inbound(f"{stack.api}/webhooks/twilio/sms", number, body)
-    assert response.status_code == 200, response.text
-    return response.text
-
-
-def test_accept_by_sms_reply_tells_the_officer_with_the_hidden_address(
-    stack: Stack, shelters: None
-) -> None:
-    officer, housing = _assessed_in_shymkent(stack)
-    code = _send(stack, officer, housing, "send")
-
-    (sms,) = _messages_to(stack, NUMBERS["ref-a"])
-    assert sms.from_ == stack.twilio.valid_from
-    accept_word = CATALOGS.lookup("sms.word.accept", "ru").text.split("/")[0]
-    assert code in sms.body and f"1/{accept_word} {code}" in sms.body
-    assert segments(sms.body) <= 2
-    for private in ("Shymkent", "female", "labour", "trafficking", officer.reference):
-        assert private.lower() not in sms.body.lower(), private
-    assert f"{stack.api}/r/" in sms.body
-
-    answer = _reply(stack, NUMBERS["ref-a"], f"accept {code.lower()}")
-
-    assert CATALOGS.render("sms.accepted", "ru", code=code) in answer
-    assert _referral(stack, code).status == "accepted"
-    told = _told(stack, officer, f"referral {code}")
-    assert told[0].startswith(f"{isolate('ref-a-ngo (test)')} accepted referral")
-    assert "12 Quiet Yard, Almaty, KZ" in told[0]
-
-
-def test_decline_with_a_reason_cascades_to_the_next_provider(stack: Stack, shelters: None) -> None:
-    officer, housing = _assessed_in_shymkent(stack)
-    code = _send(stack, officer, housing, "cascade")
-    before_b = len([m for m in stack.twilio.messages if m.to == NUMBERS["ref-b"]])
-
-    _reply(stack, NUMBERS["ref-a"], f"DECLINE {code} full until Monday")
-
-    declined = _referral(stack, code)
-    assert (declined.status, declined.status_reason) == ("rejected", "no_capacity")
-    to_b = _messages_to(stack, NUMBERS["ref-b"], before_b + 1)[-1]
-    with Session(stack.engine) as session:
-        following = session.scalars(select(Referral).where(Referral.previous_id == declined.id))
-        next_code = following.one().code
-    assert next_code in to_b.body
-    told = _told(stack, officer, f"referral {code}")[0]
-    assert "no free place" in told and "full until Monday" in told and next_code in told
-    # The next provider does not answer in time: the deadline passes, the third one gets it.
-    with Session(stack.engine) as session:
-        session.execute(
-            update(Referral)
-            .where(Referral.code == next_code)
-            .values(deadline_at=declined.created_at)
-        )
-        session.commit()
-    eventually(lambda: _referral(stack, next_code).status == "cancelled" or None, "the timeout")
-    _messages_to(stack, NUMBERS["ref-c"])
-    assert _told(stack, officer, "did not answer")
-
-
-def test_forged_signature_unknown_sender_and_replay_change_nothing(
-    stack: Stack, shelters: None
-) -> None:
-    officer, housing = _assessed_in_shymkent(stack)
-    code = _send(stack, officer, housing, "send")
-    url = f"{stack.api}/webhooks/twilio/sms"
-
-    forged = stack.twilio.post_inbound(url, NUMBERS["ref-a"], f"ACCEPT {code}", signature="AAAA")
-    assert forged.status_code == 403
-    unsigned_url = stack.twilio.post_inbound(
-        url, NUMBERS["ref-a"], f"ACCEPT {code}", signature_url="http://evil.example/x"
-    )
-    assert unsigned_url.status_code == 403
-    stranger = stack.twilio.post_inbound(url, "+15005559876", f"ACCEPT {code}")
-    assert stranger.status_code == 200 and "<Message>" not in stranger.text
-    assert _referral(stack, code).status == "requested"
-    help_text = _reply(stack, NUMBERS["ref-a"], "yes ok")
-    assert "ACCEPT" in help_text and _referral(stack, code).status == "requested"
+    # Imported by each module that sends to them, so that either runs alone; a second import
+    # changes nothing (records are matched by id).
+    shymkent_shelters(stack, tmp_path_factory.mktemp("directory"))
 
 
 def test_status_callbacks_are_checked_deduplicated_and_never_move_backwards(
     stack: Stack, shelters: None
 ) -> None:
-    officer, housing = _assessed_in_shymkent(stack)
-    code = _send(stack, officer, housing, "send")
+    officer, housing = assessed_in_shymkent(stack)
+    code = send_referral(stack, officer, housing, "send")
     sms = eventually(
         lambda: next((m for m in stack.twilio.messages if code in m.body), None), "the SMS"
     )
@@ -224,8 +76,8 @@ def test_worker_killed_between_commit_and_send_sends_exactly_once(
 ) -> None:
     stack.kill_worker()
     try:
-        officer, housing = _assessed_in_shymkent(stack)
-        code = _send(stack, officer, housing, "send")
+        officer, housing = assessed_in_shymkent(stack)
+        code = send_referral(stack, officer, housing, "send")
         time.sleep(2)
         assert not [m for m in stack.twilio.messages if code in m.body]
     finally:
@@ -238,12 +90,12 @@ def test_worker_killed_between_commit_and_send_sends_exactly_once(
 def test_the_officer_is_told_without_waiting_for_the_worker(stack: Stack, shelters: None) -> None:
     """The API sends the officer's notice right after the provider's answer; the worker's tick
     (which would also send it) is not needed: here the worker is down."""
-    officer, housing = _assessed_in_shymkent(stack)
-    code = _send(stack, officer, housing, "send")
-    _messages_to(stack, NUMBERS["ref-a"])
+    officer, housing = assessed_in_shymkent(stack)
+    code = send_referral(stack, officer, housing, "send")
+    sms_to(stack, NUMBERS["ref-a"])
     stack.kill_worker()
     try:
-        _reply(stack, NUMBERS["ref-a"], f"ACCEPT {code}")
+        provider_replies(stack, NUMBERS["ref-a"], f"ACCEPT {code}")
 
         def notice_sent() -> bool:
             with Session(stack.engine) as session:
@@ -260,7 +112,7 @@ def test_the_officer_is_told_without_waiting_for_the_worker(stack: Stack, shelte
         eventually(lambda: notice_sent() or None, "the notice sent by the API", timeout=10)
     finally:
         stack.start_worker()
-    assert _told(stack, officer, f"referral {code}")
+    assert officer_was_told(stack, officer, f"referral {code}")
 
 
 def _outbox_idle(stack: Stack) -> None:
@@ -279,8 +131,8 @@ def _outbox_idle(stack: Stack) -> None:
 def test_worker_killed_during_send_does_not_send_again(stack: Stack, shelters: None) -> None:
     _outbox_idle(stack)
     stack.twilio.fail_next("hang")
-    officer, housing = _assessed_in_shymkent(stack)
-    code = _send(stack, officer, housing, "send")
+    officer, housing = assessed_in_shymkent(stack)
+    code = send_referral(stack, officer, housing, "send")
     sms = eventually(
         lambda: next((m for m in stack.twilio.messages if code in m.body), None), "the hung send"
     )
@@ -332,14 +184,14 @@ def test_without_consent_to_referrals_a_forged_send_is_refused_and_audited(
 def test_withdrawal_cancels_open_referrals_and_tells_the_provider(
     stack: Stack, shelters: None
 ) -> None:
-    officer, housing = _assessed_in_shymkent(stack)
-    code = _send(stack, officer, housing, "send")
-    _messages_to(stack, NUMBERS["ref-a"])
+    officer, housing = assessed_in_shymkent(stack)
+    code = send_referral(stack, officer, housing, "send")
+    sms_to(stack, NUMBERS["ref-a"])
 
     replies = officer.say("/stop")
 
     assert CATALOGS.render("referral.withdrawn", "en", count=1) in replies
-    assert _referral(stack, code).status == "cancelled"
+    assert referral_by_code(stack, code).status == "cancelled"
     eventually(
         lambda: (
             [m for m in stack.twilio.messages if m.body.startswith(f"Направление {code} отм")]
@@ -360,15 +212,15 @@ def test_the_logs_of_the_whole_e2e_run_carry_no_personal_data(stack: Stack, shel
     with a name and a phone number, on the REST channel and on the web chat (whose news is
     pushed through the worker, Rasa and the API), then every log of every process is searched
     for them and for the web chat's conversation id, cookie and tab."""
-    officer, housing = _assessed_in_shymkent(stack, area=LOGGED_AREA)
-    code = _send(stack, officer, housing, "send")
-    recipient = _referral(stack, code).recipient
+    officer, housing = assessed_in_shymkent(stack, area=LOGGED_AREA)
+    code = send_referral(stack, officer, housing, "send")
+    recipient = referral_by_code(stack, code).recipient
     eventually(
         lambda: [m for m in stack.twilio.messages if code in m.body] or None, "the referral SMS"
     )
-    _reply(stack, recipient, f"DECLINE {code} other {NOTE_NAME} {NOTE_PHONE}")
-    eventually(lambda: _referral(stack, code).status != "requested" or None, "the decline")
-    _told(stack, officer, code)
+    provider_replies(stack, recipient, f"DECLINE {code} other {NOTE_NAME} {NOTE_PHONE}")
+    eventually(lambda: referral_by_code(stack, code).status != "requested" or None, "the decline")
+    officer_was_told(stack, officer, code)
 
     web = WebOfficer(stack)
     web.start()
@@ -385,7 +237,9 @@ def test_the_logs_of_the_whole_e2e_run_carry_no_personal_data(stack: Stack, shel
     asked = web.replies(web_housing["buttons"][0]["payload"])
     (queued,) = web.say(asked[-1]["buttons"][0]["payload"])
     web_code = queued.split()[1]
-    _reply(stack, _referral(stack, web_code).recipient, f"DECLINE {web_code} other {NOTE_NAME}")
+    provider_replies(
+        stack, referral_by_code(stack, web_code).recipient, f"DECLINE {web_code} other {NOTE_NAME}"
+    )
 
     def pushed() -> bool:
         with Session(stack.engine) as session:
