@@ -3,7 +3,7 @@
 from rasa_sdk import Tracker
 from sqlalchemy.orm import Session
 
-from casework.accounts import StaffAccount
+from casework.account_models import StaffAccount
 from casework.cases import find_visible_case
 from casework.enrolment import account_for_sender
 from casework.models import Case

@@ -312,9 +312,7 @@ class ActionIntakeStop(Action):
             if case is None:
                 _say(dispatcher, tracker, "intake.no_case")
             else:
-                cancelled = withdraw_consent(
-                    session, case, policies().referrals, now=_now()
-                )
+                cancelled = withdraw_consent(session, case, policies().referrals, now=_now())
                 _say(dispatcher, tracker, "intake.stopped", case_reference=case.reference)
                 if cancelled:
                     _say(dispatcher, tracker, "referral.withdrawn", count=cancelled)

@@ -44,9 +44,7 @@ def say_proposals(
     """
     catalogs = shipped_catalogs()
     try:
-        results = propose_providers(
-            session, case, policies().matching, now=datetime.now(UTC)
-        )
+        results = propose_providers(session, case, policies().matching, now=datetime.now(UTC))
     except ConsentRequired:
         dispatcher.utter_message(text=catalogs.render("match.no_referral_consent", language))
         return

@@ -22,15 +22,14 @@ from api.routers import (
     directory,
     disclosures,
     health,
-    intake_inbox,
-    login_code,
+    inbox,
+    login,
     partner_api,
     telegram,
     twilio_webhooks,
 )
-from api.routers.telegram import telegram_bot
 from api.security_headers import SecurityHeadersMiddleware
-from api.telegram_bot import TelegramError, webhook_secret
+from api.telegram_bot import TelegramError, telegram_bot, webhook_secret
 from casework.policies import Policies
 from passage.config import get_settings, session_factory
 from passage.config.process_keys import chat_key
@@ -75,8 +74,8 @@ def create_app(policies: Policies, *, clock: Clock = time.monotonic) -> FastAPI:
     app.include_router(dev_phone.router)
     app.include_router(directory.router)
     app.include_router(twilio_webhooks.router)
-    app.include_router(intake_inbox.router)
-    app.include_router(login_code.router)
+    app.include_router(login.router)
+    app.include_router(inbox.router)
     app.include_router(admin.router)
     app.include_router(disclosures.router)
     app.include_router(partner_api.router)

@@ -11,6 +11,8 @@ from typing import Any
 
 import httpx
 
+from passage.config import Settings
+
 _TIMEOUT = httpx.Timeout(15.0, connect=3.0)
 # Telegram allows 1 to 256 characters of A-Z, a-z, 0-9, _ and - in a webhook's secret token.
 _SECRET_CHARS = 64
@@ -81,3 +83,7 @@ class TelegramBot:
             secret_token=secret_token,
             allowed_updates=["message", "callback_query"],
         )
+
+
+def telegram_bot(settings: Settings) -> TelegramBot:
+    return TelegramBot(settings.telegram_bot_token, settings.telegram_api_base)

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 import httpx
 from sqlalchemy.orm import Session
 
-from casework.accounts import StaffAccount
+from casework.account_models import StaffAccount
 from casework.enrolment import issue_code
 from passage.config import Settings, make_engine
 from passage.runtime.migrate import upgrade

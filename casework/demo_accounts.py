@@ -12,8 +12,8 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from casework.accounts import StaffAccount, create_account, find_account
-from casework.audit import record_audit
+from casework.account_models import StaffAccount, find_account
+from casework.accounts import create_account
 from casework.enrolment import issue_code
 from casework.roles import INTAKE, OFFICER
 from referral_directory.models import Organization
@@ -52,6 +52,9 @@ def create_demo_accounts(session: Session, *, now: datetime) -> DemoAccess | Non
         unit="demo-unit",
         region="almaty",
         now=now,
+        actor=_ACTOR,
+        source="demo",
+        purpose="demo",
     )
     password = secrets.token_urlsafe(12)
     intake = create_account(
@@ -61,18 +64,10 @@ def create_demo_accounts(session: Session, *, now: datetime) -> DemoAccess | Non
         username=DEMO_INTAKE,
         password=password,
         now=now,
+        actor=_ACTOR,
+        source="demo",
+        purpose="demo",
     )
-    for account in (officer, intake):
-        record_audit(
-            session,
-            actor=_ACTOR,
-            action="account.created",
-            outcome="done",
-            detail=f"account={account.username}",
-            source="demo",
-            purpose="demo",
-            now=now,
-        )
     code = issue_code(session, officer, issued_by=_ACTOR, now=now, source="demo")
     return DemoAccess(officer.username, code, intake.username, password, shelter.name)
 

@@ -19,7 +19,7 @@ from enum import StrEnum
 from sqlalchemy import ForeignKey, Index, Integer, String, UniqueConstraint, func, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from casework.accounts import StaffAccount
+from casework.account_models import StaffAccount
 from casework.audit import record_audit
 from casework.db import Base
 from casework.roles import may_use_chat

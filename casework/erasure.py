@@ -17,7 +17,7 @@ from enum import StrEnum
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
-from casework.accounts import StaffAccount
+from casework.account_models import StaffAccount
 from casework.audit import record_audit
 from casework.case_rows import clear_person_fields, delete_answers
 from casework.case_status import GONE, CaseStatus

@@ -11,11 +11,11 @@ from enum import StrEnum
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from casework.accounts import StaffAccount
+from casework.account_models import StaffAccount
 from casework.audit import record_audit
 from casework.case_status import GONE
 from casework.models import Case
-from casework.roles import COORDINATOR, may_see_case
+from casework.roles import may_hold_cases, may_see_case
 
 # Cases that hold nothing left to keep.
 
@@ -35,7 +35,7 @@ def _check(
     session: Session, case: Case, by: StaffAccount, action: str, now: datetime, source: str
 ) -> None:
     problem = None
-    if by.role != COORDINATOR or by.disabled:
+    if not may_hold_cases(by.role) or by.disabled:
         problem = "only a coordinator can place or lift a legal hold"
     elif not may_see_case(by, case):
         problem = "the case is not in the coordinator's region"

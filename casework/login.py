@@ -16,19 +16,13 @@ from enum import StrEnum
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from casework.accounts import (
-    AccountError,
-    StaffAccount,
-    WebSession,
-    authenticate,
-    find_account,
-    needs_second_factor,
-    record_failed_login,
-    start_session,
-)
+from casework.account_models import StaffAccount, WebSession, find_account
+from casework.account_rules import AccountError
 from casework.audit import record_audit
-from casework.roles import SECOND_FACTOR_ROLES
+from casework.passwords import authenticate, needs_second_factor, record_failed_login
+from casework.roles import uses_second_factor
 from casework.totp import accepted_step, new_secret
+from casework.web_sessions import start_session
 
 PENDING_TTL = timedelta(minutes=5)
 PURPOSE = "login"
@@ -148,7 +142,7 @@ def set_up_totp(
 ) -> str:
     """A new TOTP secret for a coordinator or admin, returned this once; it replaces any
     earlier one (a lost phone), so the old app stops working."""
-    if account.role not in SECOND_FACTOR_ROLES:
+    if not uses_second_factor(account.role):
         raise AccountError(
             f"A {account.role} account does not use a second factor; only coordinators and "
             "admins do.",

@@ -5,7 +5,7 @@ from datetime import datetime
 from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-import casework.accounts  # noqa: F401  (registers staff_account, which referrals point to)
+import casework.account_models  # noqa: F401  (registers staff_account, which referrals point to)
 from casework.db import Base
 from passage.core.field_crypto import EncryptedText
 from passage.core.timestamps import UTCDateTime

@@ -5,6 +5,7 @@ cancelled; in-progress -> completed | failed | cancelled. Rejected, cancelled an
 coded reason.
 """
 
+from dataclasses import dataclass
 from enum import StrEnum
 
 
@@ -28,20 +29,41 @@ class Reason(StrEnum):
     OTHER = "other"
 
 
-_NEXT: dict[Status, frozenset[Status]] = {
-    Status.REQUESTED: frozenset({Status.ACCEPTED, Status.REJECTED, Status.CANCELLED}),
-    Status.ACCEPTED: frozenset(
-        {Status.IN_PROGRESS, Status.COMPLETED, Status.FAILED, Status.CANCELLED}
+class SetBy(StrEnum):
+    REFERRER = "referrer"  # the referring side: the officer, or Passage for them
+    PROVIDER = "provider"  # the provider's staff, by SMS, in the inbox or through the API
+
+
+@dataclass(frozen=True)
+class Move:
+    """How a referral comes to a status: from which ones, set by whom, and with a reason or not."""
+
+    sources: frozenset[Status]
+    set_by: SetBy
+    needs_reason: bool
+
+
+_AFTER_ACCEPTANCE = frozenset({Status.ACCEPTED, Status.IN_PROGRESS})
+# The one table of moves; everything below is read from it.
+MOVES: dict[Status, Move] = {
+    Status.ACCEPTED: Move(frozenset({Status.REQUESTED}), SetBy.PROVIDER, needs_reason=False),
+    Status.REJECTED: Move(frozenset({Status.REQUESTED}), SetBy.PROVIDER, needs_reason=True),
+    Status.CANCELLED: Move(
+        frozenset({Status.REQUESTED}) | _AFTER_ACCEPTANCE, SetBy.REFERRER, needs_reason=True
     ),
-    Status.IN_PROGRESS: frozenset({Status.COMPLETED, Status.FAILED, Status.CANCELLED}),
+    Status.IN_PROGRESS: Move(frozenset({Status.ACCEPTED}), SetBy.PROVIDER, needs_reason=False),
+    Status.COMPLETED: Move(_AFTER_ACCEPTANCE, SetBy.PROVIDER, needs_reason=False),
+    Status.FAILED: Move(_AFTER_ACCEPTANCE, SetBy.PROVIDER, needs_reason=True),
 }
 
-OPEN = frozenset(_NEXT)
-NEEDS_REASON = frozenset({Status.REJECTED, Status.CANCELLED, Status.FAILED})
-# What a provider may set; the referring side sets requested and cancelled only.
-PROVIDER_MAY_SET = frozenset(
-    {Status.ACCEPTED, Status.REJECTED, Status.IN_PROGRESS, Status.COMPLETED, Status.FAILED}
+OPEN = frozenset(source for move in MOVES.values() for source in move.sources)
+NEEDS_REASON = frozenset(status for status, move in MOVES.items() if move.needs_reason)
+# What a provider may set, in the order of Status; the referring side sets requested and
+# cancelled only.
+PROVIDER_STATUSES = tuple(
+    status for status in Status if status in MOVES and MOVES[status].set_by is SetBy.PROVIDER
 )
+PROVIDER_MAY_SET = frozenset(PROVIDER_STATUSES)
 
 
 class IllegalTransition(ValueError):
@@ -49,7 +71,8 @@ class IllegalTransition(ValueError):
 
 
 def check_transition(current: Status, target: Status, reason: Reason | None) -> None:
-    if target not in _NEXT.get(current, frozenset()):
+    move = MOVES.get(target)
+    if move is None or current not in move.sources:
         raise IllegalTransition(f"a {current.value} referral cannot become {target.value}")
-    if target in NEEDS_REASON and reason is None:
+    if move.needs_reason and reason is None:
         raise IllegalTransition(f"{target.value} needs a reason")

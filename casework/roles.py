@@ -23,6 +23,9 @@ CHAT_ROLES = frozenset({OFFICER, CASEWORKER, COORDINATOR})
 CASE_OPENING_ROLES = frozenset({OFFICER, CASEWORKER})
 # Roles asked for a second factor at web login when they have one set up.
 SECOND_FACTOR_ROLES = frozenset({COORDINATOR, ADMIN})
+# Roles placed in a unit, and the ones that may be placed in a region.
+UNIT_ROLES = frozenset({OFFICER, CASEWORKER})
+REGION_ROLES = frozenset({OFFICER, CASEWORKER, COORDINATOR})
 
 
 class Viewer(Protocol):
@@ -51,6 +54,49 @@ class OwnedCase(Protocol):
 
 def may_use_chat(role: str) -> bool:
     return role in CHAT_ROLES
+
+
+def may_look_up_cases(role: str) -> bool:
+    """May ask for a case at all (which cases: may_see_case); intake staff and admins never."""
+    return role in CHAT_ROLES
+
+
+def reads_inbox(role: str) -> bool:
+    """Reads and answers the referrals sent to their organization."""
+    return role == INTAKE
+
+
+def may_manage_accounts(role: str) -> bool:
+    return role == ADMIN
+
+
+def may_edit_directory(role: str) -> bool:
+    """May change any provider's entries, free places included (a provider: only its own)."""
+    return role == ADMIN
+
+
+def uses_second_factor(role: str) -> bool:
+    """Asked for a TOTP code at web login once one is set up."""
+    return role in SECOND_FACTOR_ROLES
+
+
+def needs_unit(role: str) -> bool:
+    """Officers and caseworkers share cases within a unit, so their accounts name one."""
+    return role in UNIT_ROLES
+
+
+def needs_region(role: str) -> bool:
+    """A coordinator oversees a region; without one they would see no case."""
+    return role == COORDINATOR
+
+
+def may_have_region(role: str) -> bool:
+    return role in REGION_ROLES
+
+
+def may_hold_cases(role: str) -> bool:
+    """A legal hold is the region's coordinator's decision (on cases they may see)."""
+    return role == COORDINATOR
 
 
 def may_open_case(role: str) -> bool:

@@ -94,9 +94,7 @@ class XConfidentialAddress(DirectoryBase):
         ForeignKey("location.id", ondelete="CASCADE"), primary_key=True
     )
     # Encrypted at rest: where a shelter really is must not leak with a copy of the database.
-    address: Mapped[dict[str, Any]] = mapped_column(
-        EncryptedJSON("x_confidential_address.address")
-    )
+    address: Mapped[dict[str, Any]] = mapped_column(EncryptedJSON("x_confidential_address.address"))
 
 
 class Address(DirectoryBase):

@@ -2,14 +2,13 @@
 chat enrolment code, set up a TOTP second factor.
 
 Secrets (enrolment codes, TOTP keys) are shown once, in the answer to the POST that made them,
-and never again; password hashes are never shown. Every change is audited with the admin's
-address. Plain forms, each with the session's CSRF token; no scripts or inline styles.
+and never again; password hashes are never shown. Every change is audited (by casework) with
+the admin's address. Plain forms, each with the session's CSRF token; no scripts or inline
+styles.
 """
 
-import html
+from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
-from string import Template
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
@@ -17,122 +16,73 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from api.dependencies import SessionDep
-from api.routers.intake_inbox import (
+from api.deps import (
     CsrfField,
     LanguageDep,
     NowDep,
+    SessionDep,
     Staff,
-    StaffDep,
-    _hidden,
-    _page,
-    _PageRoute,
-    _text,
+    check_csrf,
     client_address,
+    staff_who,
 )
-from casework.accounts import (
-    AccountError,
-    StaffAccount,
-    create_account,
-    csrf_ok,
-    disable_account,
-    staff_accounts,
-)
-from casework.audit import record_audit
+from api.pages import PageRoute, render_page
+from casework.account_models import StaffAccount, staff_accounts
+from casework.account_rules import AccountError
+from casework.accounts import create_account, disable_account
 from casework.enrolment import CODE_TTL, EnrolmentError, issue_code
 from casework.login import set_up_totp
-from casework.roles import ADMIN, ROLES, SECOND_FACTOR_ROLES, may_use_chat
+from casework.roles import ROLES, may_manage_accounts, may_use_chat, uses_second_factor
 from casework.totp import provisioning_uri
 
-PURPOSE = "administration"
-_TEMPLATES = Path(__file__).parents[1] / "templates"
-
-
-def _template(name: str) -> Template:
-    return Template((_TEMPLATES / f"admin{name}.html").read_text(encoding="utf-8"))
-
-
-_LIST = _template("")
-_ROW = _template("_row")
-_ACTION = _template("_action")
-_SECRET = _template("_secret")
-# Error codes of casework.accounts.AccountError that have a text; others show "invalid".
+# Error codes of casework.account_rules.AccountError that have a text; others show "invalid".
 _ACCOUNT_ERRORS = frozenset(
     {"role", "username", "password", "unit", "region", "organization", "duplicate", "disabled"}
 )
 
-router = APIRouter(tags=["admin"], route_class=_PageRoute, include_in_schema=False)
-
-
-def admin_staff(staff: StaffDep) -> Staff:
-    if staff.account.role != ADMIN:
-        raise HTTPException(403)
-    return staff
-
-
-AdminDep = Annotated[Staff, Depends(admin_staff)]
+router = APIRouter(tags=["admin"], route_class=PageRoute, include_in_schema=False)
+AdminDep = Annotated[Staff, Depends(staff_who(may_manage_accounts))]
 TextField = Annotated[str, Form(max_length=256)]
 
 
-def _checked(admin: Staff, csrf: str) -> None:
-    if not csrf_ok(admin.web_session, csrf):
-        raise HTTPException(403)
+@dataclass(frozen=True)
+class AccountAction:
+    path: str  # under /admin/accounts/{id}/
+    text: str  # the button's message id
 
 
-def _audit(
-    session: Session, admin: Staff, request: Request, action: str, target: str, now: datetime
-) -> None:
-    record_audit(
-        session,
-        actor=admin.account.username,
-        action=action,
-        outcome="done",
-        detail=f"account={target}",
-        source=client_address(request),
-        purpose=PURPOSE,
-        now=now,
-    )
+@dataclass(frozen=True)
+class AccountRow:
+    account: StaffAccount
+    state: str  # active, locked or disabled
+    actions: list[AccountAction]
 
 
-def _actions(account: StaffAccount, admin: Staff, language: str) -> str:
-    offered = []
-    if not account.disabled and account.id != admin.account.id:
-        offered.append(("disable", "admin.disable"))
-    if not account.disabled and may_use_chat(account.role):
-        offered.append(("enrolment-code", "admin.enrol"))
-    if not account.disabled and account.role in SECOND_FACTOR_ROLES:
-        offered.append(("totp", "admin.totp"))
-    return "".join(
-        _ACTION.substitute(
-            id=account.id,
-            action=action,
-            csrf=html.escape(admin.web_session.csrf_token),
-            label=_text(key, language),
-        )
-        for action, key in offered
-    )
-
-
-def _row(account: StaffAccount, admin: Staff, language: str, now: datetime) -> str:
+def _actions(account: StaffAccount, admin: Staff) -> list[AccountAction]:
     if account.disabled:
-        state = "admin.state.disabled"
+        return []
+    offered = []
+    if account.id != admin.account.id:
+        offered.append(AccountAction("disable", "inbox.admin.disable"))
+    if may_use_chat(account.role):
+        offered.append(AccountAction("enrolment-code", "inbox.admin.enrol"))
+    if uses_second_factor(account.role):
+        offered.append(AccountAction("totp", "inbox.admin.totp"))
+    return offered
+
+
+def _row(account: StaffAccount, admin: Staff, now: datetime) -> AccountRow:
+    if account.disabled:
+        state = "disabled"
     elif account.is_locked(now):
-        state = "admin.state.locked"
+        state = "locked"
     else:
-        state = "admin.state.active"
-    return _ROW.substitute(
-        username=html.escape(account.username),
-        role=_text(f"admin.role.{account.role}", language),
-        organization=html.escape(account.organization_id),
-        unit=html.escape(account.unit or ""),
-        region=html.escape(account.region or ""),
-        state=_text(state, language),
-        second_factor=_text("detail.yes" if account.totp_secret else "detail.no", language),
-        actions=_actions(account, admin, language),
-    )
+        state = "active"
+    return AccountRow(account, state, _actions(account, admin))
 
 
 def _list_page(
+    request: Request,
     session: Session,
     admin: Staff,
     language: str,
@@ -141,32 +91,20 @@ def _list_page(
     error: str | None = None,
     status: int = 200,
 ) -> HTMLResponse:
-    heading = _text("admin.title", language)
-    options = "\n".join(
-        f'      <option value="{role}">{_text(f"admin.role.{role}", language)}</option>'
-        for role in ROLES
+    return render_page(
+        request,
+        "admin/accounts.html",
+        language,
+        staff=admin,
+        status=status,
+        error=error,
+        rows=[_row(account, admin, now) for account in staff_accounts(session)],
+        roles=ROLES,
     )
-    content = _LIST.substitute(
-        heading=heading,
-        error=_text(f"admin.error.{error}", language) if error else "",
-        error_hidden=_hidden(error is None),
-        username=_text("admin.username", language),
-        role=_text("admin.role", language),
-        organization=_text("admin.organization", language),
-        unit=_text("admin.unit", language),
-        region=_text("admin.region", language),
-        state=_text("admin.state", language),
-        second_factor=_text("admin.second_factor", language),
-        actions=_text("admin.actions", language),
-        rows="\n".join(_row(a, admin, language, now) for a in staff_accounts(session)),
-        add_heading=_text("admin.add", language),
-        add_hint=_text("admin.add_hint", language),
-        csrf=html.escape(admin.web_session.csrf_token),
-        role_options=options,
-        password=_text("admin.password", language),
-        add_submit=_text("admin.add_submit", language),
-    )
-    return _page(language, heading, content, admin, status=status)
+
+
+def _error_code(error: AccountError) -> str:
+    return error.code if error.code in _ACCOUNT_ERRORS else "invalid"
 
 
 def _account(session: Session, account_id: int) -> StaffAccount:
@@ -178,9 +116,9 @@ def _account(session: Session, account_id: int) -> StaffAccount:
 
 @router.get("/admin")
 def accounts_page(
-    admin: AdminDep, session: SessionDep, language: LanguageDep, now: NowDep
+    request: Request, admin: AdminDep, session: SessionDep, language: LanguageDep, now: NowDep
 ) -> HTMLResponse:
-    return _list_page(session, admin, language, now)
+    return _list_page(request, session, admin, language, now)
 
 
 @router.post("/admin/accounts")
@@ -198,9 +136,9 @@ def add_account(
     unit: TextField = "",
     region: TextField = "",
 ) -> Response:
-    _checked(admin, csrf)
+    check_csrf(admin, csrf)
     try:
-        account = create_account(
+        create_account(
             session,
             role=role,
             organization_id=organization_id.strip(),
@@ -209,17 +147,19 @@ def add_account(
             unit=unit or None,
             region=region or None,
             now=now,
+            actor=admin.account.username,
+            source=client_address(request),
         )
-        _audit(session, admin, request, "account.created", account.username, now)
         session.commit()
     except AccountError as error:
         session.rollback()
-        code = error.code if error.code in _ACCOUNT_ERRORS else "invalid"
-        return _list_page(session, admin, language, now, error=code, status=422)
+        return _list_page(
+            request, session, admin, language, now, error=_error_code(error), status=422
+        )
     except IntegrityError:
         # Another admin created the same username between our check and our insert.
         session.rollback()
-        return _list_page(session, admin, language, now, error="duplicate", status=422)
+        return _list_page(request, session, admin, language, now, error="duplicate", status=422)
     return RedirectResponse("/admin", status_code=303)
 
 
@@ -233,18 +173,24 @@ def disable(
     now: NowDep,
     csrf: CsrfField = "",
 ) -> Response:
-    _checked(admin, csrf)
+    check_csrf(admin, csrf)
     account = _account(session, account_id)
     if account.id == admin.account.id:
         # The last admin locking themselves out would leave only the command line.
-        return _list_page(session, admin, language, now, error="self", status=409)
-    disable_account(session, account.username)
-    _audit(session, admin, request, "account.disabled", account.username, now)
+        return _list_page(request, session, admin, language, now, error="self", status=409)
+    disable_account(
+        session,
+        account.username,
+        now=now,
+        actor=admin.account.username,
+        source=client_address(request),
+    )
     session.commit()
     return RedirectResponse("/admin", status_code=303)
 
 
 def _secret_page(
+    request: Request,
     admin: Staff,
     language: str,
     kind: str,
@@ -252,21 +198,20 @@ def _secret_page(
     secret: str,
     *,
     uri: str = "",
-    expires: str = "",
+    expires: datetime | None = None,
 ) -> HTMLResponse:
-    # _text escapes the whole rendered text, the username included.
-    heading = _text(f"admin.{kind}.title", language, username=username)
-    content = _SECRET.substitute(
-        heading=heading,
-        intro=_text(f"admin.{kind}.intro", language, username=username, expires=expires),
-        secret_label=_text(f"admin.{kind}.secret", language),
-        secret=html.escape(secret),
-        uri_label=_text("admin.totp.link", language),
-        uri=html.escape(uri),
-        uri_hidden=_hidden(not uri),
-        back=_text("admin.back", language),
+    """`kind`: "code" (a chat enrolment code) or "totp" (a second factor's key)."""
+    return render_page(
+        request,
+        "admin/secret.html",
+        language,
+        staff=admin,
+        kind=kind,
+        username=username,
+        secret=secret,
+        uri=uri,
+        expires=expires,
     )
-    return _page(language, heading, content, admin)
 
 
 @router.post("/admin/accounts/{account_id}/enrolment-code")
@@ -279,7 +224,7 @@ def enrolment_code(
     now: NowDep,
     csrf: CsrfField = "",
 ) -> Response:
-    _checked(admin, csrf)
+    check_csrf(admin, csrf)
     account = _account(session, account_id)
     try:
         code = issue_code(
@@ -291,10 +236,11 @@ def enrolment_code(
         )
     except EnrolmentError:
         session.rollback()
-        return _list_page(session, admin, language, now, error="enrol", status=409)
+        return _list_page(request, session, admin, language, now, error="enrol", status=409)
     session.commit()
-    expires = f"{now + CODE_TTL:%Y-%m-%d %H:%M} UTC"
-    return _secret_page(admin, language, "code", account.username, code, expires=expires)
+    return _secret_page(
+        request, admin, language, "code", account.username, code, expires=now + CODE_TTL
+    )
 
 
 @router.post("/admin/accounts/{account_id}/totp")
@@ -307,7 +253,7 @@ def totp(
     now: NowDep,
     csrf: CsrfField = "",
 ) -> Response:
-    _checked(admin, csrf)
+    check_csrf(admin, csrf)
     account = _account(session, account_id)
     try:
         secret = set_up_totp(
@@ -319,8 +265,9 @@ def totp(
         )
     except AccountError as error:
         session.rollback()
-        code = error.code if error.code in _ACCOUNT_ERRORS else "invalid"
-        return _list_page(session, admin, language, now, error=code, status=409)
+        return _list_page(
+            request, session, admin, language, now, error=_error_code(error), status=409
+        )
     session.commit()
     uri = provisioning_uri(secret, account.username)
-    return _secret_page(admin, language, "totp", account.username, secret, uri=uri)
+    return _secret_page(request, admin, language, "totp", account.username, secret, uri=uri)

@@ -10,12 +10,11 @@ from fastapi import APIRouter, Header, HTTPException, Request
 from pydantic import BaseModel, Field
 
 from api import phone_chat, telegram_chat
+from api.bot_replies import bot_reply
 from api.chat_push import ChatPush
-from api.dependencies import SessionDep, SettingsDep
+from api.deps import SessionDep, SettingsDep
 from api.rasa_relay import token_matches
-from api.routers.chat import bot_reply
-from api.routers.telegram import telegram_bot
-from api.telegram_bot import TelegramError
+from api.telegram_bot import TelegramError, telegram_bot
 from casework.chat_addresses import address_of
 from casework.referral_notices import pushed_to_chat
 

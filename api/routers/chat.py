@@ -8,13 +8,14 @@ tab id (`api.chat_identity`) and relays the message to Rasa's web chat channel
 
 import json
 from datetime import UTC, datetime
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Cookie, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel, Field, field_validator
 from sqlalchemy.orm import Session
 
+from api.bot_replies import BotReply, bot_reply
 from api.chat_identity import (
     COOKIE_NAME,
     browser_of,
@@ -22,7 +23,7 @@ from api.chat_identity import (
     new_cookie_value,
     sender_for,
 )
-from api.dependencies import SessionDep, SettingsDep
+from api.deps import SessionDep, SettingsDep
 from api.problems import BODY_ERRORS, problem
 from api.rasa_relay import RasaUnavailable, RasaUnreachable, relay
 from api.rate_limits import limit_chat_sender
@@ -138,17 +139,6 @@ class ChatMessage(BaseModel):
         return value
 
 
-class BotReply(BaseModel):
-    text: str | None = None
-    buttons: list[dict[str, str]] = Field(default_factory=list)
-    custom: dict[str, Any] | None = Field(
-        default=None,
-        description="Passage's data about the message: the question it asks (`passage.step`, "
-        "and for a multiple choice `multiple`, `options`, `chosen`), or the referral notice it "
-        "carries (`passage.notice`).",
-    )
-
-
 @router.post(
     "/chat/messages",
     responses=BODY_ERRORS
@@ -220,18 +210,3 @@ def forget_this_chat(
     response = Response(status_code=204)
     response.delete_cookie(COOKIE_NAME, path="/", httponly=True, samesite="strict")
     return response
-
-
-def bot_reply(item: dict[str, Any]) -> BotReply:
-    buttons = [
-        {"title": str(b.get("title", "")), "payload": str(b.get("payload", ""))}
-        for b in item.get("buttons") or []
-        if isinstance(b, dict)
-    ]
-    text = item.get("text")
-    custom = item.get("custom")
-    return BotReply(
-        text=str(text) if text is not None else None,
-        buttons=buttons,
-        custom=custom if isinstance(custom, dict) else None,
-    )

@@ -16,7 +16,7 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel, Field
 
-from api.dependencies import SessionDep, SettingsDep
+from api.deps import SessionDep, SettingsDep
 from api.templating import page_language, templates, texts_in
 from casework.sms_replies import awaiting_sms_answer
 from casework.twilio_transport import twilio_client

@@ -6,19 +6,18 @@ cookie must come with the session's CSRF token in the X-CSRF-Token header. Every
 without credentials, 403 with the wrong ones.
 """
 
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Header, HTTPException, Security
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from pydantic import BaseModel, Field
 
-from api.dependencies import SessionDep
+from api.capacity import CapacityIn, CapacityOut
+from api.deps import NowDep, OptionalStaffDep, SessionDep
 from api.problems import BODY_ERRORS, problem
-from api.routers.intake_inbox import NowDep, OptionalStaffDep
-from casework.accounts import csrf_ok, organization_for_api_key
+from casework.api_keys import organization_for_api_key
 from casework.intake_access import NotYours, update_capacity_for_organization
-from casework.roles import ADMIN
+from casework.roles import may_edit_directory
+from casework.web_sessions import csrf_ok
 from referral_directory.capacity import (
     CapacityUpdate,
     UnknownServiceAtLocation,
@@ -31,17 +30,6 @@ _bearer = HTTPBearer(
     scheme_name="PartnerApiKey",
     description="An API key of the organization that runs the service.",
 )
-
-
-class CapacityIn(BaseModel):
-    available: int = Field(ge=0, le=100_000, strict=True, description="Free places now.")
-
-
-class CapacityOut(BaseModel):
-    service_at_location_id: str
-    available: int
-    unit: str
-    updated: datetime
 
 
 def _unauthorized() -> HTTPException:
@@ -81,7 +69,7 @@ def put_capacity(
                 session, service_at_location_id, organization_id, body.available, now=now
             )
         elif staff is not None:
-            if staff.account.role != ADMIN or not csrf_ok(staff.web_session, csrf):
+            if not may_edit_directory(staff.account.role) or not csrf_ok(staff.web_session, csrf):
                 raise HTTPException(403, "only an admin may change another's capacity")
             update = update_capacity(session, service_at_location_id, body.available, now)
         else:
@@ -91,9 +79,4 @@ def put_capacity(
     except UnknownServiceAtLocation:
         raise HTTPException(404, "no such service_at_location") from None
     session.commit()
-    return CapacityOut(
-        service_at_location_id=update.service_at_location_id,
-        available=update.available,
-        unit=update.unit,
-        updated=update.updated,
-    )
+    return CapacityOut.of(update)

@@ -4,47 +4,21 @@ An officer, caseworker or coordinator looks a case up by its reference; intake s
 admins never see cases, so they are refused before any lookup.
 """
 
-import html
-from pathlib import Path
-from string import Template
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from api.dependencies import SessionDep
-from api.routers.intake_inbox import (
-    LanguageDep,
-    NowDep,
-    Staff,
-    StaffDep,
-    _hidden,
-    _page,
-    _PageRoute,
-    _text,
-    client_address,
-)
+from api.deps import LanguageDep, NowDep, SessionDep, Staff, client_address, staff_who
+from api.pages import PageRoute, render_page
 from casework.cases import find_case
 from casework.disclosures import NotAllowed, disclosure_log
 from casework.references import InvalidReference, normalize_reference
-from casework.referral_models import AuditEntry
-from casework.roles import CHAT_ROLES
+from casework.roles import may_look_up_cases
 
-_TEMPLATES = Path(__file__).parents[1] / "templates"
-_LOOKUP = Template((_TEMPLATES / "case_lookup.html").read_text(encoding="utf-8"))
-_LOG = Template((_TEMPLATES / "disclosures.html").read_text(encoding="utf-8"))
-
-router = APIRouter(tags=["disclosures"], route_class=_PageRoute, include_in_schema=False)
-
-
-def case_viewer(staff: StaffDep) -> Staff:
-    """Someone whose role may see cases at all; whether this case, casework.roles decides."""
-    if staff.account.role not in CHAT_ROLES:
-        raise HTTPException(403)
-    return staff
-
-
-CaseViewerDep = Annotated[Staff, Depends(case_viewer)]
+router = APIRouter(tags=["disclosures"], route_class=PageRoute, include_in_schema=False)
+# Whether this case, casework.disclosures decides.
+CaseViewerDep = Annotated[Staff, Depends(staff_who(may_look_up_cases))]
 
 
 def _canonical(text: str) -> str | None:
@@ -56,6 +30,7 @@ def _canonical(text: str) -> str | None:
 
 @router.get("/cases")
 def case_lookup(
+    request: Request,
     staff: CaseViewerDep,
     language: LanguageDep,
     reference: Annotated[str | None, Query(max_length=32)] = None,
@@ -64,28 +39,14 @@ def case_lookup(
     if found is not None:
         return RedirectResponse(f"/cases/{found}/disclosures", status_code=303)
     failed = reference is not None
-    heading = _text("cases.title", language)
-    content = _LOOKUP.substitute(
-        heading=heading,
-        intro=_text("cases.intro", language),
-        error=_text("cases.invalid", language) if failed else "",
-        error_hidden=_hidden(not failed),
-        reference_label=_text("cases.reference", language),
-        submit=_text("cases.submit", language),
+    return render_page(
+        request,
+        "cases/lookup.html",
+        language,
+        staff=staff,
+        status=422 if failed else 200,
+        failed=failed,
     )
-    return _page(language, heading, content, staff, status=422 if failed else 200)
-
-
-def _row(entry: AuditEntry) -> str:
-    cells = (
-        f"{entry.at:%Y-%m-%d %H:%M:%S} UTC",
-        entry.actor,
-        entry.action,
-        entry.outcome,
-        entry.source,
-        entry.purpose,
-    )
-    return "    <tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in cells) + "</tr>"
 
 
 @router.get("/cases/{reference}/disclosures")
@@ -110,20 +71,11 @@ def disclosures(
         # 404 like a missing case: a 403 would tell a prober that the reference exists.
         raise HTTPException(404) from None
     session.commit()
-    heading = _text("disclosures.title", language, reference=case.reference)
-    content = _LOG.substitute(
-        back=_text("disclosures.back", language),
-        heading=heading,
-        intro=_text("disclosures.intro", language),
-        empty=_text("disclosures.empty", language),
-        empty_hidden=_hidden(bool(entries)),
-        table_hidden=_hidden(not entries),
-        when=_text("disclosures.when", language),
-        who=_text("disclosures.who", language),
-        action=_text("disclosures.action", language),
-        outcome=_text("disclosures.outcome", language),
-        source=_text("disclosures.source", language),
-        purpose=_text("disclosures.purpose", language),
-        rows="\n".join(_row(entry) for entry in entries),
+    return render_page(
+        request,
+        "cases/disclosures.html",
+        language,
+        staff=staff,
+        reference=case.reference,
+        entries=entries,
     )
-    return _page(language, heading, content, staff)

@@ -7,7 +7,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
-from api.dependencies import SessionDep, SettingsDep
+from api.deps import SessionDep, SettingsDep
 from casework.heartbeat import worker_is_alive
 
 router = APIRouter(tags=["health"])

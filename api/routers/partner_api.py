@@ -5,22 +5,30 @@ What a key may see and do is decided in casework.intake_access; this module only
 """
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from typing import Annotated, Any, Literal
+from datetime import datetime
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Security
 from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    WithJsonSchema,
+    field_validator,
+    model_validator,
+)
 from sqlalchemy.orm import Session
 from starlette.background import BackgroundTask
 
-from api.dependencies import PoliciesDep, RowId, SessionDep, SettingsDep
+from api.capacity import CapacityIn, CapacityOut
+from api.deps import NowDep, PoliciesDep, RowId, SessionDep, SettingsDep
 from api.officer_notices import tell_officers_now
 from api.problems import BODY_ERRORS
 from api.rate_limits import limit_api_key
-from api.routers.directory import CapacityIn, CapacityOut
-from casework.accounts import api_key_prefix, organization_for_api_key
+from casework.api_keys import api_key_prefix, organization_for_api_key
 from casework.fhir_referral import task_bundle
 from casework.intake_access import (
     MAX_NOTE,
@@ -35,7 +43,14 @@ from casework.models import Case
 from casework.provider_messages import partner_view
 from casework.referral_models import Referral
 from casework.referral_policy import ReferralPolicy
-from casework.referral_status import NEEDS_REASON, IllegalTransition, Reason, Status
+from casework.referral_status import (
+    NEEDS_REASON,
+    PROVIDER_MAY_SET,
+    PROVIDER_STATUSES,
+    IllegalTransition,
+    Reason,
+    Status,
+)
 from referral_directory.capacity import UnknownServiceAtLocation
 
 FHIR_JSON = "application/fhir+json"
@@ -65,13 +80,24 @@ class ReferralSummary(BaseModel):
     updated_at: datetime
 
 
-ProviderStatus = Literal["accepted", "rejected", "in-progress", "completed", "failed"]
+def _set_by_providers(status: Status) -> Status:
+    if status not in PROVIDER_MAY_SET:
+        raise ValueError(f"{status.value} is set by Passage, not by a provider")
+    return status
+
+
+# The statuses casework lets a provider set, described as exactly those in the schema.
+ProviderStatus = Annotated[
+    Status,
+    AfterValidator(_set_by_providers),
+    WithJsonSchema({"type": "string", "enum": [status.value for status in PROVIDER_STATUSES]}),
+]
 
 
 class StatusChange(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    status: ProviderStatus = Field(description="The referral's new status.")
+    status: ProviderStatus = Field(title="Status", description="The referral's new status.")
     reason: Reason | None = Field(
         default=None,
         description="Required with rejected and failed. no_response is set by the deadline only.",
@@ -91,7 +117,7 @@ class StatusChange(BaseModel):
 
     @model_validator(mode="after")
     def _reason_where_needed(self) -> "StatusChange":
-        if Status(self.status) in NEEDS_REASON and self.reason is None:
+        if self.status in NEEDS_REASON and self.reason is None:
             raise ValueError(f"{self.status} needs a reason")
         if self.note and self.reason is None:
             raise ValueError("a note goes with a reason")
@@ -129,13 +155,6 @@ router = APIRouter(
     responses=_UNAUTHORIZED,
     dependencies=[Depends(limit_api_key)],
 )
-
-
-def current_time() -> datetime:
-    return datetime.now(UTC)
-
-
-NowDep = Annotated[datetime, Depends(current_time)]
 
 
 @dataclass(frozen=True)
@@ -250,7 +269,7 @@ def change_referral_status(
         set_status_as_provider(
             session,
             referral,
-            Status(body.status),
+            body.status,
             body.reason,
             body.note,
             actor=f"partner_api:{caller.key_prefix}",
@@ -291,9 +310,4 @@ def put_capacity(
     except UnknownServiceAtLocation:
         raise HTTPException(404, "no such service_at_location") from None
     session.commit()
-    return CapacityOut(
-        service_at_location_id=update.service_at_location_id,
-        available=update.available,
-        unit=update.unit,
-        updated=update.updated,
-    )
+    return CapacityOut.of(update)

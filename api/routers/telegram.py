@@ -18,11 +18,11 @@ from fastapi import APIRouter, Header, HTTPException, Request
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from sqlalchemy.exc import IntegrityError
 
-from api.dependencies import SessionDep, SettingsDep
+from api.deps import SessionDep, SettingsDep
 from api.problems import BODY_ERRORS, problem
 from api.rasa_relay import RasaUnavailable, conversation_language, recent_buttons, relay
 from api.rate_limits import chat_sender_wait, may_tell_over_limit
-from api.telegram_bot import TelegramBot, TelegramError, webhook_secret
+from api.telegram_bot import TelegramBot, TelegramError, telegram_bot, webhook_secret
 from api.telegram_chat import deliver
 from api.telegram_keyboards import tap, toggled
 from casework.chat_addresses import (
@@ -80,10 +80,6 @@ class _Update(BaseModel):
     update_id: int
     message: _Message | None = None
     callback_query: _CallbackQuery | None = None
-
-
-def telegram_bot(settings: Settings) -> TelegramBot:
-    return TelegramBot(settings.telegram_bot_token, settings.telegram_api_base)
 
 
 def _checked_secret(request: Request, settings: Settings, given: str | None) -> None:

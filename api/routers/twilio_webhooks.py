@@ -16,7 +16,7 @@ from twilio.request_validator import RequestValidator
 from twilio.twiml.messaging_response import MessagingResponse
 
 from api import phone_chat
-from api.dependencies import PoliciesDep, SessionDep, SettingsDep
+from api.deps import PoliciesDep, SessionDep, SettingsDep
 from api.officer_notices import tell_officers_now
 from api.phone_chat import NEWS_PAYLOAD, wants_news, wants_to_forget
 from api.problems import BODY_ERRORS, Responses, problem

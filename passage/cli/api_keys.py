@@ -7,16 +7,25 @@ from typing import Any
 
 from passage.runtime.migrate import open_database
 
+ACTOR = "cli"
+SOURCE = "cli"
+
 
 def _add_api_key(args: argparse.Namespace) -> int:
-    from casework.accounts import AccountError, create_api_key
+    from casework.account_rules import AccountError
+    from casework.api_keys import create_api_key
     from passage.config import unit_of_work
 
     open_database()
     try:
         with unit_of_work() as session:
             raw_key, api_key = create_api_key(
-                session, args.organization_id, args.label, now=datetime.now(UTC)
+                session,
+                args.organization_id,
+                args.label,
+                now=datetime.now(UTC),
+                actor=ACTOR,
+                source=SOURCE,
             )
             prefix = api_key.prefix
     except AccountError as error:
@@ -33,12 +42,14 @@ def _add_api_key(args: argparse.Namespace) -> int:
 
 
 def _revoke_api_key(args: argparse.Namespace) -> int:
-    from casework.accounts import revoke_api_key
+    from casework.api_keys import revoke_api_key
     from passage.config import unit_of_work
 
     open_database()
     with unit_of_work() as session:
-        revoked = revoke_api_key(session, args.prefix, now=datetime.now(UTC))
+        revoked = revoke_api_key(
+            session, args.prefix, now=datetime.now(UTC), actor=ACTOR, source=SOURCE
+        )
     if not revoked:
         print(f"No API key in use with prefix {args.prefix!r}.", file=sys.stderr)
         return 1

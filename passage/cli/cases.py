@@ -13,7 +13,7 @@ from passage.runtime.migrate import open_database
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
-    from casework.accounts import StaffAccount
+    from casework.account_models import StaffAccount
     from casework.models import Case
 
 HOLD_REASONS = ("investigation", "prosecution", "court_order", "litigation")
@@ -43,7 +43,8 @@ def _case(session: "Session", text: str) -> "Case":
 def _account(session: "Session", username: str) -> "StaffAccount":
     from sqlalchemy import select
 
-    from casework.accounts import StaffAccount, normalise_username
+    from casework.account_models import StaffAccount
+    from casework.account_rules import normalise_username
 
     name = normalise_username(username)
     account = session.scalars(select(StaffAccount).where(StaffAccount.username == name)).first()

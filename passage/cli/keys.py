@@ -34,7 +34,7 @@ def _engine() -> "Engine":
 
 
 def _columns() -> "list[EncryptedColumn]":
-    import casework.accounts
+    import casework.account_models
     import casework.enrolment
     import casework.models
     import casework.referral_models  # noqa: F401  (each registers its tables)

@@ -15,7 +15,7 @@ SOURCE = "cli"
 
 
 def _enrol_code(args: argparse.Namespace) -> int:
-    from casework.accounts import find_account
+    from casework.account_models import find_account
     from casework.enrolment import CODE_TTL, EnrolmentError, issue_code
     from passage.config import unit_of_work
 
@@ -41,7 +41,8 @@ def _enrol_code(args: argparse.Namespace) -> int:
 
 
 def _totp(args: argparse.Namespace) -> int:
-    from casework.accounts import AccountError, find_account
+    from casework.account_models import find_account
+    from casework.account_rules import AccountError
     from casework.login import set_up_totp
     from casework.totp import provisioning_uri
     from passage.config import unit_of_work

@@ -15,7 +15,6 @@ from passage.runtime.migrate import open_database
 
 ACTOR = "cli"
 SOURCE = "cli"
-PURPOSE = "administration"
 
 
 def _create(
@@ -28,8 +27,8 @@ def _create(
 ) -> int:
     from sqlalchemy.exc import IntegrityError
 
-    from casework.accounts import AccountError, create_account
-    from casework.audit import record_audit
+    from casework.account_rules import AccountError
+    from casework.accounts import create_account
     from passage.config import unit_of_work
 
     password = new_password(args)
@@ -48,16 +47,8 @@ def _create(
                 unit=unit,
                 region=region,
                 now=now,
-            )
-            record_audit(
-                session,
                 actor=ACTOR,
-                action="account.created",
-                outcome="done",
-                detail=f"account={account.username}",
                 source=SOURCE,
-                purpose=PURPOSE,
-                now=now,
             )
             username, role = account.username, account.role
     except AccountError as error:
@@ -85,23 +76,13 @@ def _add_staff(args: argparse.Namespace) -> int:
 
 def disable_command(args: argparse.Namespace) -> int:
     from casework.accounts import disable_account
-    from casework.audit import record_audit
     from passage.config import unit_of_work
 
     open_database()
     with unit_of_work() as session:
-        found = disable_account(session, args.username)
-        if found:
-            record_audit(
-                session,
-                actor=ACTOR,
-                action="account.disabled",
-                outcome="done",
-                detail=f"account={args.username.strip().lower()}",
-                source=SOURCE,
-                purpose=PURPOSE,
-                now=datetime.now(UTC),
-            )
+        found = disable_account(
+            session, args.username, now=datetime.now(UTC), actor=ACTOR, source=SOURCE
+        )
     if not found:
         print(f"No account named {args.username!r}.", file=sys.stderr)
         return 1
@@ -110,7 +91,7 @@ def disable_command(args: argparse.Namespace) -> int:
 
 
 def _list(args: argparse.Namespace) -> int:
-    from casework.accounts import staff_accounts
+    from casework.account_models import staff_accounts
     from passage.config import session_factory
 
     open_database()

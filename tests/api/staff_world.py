@@ -11,8 +11,10 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from api.routers import intake_inbox, partner_api
-from casework.accounts import StaffAccount, WebSession, create_account, create_api_key
+from api import deps
+from casework.account_models import StaffAccount, WebSession
+from casework.accounts import create_account
+from casework.api_keys import create_api_key
 from casework.login import set_up_totp
 from casework.models import Case
 from casework.outbox import Kind
@@ -96,6 +98,8 @@ def build_world(tmp_path: Path) -> World:
                 unit=unit,
                 region=region,
                 now=NOW,
+                actor="test",
+                source="test",
             )
             accounts[who] = made.id
             if totp:
@@ -110,6 +114,8 @@ def build_world(tmp_path: Path) -> World:
                 unit=unit,
                 region=region,
                 now=NOW,
+                actor="test",
+                source="test",
             )
             accounts[who] = made.id
         referrals: dict[str, Sent] = {}
@@ -120,8 +126,8 @@ def build_world(tmp_path: Path) -> World:
         case.officer_account_id = accounts["officer"]
         case.unit, case.region = UNIT, REGION
         keys = {
-            "key_own": create_api_key(session, ORG_A, now=NOW)[0],
-            "key_other": create_api_key(session, ORG_B, now=NOW)[0],
+            "key_own": create_api_key(session, ORG_A, now=NOW, actor="test", source="test")[0],
+            "key_other": create_api_key(session, ORG_B, now=NOW, actor="test", source="test")[0],
         }
         reference = case.reference
     return World(referrals, reference, accounts, secrets, keys)
@@ -129,8 +135,7 @@ def build_world(tmp_path: Path) -> World:
 
 def make_app() -> FastAPI:
     app = api_app()
-    app.dependency_overrides[intake_inbox.current_time] = lambda: CLOCK
-    app.dependency_overrides[partner_api.current_time] = lambda: CLOCK
+    app.dependency_overrides[deps.current_time] = lambda: CLOCK
     return app
 
 

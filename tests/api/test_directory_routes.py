@@ -4,7 +4,7 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from casework.accounts import create_api_key
+from casework.api_keys import create_api_key
 from passage.config import Settings, session_factory, unit_of_work
 from passage.runtime.api_app import api_app
 from referral_directory.importer import import_directory
@@ -20,8 +20,12 @@ def _directory_and_keys(tmp_path: Path) -> tuple[str, str]:
     with unit_of_work() as session:
         assert import_directory(session, write(tmp_path / "d.json", records)).ok
         now = datetime.now(UTC)
-        own, _ = create_api_key(session, uid("organization/shelter"), now=now)
-        other, _ = create_api_key(session, uid("organization/clinic"), now=now)
+        own, _ = create_api_key(
+            session, uid("organization/shelter"), now=now, actor="test", source="test"
+        )
+        other, _ = create_api_key(
+            session, uid("organization/clinic"), now=now, actor="test", source="test"
+        )
     return own, other
 
 

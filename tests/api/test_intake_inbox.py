@@ -12,9 +12,10 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from api.routers import intake_inbox, partner_api
+from api import deps
 from api.security_headers import CONTENT_SECURITY_POLICY
-from casework.accounts import StaffAccount, create_staff_account
+from casework.account_models import StaffAccount
+from casework.accounts import create_staff_account
 from casework.consent import withdraw_all
 from casework.models import Case
 from casework.outbox import Kind
@@ -73,15 +74,16 @@ def build_world(tmp_path: Path) -> World:
     with unit_of_work() as session:
         shelters(session, tmp_path)
         world = World(refer(session, "shelter-a"), refer(session, "shelter-b"))
-        create_staff_account(session, ORG_A, "alice", PASSWORD, now=NOW)
-        create_staff_account(session, ORG_B, "bob", PASSWORD, now=NOW)
+        create_staff_account(
+            session, ORG_A, "alice", PASSWORD, now=NOW, actor="test", source="test"
+        )
+        create_staff_account(session, ORG_B, "bob", PASSWORD, now=NOW, actor="test", source="test")
     return world
 
 
 def make_client() -> TestClient:
     app = api_app()
-    app.dependency_overrides[intake_inbox.current_time] = lambda: CLOCK
-    app.dependency_overrides[partner_api.current_time] = lambda: CLOCK
+    app.dependency_overrides[deps.current_time] = lambda: CLOCK
     return TestClient(app, follow_redirects=False)
 
 

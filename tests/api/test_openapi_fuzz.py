@@ -23,7 +23,7 @@ from schemathesis.specs.openapi.checks import (
 )
 from sqlalchemy import select
 
-from casework.accounts import create_api_key
+from casework.api_keys import create_api_key
 from passage.config import Settings, get_settings, unit_of_work
 from passage.runtime.api_app import api_app
 from referral_directory.importer import import_directory
@@ -52,7 +52,9 @@ def api_key(database: Settings, monkeypatch: pytest.MonkeyPatch) -> str:
         assert report.ok, report.lines()
         organization = session.scalars(select(Organization.id).order_by(Organization.id)).first()
         assert organization is not None
-        raw, _ = create_api_key(session, organization, "fuzz", now=datetime.now(UTC))
+        raw, _ = create_api_key(
+            session, organization, "fuzz", now=datetime.now(UTC), actor="test", source="test"
+        )
     return raw
 
 

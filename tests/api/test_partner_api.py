@@ -9,7 +9,9 @@ from fastapi.testclient import TestClient
 from fhir.resources.R4B.bundle import Bundle
 from sqlalchemy import select
 
-from casework.accounts import ApiKey, create_api_key, revoke_api_key
+from casework.account_models import ApiKey
+from casework.api_keys import create_api_key, revoke_api_key
+from casework.referral_status import PROVIDER_STATUSES
 from passage.config import Settings, session_factory, unit_of_work
 from referral_directory.models import ServiceCapacity
 from tests.api.test_intake_inbox import (
@@ -45,14 +47,14 @@ def client(world: World) -> TestClient:
 @pytest.fixture
 def key_a(world: World) -> dict[str, str]:
     with unit_of_work() as session:
-        raw, _ = create_api_key(session, ORG_A, "case system", now=NOW)
+        raw, _ = create_api_key(session, ORG_A, "case system", now=NOW, actor="test", source="test")
     return {"Authorization": f"Bearer {raw}"}
 
 
 @pytest.fixture
 def key_b(world: World) -> dict[str, str]:
     with unit_of_work() as session:
-        raw, _ = create_api_key(session, ORG_B, now=NOW)
+        raw, _ = create_api_key(session, ORG_B, now=NOW, actor="test", source="test")
     return {"Authorization": f"Bearer {raw}"}
 
 
@@ -96,7 +98,13 @@ def test_without_a_valid_key_every_route_answers_401(
 def test_a_revoked_key_no_longer_works(client: TestClient, key_a: dict[str, str]) -> None:
     assert client.get("/api/v1/referrals", headers=key_a).status_code == 200
     with unit_of_work() as session:
-        assert revoke_api_key(session, key_a["Authorization"].removeprefix("Bearer "), now=NOW)
+        assert revoke_api_key(
+            session,
+            key_a["Authorization"].removeprefix("Bearer "),
+            now=NOW,
+            actor="test",
+            source="test",
+        )
 
     assert client.get("/api/v1/referrals", headers=key_a).status_code == 401
 
@@ -246,3 +254,5 @@ def test_openapi_describes_the_partner_routes_and_their_bearer_scheme(
     bundle = document["paths"]["/api/v1/referrals/{referral_id}"]["get"]["responses"]["200"]
     assert "application/fhir+json" in bundle["content"]
     assert not any(path.startswith(("/intake", "/r/")) for path in document["paths"])
+    status = document["components"]["schemas"]["StatusChange"]["properties"]["status"]
+    assert status["enum"] == [s.value for s in PROVIDER_STATUSES]  # casework's table

@@ -153,7 +153,9 @@ def test_the_exception_still_reaches_the_server_log(app: FastAPI) -> None:
         TestClient(app).get("/boom")
 
 
-@pytest.mark.parametrize("template", sorted(TEMPLATES.glob("*.html")), ids=lambda p: p.name)
+@pytest.mark.parametrize(
+    "template", sorted(TEMPLATES.rglob("*.html")), ids=lambda p: str(p.relative_to(TEMPLATES))
+)
 def test_templates_have_no_inline_script_or_style(template: Path) -> None:
     _assert_no_inline_code(template.read_text(encoding="utf-8"), template.name)
 

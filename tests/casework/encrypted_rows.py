@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from casework.accounts import StaffAccount
+from casework.account_models import StaffAccount
 from casework.models import Case, IntakeAnswer
 from casework.referral_models import PartnerPushSecret, Referral
 from passage.config import get_settings

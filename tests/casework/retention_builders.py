@@ -12,7 +12,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from casework.accounts import StaffAccount
+from casework.account_models import StaffAccount
 from casework.consent import Consenter, ConsentScript, Decision, Delivery, Scope, record_decision
 from casework.db import Base
 from casework.models import AssessedNeed, Case, IntakeAnswer, ProviderChoice

@@ -1,4 +1,5 @@
-"""Staff accounts, web sessions and API keys, on an in-memory database built from the models.
+"""Staff accounts, web sessions and API keys, on an in-memory database built from the models,
+and the audit entries their changes write.
 
 argon2 takes a noticeable fraction of a second per hash by design, so each test hashes little.
 """
@@ -12,23 +13,20 @@ from sqlalchemy import create_engine, event, select
 from sqlalchemy.orm import Session
 
 import casework.models  # noqa: F401  (registers the tables)
-from casework.accounts import (
-    AccountError,
-    ApiKey,
-    StaffAccount,
-    WebSession,
-    authenticate,
+from casework.account_models import ApiKey, StaffAccount, WebSession
+from casework.account_rules import AccountError
+from casework.accounts import create_account, create_staff_account, disable_account
+from casework.api_keys import (
+    API_KEY_START,
     create_api_key,
-    create_staff_account,
-    csrf_ok,
-    disable_account,
-    end_session,
     organization_for_api_key,
     revoke_api_key,
-    session_for_token,
-    start_session,
 )
 from casework.db import Base
+from casework.passwords import authenticate
+from casework.referral_models import AuditEntry
+from casework.roles import OFFICER
+from casework.web_sessions import csrf_ok, end_session, session_for_token, start_session
 from referral_directory.db import DirectoryBase
 from referral_directory.models import Organization
 
@@ -55,7 +53,9 @@ def db() -> Iterator[Session]:
 
 @pytest.fixture
 def account(db: Session) -> StaffAccount:
-    return create_staff_account(db, "org-1", " Alice.Intake ", PASSWORD, now=NOW)
+    return create_staff_account(
+        db, "org-1", " Alice.Intake ", PASSWORD, now=NOW, actor="test", source="test"
+    )
 
 
 def test_create_and_authenticate(db: Session, account: StaffAccount) -> None:
@@ -103,10 +103,10 @@ def test_a_disabled_account_has_no_session_and_cannot_log_in(
     db: Session, account: StaffAccount
 ) -> None:
     token, _ = start_session(db, account, now=NOW)
-    assert disable_account(db, "Alice.Intake")
+    assert disable_account(db, "Alice.Intake", now=NOW, actor="test", source="test")
     assert session_for_token(db, token, now=NOW) is None
     assert authenticate(db, "alice.intake", PASSWORD, now=NOW) is None
-    assert not disable_account(db, "nobody")
+    assert not disable_account(db, "nobody", now=NOW, actor="test", source="test")
 
 
 def test_csrf_token_must_match(db: Session, account: StaffAccount) -> None:
@@ -119,23 +119,26 @@ def test_csrf_token_must_match(db: Session, account: StaffAccount) -> None:
 
 
 def test_api_key_round_trip_and_revocation(db: Session) -> None:
-    raw_key, api_key = create_api_key(db, "org-1", "case system", now=NOW)
+    raw_key, api_key = create_api_key(
+        db, "org-1", "case system", now=NOW, actor="test", source="test"
+    )
     assert raw_key.startswith(f"psg_{api_key.prefix}_")
     assert organization_for_api_key(db, raw_key, now=NOW) == "org-1"
     assert api_key.last_used_at == NOW
     assert organization_for_api_key(db, raw_key[:-1], now=NOW) is None
     assert organization_for_api_key(db, "nonsense", now=NOW) is None
 
-    assert revoke_api_key(db, api_key.prefix, now=NOW)
+    assert revoke_api_key(db, api_key.prefix, now=NOW, actor="test", source="test")
     assert organization_for_api_key(db, raw_key, now=NOW) is None
-    assert not revoke_api_key(db, api_key.prefix, now=NOW)
-    assert not revoke_api_key(db, "000000000000", now=NOW)
+    assert not revoke_api_key(db, api_key.prefix, now=NOW, actor="test", source="test")
+    assert not revoke_api_key(db, "000000000000", now=NOW, actor="test", source="test")
 
 
 def test_secrets_are_never_stored(db: Session, account: StaffAccount) -> None:
-    raw_key, _ = create_api_key(db, "org-1", "", now=NOW)
+    raw_key, _ = create_api_key(db, "org-1", "", now=NOW, actor="test", source="test")
     token, _ = start_session(db, account, now=NOW)
-    secret_part = raw_key.rsplit("_", 1)[1]
+    # After "psg_<prefix>_"; the secret itself may contain "_", so split from the left.
+    secret_part = raw_key.removeprefix(API_KEY_START).split("_", 1)[1]
     stored = [
         str(value)
         for model in (StaffAccount, WebSession, ApiKey)
@@ -165,9 +168,58 @@ def test_bad_values_are_refused_with_a_reason(
     message: str,
 ) -> None:
     with pytest.raises(AccountError, match=message):
-        create_staff_account(db, organization_id, username, password, now=NOW)
+        create_staff_account(
+            db, organization_id, username, password, now=NOW, actor="test", source="test"
+        )
 
 
 def test_api_key_needs_a_known_organization(db: Session) -> None:
     with pytest.raises(AccountError, match="No organization"):
-        create_api_key(db, "org-404", "", now=NOW)
+        create_api_key(db, "org-404", "", now=NOW, actor="test", source="test")
+
+
+def audit(db: Session) -> list[tuple[str, str, str, str, str]]:
+    entries = db.scalars(select(AuditEntry).order_by(AuditEntry.id))
+    return [(e.actor, e.action, e.detail, e.source, e.purpose) for e in entries]
+
+
+def test_creating_and_disabling_an_account_is_audited_by_whoever_does_it(db: Session) -> None:
+    create_account(
+        db,
+        role=OFFICER,
+        organization_id="police",
+        username="Olga",
+        password=PASSWORD,
+        unit="u1",
+        now=NOW,
+        actor="adam.admin",
+        source="192.0.2.1",
+    )
+    assert disable_account(db, "OLGA", now=NOW, actor="cli", source="cli")
+    assert not disable_account(db, "nobody", now=NOW, actor="cli", source="cli")
+
+    assert audit(db) == [
+        ("adam.admin", "account.created", "account=olga", "192.0.2.1", "administration"),
+        ("cli", "account.disabled", "account=olga", "cli", "administration"),
+    ]
+
+
+def test_a_refused_account_is_not_audited(db: Session) -> None:
+    with pytest.raises(AccountError):
+        create_staff_account(db, "org-404", "bob", PASSWORD, now=NOW, actor="cli", source="cli")
+    assert audit(db) == []
+
+
+def test_api_keys_made_and_revoked_are_audited_without_the_key(db: Session) -> None:
+    raw_key, api_key = create_api_key(
+        db, "org-1", "case system", now=NOW, actor="cli", source="cli"
+    )
+    assert revoke_api_key(db, raw_key, now=NOW, actor="adam.admin", source="192.0.2.1")
+    assert not revoke_api_key(db, raw_key, now=NOW, actor="adam.admin", source="192.0.2.1")
+
+    key = f"organization=org-1 key={api_key.prefix}"
+    assert audit(db) == [
+        ("cli", "api_key.created", key, "cli", "administration"),
+        ("adam.admin", "api_key.revoked", key, "192.0.2.1", "administration"),
+    ]
+    assert not any(raw_key.rsplit("_", 1)[1] in str(entry) for entry in audit(db))

@@ -5,9 +5,10 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from casework.accounts import authenticate, find_account
+from casework.account_models import find_account
 from casework.demo_accounts import DEMO_SHELTER, create_demo_accounts, demo_officer_exists
 from casework.enrolment import redeem_code
+from casework.passwords import authenticate
 from casework.referral_models import AuditEntry
 from referral_directory.importer import import_directory
 from tests.casework.account_builders import account

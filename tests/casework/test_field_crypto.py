@@ -8,7 +8,7 @@ from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session
 
 # Imported for the tables they register (and used below).
-import casework.accounts
+import casework.account_models
 import casework.enrolment
 import casework.models
 import casework.referral_models

@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import select
 
-from casework.accounts import organization_for_api_key
+from casework.api_keys import organization_for_api_key
 from casework.referral_models import AuditEntry
 from passage.cli.main import main
 from passage.config import Settings, session_factory, unit_of_work

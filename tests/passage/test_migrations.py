@@ -8,7 +8,7 @@ from alembic.migration import MigrationContext
 
 # Every module that registers tables, as the migrations' env.py imports them, so the test
 # compares against the whole schema when it runs alone too.
-import casework.accounts
+import casework.account_models
 import casework.chat_addresses
 import casework.enrolment
 import casework.models

@@ -5,7 +5,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from casework.accounts import find_account
+from casework.account_models import find_account
 from casework.enrolment import CODE_PATTERN
 from passage.cli.main import main
 from passage.config import Settings, session_factory, unit_of_work
