@@ -107,7 +107,7 @@ def create_staff_account(
     actor: str,
     source: str,
 ) -> StaffAccount:
-    """An intake account of a provider in the directory (`passage users add-staff`)."""
+    """An intake account of a provider in the directory: create_account with the intake role."""
     return create_account(
         session,
         role=INTAKE,

@@ -1,4 +1,5 @@
-"""API keys of partner systems: made, used and revoked, each change in the audit trail.
+"""API keys of partner systems: made and revoked (each in the audit trail), and used (the time
+of the last use kept on the key).
 
 A key acts for one organization of the directory. Only its SHA-256 is stored; the raw key is
 returned once, when it is made.

@@ -34,7 +34,3 @@ def reopen(case: _HasStatus) -> None:
     """A resumed case goes on where it was paused."""
     if case.status == CaseStatus.PAUSED:
         case.status = CaseStatus.OPEN
-
-
-def is_open(case: _HasStatus) -> bool:
-    return case.status == CaseStatus.OPEN

@@ -17,8 +17,6 @@ from casework.case_status import GONE
 from casework.models import Case
 from casework.roles import may_hold_cases, may_see_case
 
-# Cases that hold nothing left to keep.
-
 
 class HoldReason(StrEnum):
     INVESTIGATION = "investigation"

@@ -1,4 +1,5 @@
-"""The package table of ../shared/DESIGN.md, checked on the code's own imports.
+"""The package table (DESIGN.md's, as docs/architecture.md gives it for the packages as built),
+checked on the code's own imports.
 
 Every `import` and `from ... import` counts, at module level or inside a function, under
 TYPE_CHECKING or not: an import hidden in a function is still a dependency. A new forbidden

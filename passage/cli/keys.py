@@ -33,16 +33,13 @@ def _engine() -> "Engine":
     return make_engine(get_settings().resolved_database_url)
 
 
-def _columns() -> "list[EncryptedColumn]":
-    import casework.account_models
-    import casework.enrolment
-    import casework.models
-    import casework.referral_models  # noqa: F401  (each registers its tables)
-    from casework.db import Base
+def rotated_columns() -> "list[EncryptedColumn]":
+    import referral_directory.models  # noqa: F401  (registers the directory's tables)
+    from casework.tables import casework_metadata
     from passage.core.field_crypto.rotation import encrypted_columns
     from referral_directory.db import DirectoryBase
 
-    return encrypted_columns(DirectoryBase.metadata, Base.metadata)
+    return encrypted_columns(DirectoryBase.metadata, casework_metadata())
 
 
 def _new(_args: argparse.Namespace) -> int:
@@ -68,7 +65,7 @@ def _status(_args: argparse.Namespace) -> int:
         print(f"  {key_id}{'  (current: encrypts new values)' if current else ''}")
     engine = _engine()
     try:
-        counts = census(engine, _columns())
+        counts = census(engine, rotated_columns())
     finally:
         engine.dispose()
     print("Values per column (key id: count):")
@@ -95,7 +92,7 @@ def _reencrypt(args: argparse.Namespace) -> int:
     try:
         changed = reencrypt(
             engine,
-            _columns(),
+            rotated_columns(),
             keyring,
             batch_size=args.batch_size,
             progress=lambda line: print(line, flush=True),

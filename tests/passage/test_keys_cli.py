@@ -1,5 +1,9 @@
 """`passage keys new|status|reencrypt` as an operator rotates the data keys."""
 
+import os
+import subprocess
+import sys
+
 import pytest
 
 from passage.cli.main import main
@@ -101,3 +105,39 @@ def test_batch_size_must_be_positive(capsys: pytest.CaptureFixture[str]) -> None
     with pytest.raises(SystemExit):
         main(["keys", "reencrypt", "--batch-size", "0"])
     assert "must be at least 1" in capsys.readouterr().err
+
+
+def test_rotation_sees_every_encrypted_column_whatever_was_imported_before(
+    database: Settings,
+) -> None:
+    """In a fresh interpreter that imported nothing else (the chat addresses were once left out,
+    found only because some other command happened to import their table)."""
+    from sqlalchemy import MetaData
+
+    import referral_directory.models  # noqa: F401
+    from casework.tables import casework_metadata
+    from passage.core.field_crypto import EncryptedJSON, EncryptedText
+    from referral_directory.db import DirectoryBase
+
+    metadatas: list[MetaData] = [DirectoryBase.metadata, casework_metadata()]
+    expected = {
+        f"{column.table.name}.{column.name}"
+        for metadata in metadatas
+        for table in metadata.tables.values()
+        for column in table.columns
+        if isinstance(column.type, EncryptedText | EncryptedJSON)
+    }
+    assert "chat_address.address" in expected
+    script = (
+        "from passage.cli.keys import rotated_columns\n"
+        "print('\\n'.join(f'{c.table}.{c.column}' for c in rotated_columns()))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        env={**os.environ, **database.as_environment()},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    assert set(done.stdout.split()) == expected
