@@ -3,13 +3,14 @@
 from alembic import context
 from sqlalchemy import Connection
 
-# Imported for their side effect: each module registers its tables on the metadata.
+# Imported for its side effect: it registers the directory's tables on their metadata.
 import referral_directory.models  # noqa: F401
-from casework.db import Base
+from casework.tables import casework_metadata
 from passage.config import make_engine
 from referral_directory.db import DirectoryBase
 
-target_metadata = [DirectoryBase.metadata, Base.metadata]
+# Every table, so that autogenerate never reads a table it was not shown as one to drop.
+target_metadata = [DirectoryBase.metadata, casework_metadata()]
 
 
 def _run(connection: Connection) -> None:
