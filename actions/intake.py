@@ -36,6 +36,7 @@ from casework.intake import (
     back,
     draft,
     next_step,
+    rights_handout_due,
     step_token,
     summary_due,
     toggle,
@@ -43,7 +44,7 @@ from casework.intake import (
 from casework.intake_questions import Kind
 from casework.models import Case
 from casework.referrals import withdraw_consent
-from passage.config import unit_of_work
+from passage.config import get_settings, unit_of_work
 from translations.catalog import shipped_catalogs
 from translations.choices import Choice, option_title, render_choices
 
@@ -55,6 +56,8 @@ _OUTCOME_MESSAGES = {
     Outcome.INVALID: "intake.invalid",
     Outcome.EXPLAIN_AGAIN: "intake.explain_again",
     Outcome.PAUSED_FOR_MEDICAL: "intake.paused_for_medical",
+    Outcome.PAUSED_FOR_SAFETY: "intake.paused_for_safety",
+    Outcome.NOT_AN_AREA: "intake.area_only",
     Outcome.NEED_REPRESENTATIVE: "intake.need_representative",
     Outcome.INFORMATION_ONLY: "intake.information_only",
     Outcome.STALE: "intake.already_recorded",
@@ -165,7 +168,7 @@ class ValidateIntakeForm(FormValidationAction):
             message_id = _OUTCOME_MESSAGES.get(outcome)
             if message_id is not None:
                 _say(dispatcher, tracker, message_id, case_reference=case.reference)
-            if outcome is Outcome.INFORMATION_ONLY:
+            if rights_handout_due(step, outcome):
                 # What to hand over, in the person's language with the officer's beside it.
                 language = officer_language(tracker)
                 dispatcher.utter_message(
@@ -173,9 +176,15 @@ class ValidateIntakeForm(FormValidationAction):
                         "intake.handover",
                         person_language=case.person_language or language,
                         officer_language=language,
+                        hotline=get_settings().public_hotline,
                     )
                 )
-            if outcome in (Outcome.INVALID, Outcome.EXPLAIN_AGAIN, Outcome.STALE):
+            if outcome in (
+                Outcome.INVALID,
+                Outcome.EXPLAIN_AGAIN,
+                Outcome.STALE,
+                Outcome.NOT_AN_AREA,
+            ):
                 return {SLOT: None}
             finished = next_step(session, case, now=now) is None
         return {SLOT: FINISHED if finished else None}

@@ -115,13 +115,18 @@ def render_step(
     return rendered
 
 
-def person_block(message_id: str, *, person_language: str, officer_language: str) -> str:
+def person_block(
+    message_id: str, *, person_language: str, officer_language: str, **values: object
+) -> str:
     """A text meant for the person, in their language, with the officer's language beside it."""
     catalogs = shipped_catalogs()
     for_person = catalogs.lookup(message_id, person_language)
-    lines = [catalogs.lookup("intake.for_the_person", officer_language).text, for_person.text]
+    lines = [
+        catalogs.lookup("intake.for_the_person", officer_language).text,
+        for_person.text.format(**values),
+    ]
     if not for_person.reviewed:
         lines.append(catalogs.lookup("intake.unreviewed_notice", officer_language).text)
     if for_person.language != officer_language:
-        lines += ["", catalogs.lookup(message_id, officer_language).text]
+        lines += ["", catalogs.render(message_id, officer_language, **values)]
     return "\n".join(lines)

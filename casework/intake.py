@@ -11,6 +11,7 @@ from enum import StrEnum
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from casework.area_answers import not_an_area
 from casework.assessment import (
     Answer,
     applicable_needs,
@@ -19,7 +20,7 @@ from casework.assessment import (
     record_level,
     record_urgent_medical_need,
 )
-from casework.case_status import CaseStatus
+from casework.case_status import CaseStatus, pause
 from casework.consent import (
     Consenter,
     ConsentRefused,
@@ -50,6 +51,12 @@ class Outcome(StrEnum):
     NEXT = "next"
     INVALID = "invalid"
     PAUSED_FOR_MEDICAL = "paused_for_medical"
+    # Someone who may be involved is there, or the space is not private: separate the person
+    # first. Nothing of the setting is recorded, so the question comes again on resuming.
+    PAUSED_FOR_SAFETY = "paused_for_safety"
+    # The area answer looked like a street address, a phone number or an e-mail: refused, not
+    # kept, asked again.
+    NOT_AN_AREA = "not_an_area"
     NEED_REPRESENTATIVE = "need_representative"
     EXPLAIN_AGAIN = "explain_again"
     INFORMATION_ONLY = "information_only"
@@ -83,6 +90,9 @@ def options_for(session: Session, case: Case, question: Question) -> list[str]:
         return [*shipped_catalogs().person_languages, "other"]
     if question.id == "representative" and case.guardian_may_be_involved != "no":
         return [o for o in question.options if o != "guardian"]  # never ask that guardian
+    if question.id == "consent_delivery" and case.interpreter_present != YES:
+        # Through an interpreter only when one was said to be there.
+        return [o for o in question.options if o != "interpreter"]
     return list(question.options)
 
 
@@ -186,6 +196,8 @@ def answer(
         text = " ".join(" ".join(values).split())
         if not text or len(text) > AREA_MAX_CHARS:
             return Outcome.INVALID
+        if not_an_area(text) is not None:
+            return Outcome.NOT_AN_AREA
         values = [text]
     else:
         whole = question.level is not None and values in ([UNKNOWN], [DECLINED])
@@ -211,16 +223,23 @@ def _apply(
     if question.id == "urgent_medical":
         if value == YES:
             record_urgent_medical_need(session, case, now=now)
-            case.status = CaseStatus.PAUSED
+            pause(case)
             return Outcome.PAUSED_FOR_MEDICAL
         case.urgent_medical = value
     elif question.id == "present":
+        if not safe_setting(values):
+            pause(case)
+            # The ticks so far go too: on resuming the officer says afresh who is there.
+            draft_row = _answers(session, case).get(question.id)
+            if draft_row is not None:
+                session.delete(draft_row)
+            return Outcome.PAUSED_FOR_SAFETY
         case.private_space = YES if "private_space" in values else NO
         case.interpreter_present = YES if "interpreter_here" in values else NO
     elif question.id in _PROFILE:
         setattr(case, question.id, value)
     elif question.id == "representative" and value == "none":
-        case.status = CaseStatus.PAUSED
+        pause(case)
         return Outcome.NEED_REPRESENTATIVE
     elif question.id == "consent_delivery" and value == "not_yet":
         return Outcome.EXPLAIN_AGAIN
@@ -261,6 +280,20 @@ def _record_consent(session: Session, case: Case, granted: set[str], *, now: dat
         close_information_only(case)
         return Outcome.INFORMATION_ONLY
     return Outcome.NEXT
+
+
+def rights_handout_due(step: Step, outcome: Outcome) -> bool:
+    """Every person leaves with the handout of their rights and the help number: when they
+    have made their consent decisions, and when they want information only."""
+    if outcome is Outcome.INFORMATION_ONLY:
+        return True
+    return step.question.id == "consent_decisions" and outcome is Outcome.NEXT
+
+
+def safe_setting(present: list[str]) -> bool:
+    """The SOP's Annex A: the interview happens in a closed, private space, and never in front
+    of someone who may be involved in the exploitation."""
+    return "private_space" in present and "possible_exploiter" not in present
 
 
 def summary_due(session: Session, case: Case, *, now: datetime) -> bool:

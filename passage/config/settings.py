@@ -63,7 +63,8 @@ class Settings(BaseSettings):
     public_hotline: str = Field(
         default="112",
         max_length=32,
-        description="The public help number a sender who is not enrolled is given in the chat.",
+        description="The public help number: given in the chat to a sender who is not "
+        "enrolled, and to the person in the handout of their rights.",
     )
     quick_exit_url: str = Field(
         default="about:blank",

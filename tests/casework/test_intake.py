@@ -7,10 +7,19 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from casework.assessment import needed
+from casework.case_status import reopen
 from casework.cases import open_case
 from casework.consent import Scope, has_consent
-from casework.intake import Outcome, answer, back, draft, next_step, toggle
-from casework.models import Case, ConsentReceipt
+from casework.intake import (
+    Outcome,
+    answer,
+    back,
+    draft,
+    next_step,
+    rights_handout_due,
+    toggle,
+)
+from casework.models import Case, ConsentReceipt, IntakeAnswer
 from tests.casework.account_builders import account
 
 NOW = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
@@ -124,6 +133,86 @@ def test_an_urgent_medical_need_pauses_before_anything_else(session: Session, ca
     assert step is not None and step.question.id == "present"
 
 
+@pytest.mark.parametrize(
+    "present",
+    [
+        ["private_space", "possible_exploiter"],  # someone who may be involved is there
+        ["interpreter_here", "other_officers"],  # not a private space
+        [],
+    ],
+)
+def test_an_unsafe_setting_pauses_before_anything_about_the_person(
+    session: Session, case: Case, present: list[str]
+) -> None:
+    assert _answer(session, case, "urgent_medical", ["no"]) is Outcome.NEXT
+    step = next_step(session, case, now=NOW)
+    assert step is not None
+    for option in present:  # ticked one by one (buttons, Telegram), then Done
+        toggle(session, case, step, option, now=NOW)
+
+    assert answer(session, case, step, present, now=NOW) is Outcome.PAUSED_FOR_SAFETY
+
+    assert case.status == "paused"
+    assert (case.private_space, case.interpreter_present) == (None, None)
+    assert next_step(session, case, now=NOW) is None  # no consent text, no question
+    answered = session.scalars(
+        select(IntakeAnswer.question_id).where(IntakeAnswer.case_id == case.id)
+    )
+    assert list(answered) == ["urgent_medical"]
+    reopen(case)  # the officer resumes once the person is apart, in a private space
+    step = next_step(session, case, now=NOW)
+    assert step is not None and draft(session, case, step.question) == set()
+    assert _answer(session, case, "present", ["private_space"]) is Outcome.NEXT
+    step = next_step(session, case, now=NOW)
+    assert step is not None and step.question.id == "person_language"
+
+
+@pytest.mark.parametrize(
+    ("present", "offered"),
+    [(["private_space", "interpreter_here"], True), (["private_space"], False)],
+)
+def test_through_an_interpreter_only_when_one_is_there(
+    session: Session, case: Case, present: list[str], offered: bool
+) -> None:
+    profile = [(q, present if q == "present" else v) for q, v in ADULT_PROFILE[:-1]]
+    _through(session, case, profile)
+    step = next_step(session, case, now=NOW)
+    assert step is not None and step.question.id == "consent_delivery"
+
+    assert ("interpreter" in step.options) is offered
+    outcome = answer(session, case, step, ["interpreter"], now=NOW)
+    assert (outcome is Outcome.NEXT) is offered
+
+
+def test_the_rights_handout_follows_the_consent_decisions_and_information_only(
+    session: Session, case: Case
+) -> None:
+    _through(session, case, ADULT_PROFILE)
+    step = next_step(session, case, now=NOW)
+    assert step is not None and step.question.id == "consent_decisions"
+    assert rights_handout_due(step, Outcome.NEXT)
+    assert rights_handout_due(step, Outcome.INFORMATION_ONLY)
+    assert not rights_handout_due(step, Outcome.INVALID)
+    later = answer(session, case, step, ["assessment", "referrals"], now=NOW)
+    assert later is Outcome.NEXT
+    following = next_step(session, case, now=NOW)
+    assert following is not None and not rights_handout_due(following, Outcome.NEXT)
+
+
+def test_an_address_for_the_area_is_refused_and_nothing_of_it_kept(
+    session: Session, case: Case
+) -> None:
+    _through(session, case, ADULT_PROFILE[:6])
+
+    assert _answer(session, case, "area", ["77 Secret Street flat 5"]) is Outcome.NOT_AN_AREA
+
+    assert case.area is None
+    kept = session.scalars(select(IntakeAnswer.value).where(IntakeAnswer.case_id == case.id))
+    assert not any("Secret" in value for value in kept)
+    assert _answer(session, case, "area", ["Almaty"]) is Outcome.NEXT
+    assert case.area == "Almaty"
+
+
 def test_a_presumed_child_needs_a_representative_and_assent(session: Session, case: Case) -> None:
     _through(
         session,
@@ -174,7 +263,7 @@ def test_a_guardian_who_may_be_involved_is_never_offered(session: Session, case:
         case,
         [
             ("urgent_medical", ["no"]),
-            ("present", ["interpreter_here", "possible_exploiter"]),
+            ("present", ["interpreter_here", "private_space"]),
             ("person_language", ["ru"]),
             ("appears_under_18", ["yes"]),
             ("guardian_may_be_involved", ["yes"]),
@@ -197,7 +286,7 @@ def test_a_child_without_assent_gives_no_consent(session: Session, case: Case) -
         case,
         [
             ("representative", ["ngo"]),
-            ("consent_delivery", ["interpreter"]),
+            ("consent_delivery", ["read_by_officer"]),
             ("child_assent", ["no"]),
         ],
     )
@@ -297,7 +386,7 @@ def test_the_person_may_leave_any_personal_question_unanswered(
         case,
         [
             ("urgent_medical", ["does_not_know"]),
-            ("present", []),
+            ("present", ["private_space"]),
             ("person_language", ["other"]),
             ("appears_under_18", ["declined"]),
             ("guardian_may_be_involved", ["does_not_know"]),
@@ -309,7 +398,7 @@ def test_the_person_may_leave_any_personal_question_unanswered(
     )
     # Age not said: still a presumed child, so a representative is asked for.
     assert case.presumed_child
-    assert (case.area, case.private_space, case.interpreter_present) == ("declined", "no", "no")
+    assert (case.area, case.private_space, case.interpreter_present) == ("declined", "yes", "no")
     step = next_step(session, case, now=NOW)
     assert step is not None and step.question.id == "representative"
 

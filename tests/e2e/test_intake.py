@@ -31,7 +31,10 @@ def test_adult_consents_to_everything_with_buttons_and_numbers(stack: Stack) -> 
     # Toggle with buttons, then Done.
     for code in ("assessment", "referrals", "law_enforcement"):
         officer.answer(choose(code), "consent_decisions")
-    officer.answer(choose("done"), "level_1")
+    decided = officer.answer(choose("done"), "level_1")
+    # Every consenting person gets the handout of their rights, with the deployment's number.
+    hotline = stack.settings.public_hotline
+    assert any(CATALOGS.render("intake.handover", "ru", hotline=hotline) in r for r in decided)
     # Typed option numbers: housing (1) and food (3); children's needs are not offered.
     officer.answer("1 3", "level_2")
     level_2 = [n.id for n in needs_of_level(Level.ASSISTANCE_AND_SERVICES)]
@@ -111,8 +114,10 @@ def test_refusal_gives_information_only_and_keeps_nothing_identifying(stack: Sta
     )
     # What to hand over is in the person's language (Russian), with English beside it (Rasa
     # sends the blank-line-separated parts as separate messages).
-    assert any(CATALOGS.lookup("intake.handover", "ru").text in r for r in replies)
-    assert en("intake.handover") in replies
+    hotline = stack.settings.public_hotline
+    handover = CATALOGS.render("intake.handover", "ru", hotline=hotline)
+    assert any(handover in r for r in replies)
+    assert CATALOGS.render("intake.handover", "en", hotline=hotline) in replies
     with Session(stack.engine) as session:
         case = officer.case(session)
         assert case.status == "information_only"
@@ -165,7 +170,7 @@ def test_child_whose_guardian_may_be_involved(stack: Stack) -> None:
         officer,
         [
             (choose("no"), "present"),
-            ("2 5", "person_language"),
+            ("1 2", "person_language"),
             (choose("ru"), "appears_under_18"),
             (choose("yes"), "guardian_may_be_involved"),
             (choose("yes"), "gender"),
@@ -200,6 +205,49 @@ def test_urgent_medical_need_pauses_and_the_case_resumes_later(stack: Stack) -> 
     later.reference = officer.reference
     resumed = later.answer(officer.reference, "present")
     assert resumed[0].startswith(en("utter_case_resumed").split("{")[0])
+
+
+def test_a_possible_exploiter_present_pauses_before_the_consent_text(stack: Stack) -> None:
+    officer = Officer(stack)
+    officer.start()
+    officer.answer(choose("no"), "present")
+    officer.answer(choose("private_space"), "present")
+    officer.answer(choose("possible_exploiter"), "present")
+
+    replies = officer.answer(choose("done"), None)
+
+    assert replies == [
+        CATALOGS.render("intake.paused_for_safety", "en", case_reference=officer.reference)
+    ]
+    with Session(stack.engine) as session:
+        case = officer.case(session)
+        assert case.status == "paused" and case.private_space is None
+        answered = session.scalars(
+            select(IntakeAnswer.question_id).where(IntakeAnswer.case_id == case.id)
+        ).all()
+        assert answered == ["urgent_medical"]  # nothing of the person, not even the ticks
+    # Apart from that someone, in a private space: the officer resumes and says so.
+    later = Officer(stack, username=officer.username)
+    later.reference = officer.reference
+    later.answer(officer.reference, "present")
+    later.answer(choose("private_space"), "present")
+    later.answer(choose("done"), "person_language")
+
+
+def test_an_address_typed_for_the_area_is_refused_and_asked_again(stack: Stack) -> None:
+    officer = Officer(stack)
+    officer.start()
+    walk(officer, ADULT_TO_CONSENT[:8])  # now at the area question
+
+    refused = officer.answer("77 Secret Street flat 5", "area")
+
+    assert en("intake.area_only") in refused
+    officer.answer("Almaty, Medeu district", "exploitation_form")
+    with Session(stack.engine) as session:
+        case = officer.case(session)
+        kept = session.scalars(select(IntakeAnswer.value).where(IntakeAnswer.case_id == case.id))
+        assert not any("Secret" in value for value in kept)
+        assert case.area == "Almaty, Medeu district"
 
 
 def test_withdrawal_half_way_stops_the_case(stack: Stack) -> None:

@@ -84,6 +84,7 @@ def test_khmer_officer_burmese_person_thai_provider(stack: Stack, thai_shelter: 
         [
             (choose("no"), "present"),
             (choose("private_space"), "present"),
+            (choose("interpreter_here"), "present"),
             (choose("done"), "person_language"),
         ],
     )
