@@ -58,6 +58,7 @@ _OUTCOME_MESSAGES = {
     Outcome.PAUSED_FOR_MEDICAL: "intake.paused_for_medical",
     Outcome.PAUSED_FOR_SAFETY: "intake.paused_for_safety",
     Outcome.NOT_AN_AREA: "intake.area_only",
+    Outcome.NEED_INTERPRETER: "intake.need_interpreter",
     Outcome.NEED_REPRESENTATIVE: "intake.need_representative",
     Outcome.INFORMATION_ONLY: "intake.information_only",
     Outcome.STALE: "intake.already_recorded",

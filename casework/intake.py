@@ -57,6 +57,9 @@ class Outcome(StrEnum):
     # The area answer looked like a street address, a phone number or an e-mail: refused, not
     # kept, asked again.
     NOT_AN_AREA = "not_an_area"
+    # The person's language has no consent text here and no interpreter is there: consent
+    # cannot be informed, so the case waits for an interpreter.
+    NEED_INTERPRETER = "need_interpreter"
     NEED_REPRESENTATIVE = "need_representative"
     EXPLAIN_AGAIN = "explain_again"
     INFORMATION_ONLY = "information_only"
@@ -236,6 +239,13 @@ def _apply(
             return Outcome.PAUSED_FOR_SAFETY
         case.private_space = YES if "private_space" in values else NO
         case.interpreter_present = YES if "interpreter_here" in values else NO
+    elif question.id == "person_language" and needs_interpreter(value, case.interpreter_present):
+        pause(case)
+        # Resuming asks who is there again, so the officer can say the interpreter came.
+        present = _answers(session, case).get("present")
+        if present is not None:
+            session.delete(present)
+        return Outcome.NEED_INTERPRETER
     elif question.id in _PROFILE:
         setattr(case, question.id, value)
     elif question.id == "representative" and value == "none":
@@ -280,6 +290,13 @@ def _record_consent(session: Session, case: Case, granted: set[str], *, now: dat
         close_information_only(case)
         return Outcome.INFORMATION_ONLY
     return Outcome.NEXT
+
+
+def needs_interpreter(person_language: str, interpreter_present: str | None) -> bool:
+    """Consent is informed only in a language the person understands: without a consent text
+    in theirs, an interpreter must be there."""
+    shipped = shipped_catalogs().person_languages
+    return person_language not in shipped and interpreter_present != YES
 
 
 def rights_handout_due(step: Step, outcome: Outcome) -> bool:

@@ -213,6 +213,25 @@ def test_an_address_for_the_area_is_refused_and_nothing_of_it_kept(
     assert case.area == "Almaty"
 
 
+def test_a_language_without_a_consent_text_needs_an_interpreter_there(
+    session: Session, case: Case
+) -> None:
+    _through(session, case, [("urgent_medical", ["no"]), ("present", ["private_space"])])
+
+    assert _answer(session, case, "person_language", ["other"]) is Outcome.NEED_INTERPRETER
+
+    assert case.status == "paused" and case.person_language is None
+    assert next_step(session, case, now=NOW) is None
+    reopen(case)  # the interpreter came: the officer says who is there again
+    _through(
+        session,
+        case,
+        [("present", ["private_space", "interpreter_here"]), ("person_language", ["other"])],
+    )
+    step = next_step(session, case, now=NOW)
+    assert step is not None and step.question.id == "appears_under_18"
+
+
 def test_a_presumed_child_needs_a_representative_and_assent(session: Session, case: Case) -> None:
     _through(
         session,
@@ -386,7 +405,7 @@ def test_the_person_may_leave_any_personal_question_unanswered(
         case,
         [
             ("urgent_medical", ["does_not_know"]),
-            ("present", ["private_space"]),
+            ("present", ["private_space", "interpreter_here"]),
             ("person_language", ["other"]),
             ("appears_under_18", ["declined"]),
             ("guardian_may_be_involved", ["does_not_know"]),
@@ -398,7 +417,7 @@ def test_the_person_may_leave_any_personal_question_unanswered(
     )
     # Age not said: still a presumed child, so a representative is asked for.
     assert case.presumed_child
-    assert (case.area, case.private_space, case.interpreter_present) == ("declined", "yes", "no")
+    assert (case.area, case.private_space, case.interpreter_present) == ("declined", "yes", "yes")
     step = next_step(session, case, now=NOW)
     assert step is not None and step.question.id == "representative"
 

@@ -234,6 +234,25 @@ def test_a_possible_exploiter_present_pauses_before_the_consent_text(stack: Stac
     later.answer(choose("done"), "person_language")
 
 
+def test_a_language_without_a_consent_text_and_no_interpreter_pauses(stack: Stack) -> None:
+    officer = Officer(stack)
+    officer.start()
+    walk(officer, [(choose("no"), "present"), ("1", "person_language")])
+
+    replies = officer.answer(choose("other"), None)
+
+    assert replies == [
+        CATALOGS.render("intake.need_interpreter", "en", case_reference=officer.reference)
+    ]
+    with Session(stack.engine) as session:
+        case = officer.case(session)
+        assert case.status == "paused"
+        receipts = session.scalars(
+            select(ConsentReceipt).where(ConsentReceipt.case_id == case.id)
+        ).all()
+        assert receipts == []
+
+
 def test_an_address_typed_for_the_area_is_refused_and_asked_again(stack: Stack) -> None:
     officer = Officer(stack)
     officer.start()
