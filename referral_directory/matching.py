@@ -307,10 +307,15 @@ def reasons_of(
     return tuple(reasons)
 
 
-def _rank_key(evaluation: "Evaluation") -> tuple[float, float, str]:
+def _rank_key(evaluation: "Evaluation") -> tuple[bool, float, float, str]:
+    # For an urgent need, whoever is not known to be open now (closed, or hours unknown) comes
+    # after everyone who is: a better score cannot make up for a closed door tonight.
+    not_open = (
+        evaluation.urgent and evaluation.facts is not None and evaluation.facts.open_now is not True
+    )
     # Ties: the nearer one, then the id, so the same directory always gives the same order.
     distance = evaluation.distance if evaluation.distance is not None else math.inf
-    return (-evaluation.score, distance, evaluation.candidate_id)
+    return (not_open, -evaluation.score, distance, evaluation.candidate_id)
 
 
 def rank(

@@ -191,8 +191,15 @@ def test_preferences_language_opening_hours_and_verification_order_the_list(
     assert "open_now" in codes[sal_id("russian-only")]
     assert "not_verified_recently" in codes[sal_id("old-entry")]
     assert all(p.reasons for p in urgent.proposals)  # every proposal says why
-    assert [p.score for p in urgent.proposals] == sorted(
-        (p.score for p in urgent.proposals), reverse=True
+    # Urgent: who is open now first, though the closed one speaks the person's language.
+    assert _proposed(urgent)[0] == sal_id("russian-only")
+    rest = urgent.proposals[1:]
+    assert [p.score for p in rest] == sorted((p.score for p in rest), reverse=True)
+    assert urgent.proposals[0].score < max(p.score for p in rest)
+    # Not urgent: the score alone orders them.
+    [calm] = index.match(_case("basic.housing"), NOW)
+    assert [p.score for p in calm.proposals] == sorted(
+        (p.score for p in calm.proposals), reverse=True
     )
 
 
