@@ -180,13 +180,7 @@ class ValidateIntakeForm(FormValidationAction):
                         hotline=get_settings().public_hotline,
                     )
                 )
-            if outcome in (
-                Outcome.INVALID,
-                Outcome.EXPLAIN_AGAIN,
-                Outcome.STALE,
-                Outcome.NOT_AN_AREA,
-            ):
-                return {SLOT: None}
+            # A refused answer leaves its question open: next_step asks it again.
             finished = next_step(session, case, now=now) is None
         return {SLOT: FINISHED if finished else None}
 

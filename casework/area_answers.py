@@ -2,8 +2,9 @@
 number is refused (and not kept), since the answer is stored and reaches matching and the
 directory's gaps, where an address would say where the person can be found."""
 
-import re
 from enum import StrEnum
+
+from referral_directory.candidates import normalise_area_name
 
 
 class NotAnArea(StrEnum):
@@ -42,7 +43,7 @@ def not_an_area(text: str) -> NotAnArea | None:
     """Why `text` is not an area, or None when it may be one."""
     if "@" in text or sum(ch.isdigit() for ch in text) >= _PHONE_DIGITS:
         return NotAnArea.CONTACT
-    words = re.findall(r"\w+", text.casefold())
+    words = normalise_area_name(text).split()
     if any(word in _STREET_WORDS for word in words) or any(
         word in text for word in _STREET_WORDS_UNSPACED
     ):
