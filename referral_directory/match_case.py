@@ -24,6 +24,7 @@ def case_from_json(data: Any) -> CaseForMatching:
         "location",
         "needs",
         "urgent",
+        "with_children",
     }
     if unknown:
         raise InvalidCase(f"unknown field(s): {', '.join(sorted(unknown))}")
@@ -51,6 +52,9 @@ def case_from_json(data: Any) -> CaseForMatching:
         isinstance(code, str) and 2 <= len(code) <= 3 and code.isalpha() for code in languages
     ):
         raise InvalidCase('languages: a list of ISO 639 codes such as ["uz", "ru"]')
+    with_children = data.get("with_children", False)
+    if not isinstance(with_children, bool):
+        raise InvalidCase("with_children: true when children are with the person")
     point, area = _location(data.get("location"))
     return CaseForMatching(
         needs=tuple(needs),
@@ -61,6 +65,7 @@ def case_from_json(data: Any) -> CaseForMatching:
         languages=tuple(code.lower() for code in languages),
         location=point,
         area=area,
+        with_children=with_children,
     )
 
 

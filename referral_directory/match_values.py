@@ -2,12 +2,13 @@
 proposals with their reasons, and the gaps a coordinator must fix."""
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from enum import IntEnum
 
 from referral_directory.candidates import Candidate
 from referral_directory.geo import Point
+from referral_directory.needs import MatchFor
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,19 @@ class CaseForMatching:
     languages: tuple[str, ...] = ()
     location: Point | None = None
     area: str | None = None
+    with_children: bool = False  # children are with the person: a place to stay must take them
+
+    def matched_for(self, whom: MatchFor) -> "CaseForMatching":
+        """The case as a need for `whom` is matched: whose eligibility a provider must meet.
+
+        The person's children are children of any gender, whatever their parent's age and
+        gender; only a need of the whole household brings the children to a place to stay.
+        """
+        if whom is MatchFor.CHILDREN:
+            return replace(self, age=None, presumed_minor=True, gender=None, with_children=False)
+        if whom is MatchFor.PERSON:
+            return replace(self, with_children=False)
+        return self
 
 
 @dataclass(frozen=True)
@@ -55,8 +69,9 @@ class Stage(IntEnum):
     ELIGIBLE_AGE = 3
     ELIGIBLE_CHILD = 4
     ELIGIBLE_GENDER = 5
-    AREA = 6
-    CAPACITY = 7
+    ELIGIBLE_FAMILY = 6
+    AREA = 7
+    CAPACITY = 8
 
 
 GAP_CODES = {
@@ -65,6 +80,7 @@ GAP_CODES = {
     Stage.ELIGIBLE_AGE: "none_for_this_age",
     Stage.ELIGIBLE_CHILD: "none_taking_children",
     Stage.ELIGIBLE_GENDER: "none_for_this_gender",
+    Stage.ELIGIBLE_FAMILY: "none_taking_families",
     Stage.AREA: "no_provider_in_the_area",
     Stage.CAPACITY: "no_capacity",
 }

@@ -29,7 +29,7 @@ from referral_directory.match_values import (
     Stage,
 )
 from referral_directory.matching import (
-    Evaluation,
+    Memo,
     category_covers,
     evaluate,
     rank,
@@ -95,9 +95,7 @@ class DirectoryIndex:
                 p.latitude - dlat, p.longitude - dlon, p.latitude + dlat, p.longitude + dlon
             )
 
-    def _prepare(
-        self, case: CaseForMatching
-    ) -> tuple[CaseForMatching, Point | None, dict[str, Evaluation]]:
+    def _prepare(self, case: CaseForMatching) -> tuple[CaseForMatching, Point | None, Memo]:
         """The case with its typed place replaced by the directory's name for it (if any), its
         coordinates, and an empty memo of what is the same for all its needs."""
         known = named_area_in(case.area, self._area_names) if case.area else None
@@ -171,7 +169,7 @@ class DirectoryIndex:
         place: Point | None,
         now: datetime,
         acceptance: Mapping[str, tuple[int, int]],
-        memo: dict[str, Evaluation],
+        memo: Memo,
     ) -> NeedMatch:
         item = need(need_id)
         evaluations = (

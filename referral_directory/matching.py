@@ -1,9 +1,12 @@
 """Matching a case's needs to service_at_locations, with a reason for every proposal and gap.
 
 Hard filters decide who may be proposed at all (category, active and accepting referrals, age,
-children, gender, area, free capacity); preferences order the rest (language, distance, known
-capacity, open now for urgent needs, recently verified, past acceptance). Reasons and gaps are
-codes with parameters: `translations` turns them into the officer's language.
+children, gender, families, area, free capacity), for whom the need is (`Need.match_for`: the
+person, their children, or both together); preferences order the rest (language, distance, known
+capacity, open now for urgent needs, recently verified, past acceptance), after the two orders
+that come first: open now for an urgent need, then a service that does that kind of work before
+one that only covers it by a broader category. Reasons and gaps are codes with parameters:
+`translations` turns them into the officer's language.
 """
 
 import math
@@ -23,10 +26,12 @@ from referral_directory.match_values import (
     Reason,
     Stage,
 )
-from referral_directory.needs import Need
+from referral_directory.needs import MatchFor, Need
 
 CHILD_PROTECTION = "child_protection"
 MEDICAL = "medical"
+SHELTER = "shelter"
+FAMILIES_ACCEPTED = "families_accepted"
 
 
 @lru_cache(maxsize=65536)
@@ -43,6 +48,12 @@ def category_covers(need_category: str, service_category: str) -> bool:
     )
 
 
+def does_that_work(need_categories: tuple[str, ...], service_categories: frozenset[str]) -> bool:
+    """The service has a need's category or a finer one (`legal.labour` for a `legal.labour`
+    or `legal` need); a service with only `legal` covers a `legal.labour` need as a generalist."""
+    return any(s == n or s.startswith(n + ".") for n in need_categories for s in service_categories)
+
+
 @dataclass
 class Evaluation:
     passed: Stage | None  # the filter that refused the candidate; None: it passed them all
@@ -52,10 +63,15 @@ class Evaluation:
     facts: "_Facts | None" = None
     urgent: bool = False
     female_medical: bool = False
+    general: bool = False  # covers the need only through a broader category
 
     @property
     def candidate_id(self) -> str:
         return self.candidate.service_at_location_id if self.candidate else ""
+
+
+# What is the same for all needs of a case matched for the same people, per candidate.
+Memo = dict[tuple[str, MatchFor], Evaluation]
 
 
 def evaluate(
@@ -66,30 +82,37 @@ def evaluate(
     now: datetime,
     rules: MatchingRules,
     acceptance: Mapping[str, tuple[int, int]],
-    memo: dict[str, "Evaluation"] | None = None,
+    memo: Memo | None = None,
 ) -> Evaluation:
     """Apply every filter, then score; the stage that failed tells a gap's reason.
 
-    Everything but the category is the same for all needs of a case: `memo` keeps it per
-    candidate, so a service that fits several needs is examined once.
+    The case is matched as the need's `match_for` says (the person, their children, or the
+    household). Everything but the category is the same for all needs of a case matched for
+    the same people: `memo` keeps it per candidate, so a service that fits several needs is
+    examined once.
     """
     if not covers_any(item.categories, candidate.categories):
         return Evaluation(Stage.CATEGORY)
-    fit = memo.get(candidate.service_at_location_id) if memo is not None else None
+    party = case.matched_for(item.match_for)
+    key = (candidate.service_at_location_id, item.match_for)
+    fit = memo.get(key) if memo is not None else None
     if fit is None:
-        fit = _fit_case(candidate, case, case_point, now, rules, acceptance)
+        fit = _fit_case(candidate, party, case_point, now, rules, acceptance)
         if memo is not None:
-            memo[candidate.service_at_location_id] = fit
+            memo[key] = fit
     if fit.facts is None:
         return fit
     urgent = item.id in case.urgent
     female_medical = (
-        case.gender == "female"
+        party.gender == "female"
         and "female_medical_staff" in candidate.eligibility
         and covers_any((MEDICAL,), frozenset(item.categories))
     )
     score = _score_of(fit.facts, urgent, female_medical, rules)
-    return Evaluation(None, candidate, score, fit.distance, fit.facts, urgent, female_medical)
+    general = not does_that_work(item.categories, candidate.categories)
+    return Evaluation(
+        None, candidate, score, fit.distance, fit.facts, urgent, female_medical, general
+    )
 
 
 def _fit_case(
@@ -108,6 +131,8 @@ def _fit_case(
         return Evaluation(Stage.ELIGIBLE_CHILD)
     if not _gender_fits(candidate, case.gender):
         return Evaluation(Stage.ELIGIBLE_GENDER)
+    if not _family_fits(candidate, case):
+        return Evaluation(Stage.ELIGIBLE_FAMILY)
     area_reason, distance = _area_reason(candidate, case, case_point, rules)
     if area_reason is None:
         return Evaluation(Stage.AREA)
@@ -139,6 +164,14 @@ def _gender_fits(candidate: Candidate, gender: str | None) -> bool:
     if "women_only" in candidate.eligibility and gender != "female":
         return False
     return not ("men_only" in candidate.eligibility and gender != "male")
+
+
+def _family_fits(candidate: Candidate, case: CaseForMatching) -> bool:
+    """A place to stay takes a parent with their children together, or neither of them: a
+    shelter that would part them is not proposed."""
+    if not case.with_children or not covers_any((SHELTER,), candidate.categories):
+        return True
+    return FAMILIES_ACCEPTED in candidate.eligibility
 
 
 def _area_reason(
@@ -199,6 +232,7 @@ class _Facts:
     for_women: bool
     for_men: bool
     for_children: bool
+    for_families: bool
 
 
 def _facts(
@@ -240,6 +274,7 @@ def _facts(
         and (
             "children_only" in eligibility or covers_any((CHILD_PROTECTION,), candidate.categories)
         ),
+        for_families=case.with_children and FAMILIES_ACCEPTED in eligibility,
     )
 
 
@@ -261,10 +296,17 @@ def _score_of(facts: _Facts, urgent: bool, female_medical: bool, rules: Matching
 
 
 def reasons_of(
-    facts: _Facts, urgent: bool, female_medical: bool, case: CaseForMatching, rules: MatchingRules
+    facts: _Facts,
+    urgent: bool,
+    female_medical: bool,
+    case: CaseForMatching,
+    rules: MatchingRules,
+    general: bool = False,
 ) -> tuple[Reason, ...]:
     """Every reason for and against a proposal, in the order the officer reads them."""
     reasons: list[Reason] = []
+    if general:
+        reasons.append(Reason("general_service", caution=True))
     if facts.spoken:
         reasons.append(Reason("speaks", {"language": facts.spoken}))
     elif facts.interpretation:
@@ -301,21 +343,24 @@ def reasons_of(
         (facts.for_women, "for_women"),
         (facts.for_men, "for_men"),
         (facts.for_children, "for_children"),
+        (facts.for_families, "for_families"),
     ):
         if flag:
             reasons.append(Reason(code))
     return tuple(reasons)
 
 
-def _rank_key(evaluation: "Evaluation") -> tuple[bool, float, float, str]:
+def _rank_key(evaluation: "Evaluation") -> tuple[bool, bool, float, float, str]:
     # For an urgent need, whoever is not known to be open now (closed, or hours unknown) comes
     # after everyone who is: a better score cannot make up for a closed door tonight.
     not_open = (
         evaluation.urgent and evaluation.facts is not None and evaluation.facts.open_now is not True
     )
+    # Then those who do that kind of work (a labour-rights lawyer for unpaid wages) before
+    # those who only cover it as a general office, however near or well scored.
     # Ties: the nearer one, then the id, so the same directory always gives the same order.
     distance = evaluation.distance if evaluation.distance is not None else math.inf
-    return (not_open, -evaluation.score, distance, evaluation.candidate_id)
+    return (not_open, evaluation.general, -evaluation.score, distance, evaluation.candidate_id)
 
 
 def rank(
@@ -342,7 +387,7 @@ def rank(
             e.candidate,
             e.score,
             e.distance,
-            reasons_of(e.facts, e.urgent, e.female_medical, case, rules),
+            reasons_of(e.facts, e.urgent, e.female_medical, case, rules, e.general),
         )
         for e in chosen
         if e.candidate is not None and e.facts is not None

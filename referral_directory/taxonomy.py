@@ -21,6 +21,7 @@ ELIGIBILITY_TERMS: dict[str, str] = {
     "men_only": "Only for men and boys",
     "children_accepted": "Takes children under 18",
     "children_only": "Only for children under 18",
+    "families_accepted": "Takes a parent together with their children",
     "female_medical_staff": "A female doctor or nurse is available",
 }
 

@@ -42,7 +42,7 @@ def check_specs() -> None:
         for term in ("female_medical_staff", "men_only", "children_only", "children_accepted"):
             assert any(term in s.eligibility for s in active), (region.name, term)
         shelters = [s for s in active if "shelter" in s.categories]
-        for term in ("women_only", "men_only", "children_only"):
+        for term in ("women_only", "men_only", "children_only", "families_accepted"):
             assert any(term in s.eligibility for s in shelters), (region.name, term)
             for s in shelters:
                 if term in ("women_only", "children_only") and term in s.eligibility:

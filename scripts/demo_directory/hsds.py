@@ -216,6 +216,8 @@ def eligibility_text(spec: Spec) -> str:
     text = f"{who} who have been trafficked or exploited, or are presumed to be."
     if "children_accepted" in terms:
         text += " Children are welcome, with a parent or guardian where possible."
+    if "families_accepted" in terms:
+        text += " Parents stay together with the children who come with them."
     if "female_medical_staff" in terms:
         text += " A female doctor or nurse is available on request."
     return text

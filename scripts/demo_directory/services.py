@@ -13,7 +13,7 @@ SPECS: tuple[Spec, ...] = (
         "sexually exploited, with meals, a caseworker and round-the-clock staff. Mothers may "
         "bring their children.",
         ("shelter", "psychosocial"),
-        ("women_only", "children_accepted"),
+        ("women_only", "children_accepted", "families_accepted"),
         languages=("km", "en"),
         hours="always",
         deadline=30,
@@ -141,7 +141,7 @@ SPECS: tuple[Spec, ...] = (
         "Compensation and restitution claims",
         "Documents losses, files compensation claims with the court and follows up payment "
         "of restitution ordered against offenders.",
-        ("compensation", "legal.representation"),
+        ("compensation", "legal.compensation", "legal.representation"),
         minimum_age=18,
         languages=("km", "en"),
         deadline=240,
@@ -331,7 +331,7 @@ SPECS: tuple[Spec, ...] = (
         "Legal aid, Siem Reap",
         "Legal advice on victims' rights, representation in criminal cases and help with "
         "complaints to the police.",
-        ("legal", "legal.representation"),
+        ("legal", "legal.representation", "legal.criminal"),
         ("children_accepted",),
         languages=("km", "en"),
         channel="api",
@@ -344,7 +344,7 @@ SPECS: tuple[Spec, ...] = (
         "Labour rights advocacy",
         "Negotiates with employers and recruitment agencies for unpaid wages and the return of "
         "confiscated documents.",
-        ("legal.advocacy", "compensation"),
+        ("legal.labour", "legal.advocacy", "compensation"),
         minimum_age=15,
         languages=("km", "en"),
         channel="api",
@@ -370,7 +370,7 @@ SPECS: tuple[Spec, ...] = (
         "Temporary beds, meals and onward transport for Cambodians returned or deported from "
         "Thailand, with screening for trafficking.",
         ("shelter", "social_services", "transport"),
-        ("children_accepted",),
+        ("children_accepted", "families_accepted"),
         languages=("km", "th", "en"),
         hours="always",
         deadline=60,
@@ -494,7 +494,7 @@ SPECS: tuple[Spec, ...] = (
         "Confidential refuge for women survivors of trafficking and violence and their "
         "children, with a psychologist and a lawyer on the team.",
         ("shelter", "psychosocial"),
-        ("women_only", "children_accepted"),
+        ("women_only", "children_accepted", "families_accepted"),
         languages=("ru", "kk", "en"),
         hours="always",
         deadline=30,
@@ -594,7 +594,7 @@ SPECS: tuple[Spec, ...] = (
         "Legal representation",
         "Advocates represent victims in criminal proceedings and explain their rights at "
         "every stage.",
-        ("legal", "legal.representation"),
+        ("legal", "legal.representation", "legal.criminal"),
         ("children_accepted",),
         languages=("ru", "kk", "en"),
         channel="api",
@@ -607,7 +607,7 @@ SPECS: tuple[Spec, ...] = (
         "Labour rights advocacy",
         "Claims against employers for unpaid wages and damages, and complaints to the labour "
         "inspectorate.",
-        ("legal.advocacy", "compensation"),
+        ("legal.labour", "legal.advocacy", "compensation"),
         minimum_age=16,
         languages=("ru", "kk"),
         channel="api",
@@ -635,7 +635,7 @@ SPECS: tuple[Spec, ...] = (
         "Unpaid wages and compensation claims",
         "Recovers unpaid wages and claims compensation for migrants, also after they have "
         "returned home.",
-        ("compensation", "legal.advocacy"),
+        ("compensation", "legal.compensation", "legal.labour"),
         minimum_age=18,
         languages=("ru", "ky", "tg", "uz"),
         intake=("ru",),

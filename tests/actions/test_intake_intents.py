@@ -19,11 +19,15 @@ def _step(question_id: str) -> Step:
 
 @pytest.mark.parametrize(
     ("intent", "code"),
-    [("affirm", YES), ("deny", NO), ("does_not_know", UNKNOWN), ("prefers_not_to_say", DECLINED)],
+    [("deny", NO), ("does_not_know", UNKNOWN), ("prefers_not_to_say", DECLINED)],
 )
 def test_a_yes_no_question_takes_each_short_answer(intent: str, code: str) -> None:
-    # has_children offers yes, no, does not know and declined.
+    # has_children offers how many, no, does not know and declined.
     assert codes_from_intent(_step("has_children"), intent) == [code]
+
+
+def test_a_typed_yes_to_children_is_no_answer_since_the_number_is_asked() -> None:
+    assert codes_from_intent(_step("has_children"), "affirm") is None
 
 
 def test_affirm_on_a_yes_no_question_is_yes() -> None:

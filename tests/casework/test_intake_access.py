@@ -116,6 +116,7 @@ def test_details_are_what_the_provider_may_know(session: Session, directory: Non
         need_ids=("basic.housing",),
         category="shelter",
         presumed_child=False,
+        people="sms.people.adult",
         gender="female",
         person_language="ru",
         urgent=True,
