@@ -13,7 +13,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.conversation import chat_channel, enrolled_account
+from actions.conversation import INTAKE_FORM, chat_channel, enrolled_account
 from actions.referrals import tell_waiting_news
 from casework.cases import MayNotOpenCase, find_resumable_case, open_case, resume_case
 from casework.enrolment import Outcome, redeem_code, slow_down
@@ -23,7 +23,6 @@ from passage.config import get_settings, unit_of_work
 CASE_REFERENCE = "case_reference"
 ENROLMENT_CODE = "enrolment_code"
 INTAKE_ANSWER = "intake_answer"
-INTAKE_FORM = "intake_form"
 LISTEN = "action_listen"
 
 _ENROLMENT_REPLIES = {
@@ -114,7 +113,7 @@ class ActionResumeCase(Action):
                 if not typed:
                     dispatcher.utter_message(response="utter_ask_case_reference")
                     return []
-                case = find_resumable_case(session, str(typed), viewer)
+                case = find_resumable_case(session, str(typed), viewer, now=datetime.now(UTC))
                 if case is None:
                     dispatcher.utter_message(
                         response="utter_case_not_found", case_reference=str(typed).upper()

@@ -10,8 +10,9 @@ from sqlalchemy.orm import Session
 from casework.audit import record_audit
 from casework.case_status import RESUMABLE, CaseStatus, reopen
 from casework.models import Case
+from casework.police_gate import may_see_case_details
 from casework.references import new_reference, normalize_reference
-from casework.roles import Viewer, may_open_case, may_see_case
+from casework.roles import Viewer, may_open_case
 
 _MAX_REFERENCE_ATTEMPTS = 5
 
@@ -70,19 +71,26 @@ def find_case(session: Session, reference: str) -> Case | None:
     return session.scalars(select(Case).where(Case.reference == reference)).one_or_none()
 
 
-def find_visible_case(session: Session, reference: str, viewer: Viewer) -> Case | None:
-    """The case with this canonical reference if the viewer may see it; None otherwise, so a
-    case the viewer may not see looks exactly like one that does not exist."""
+def find_visible_case(
+    session: Session, reference: str, viewer: Viewer, *, now: datetime
+) -> Case | None:
+    """The case with this canonical reference if the viewer may see it, the police gate
+    included (casework.roles); None otherwise, so a case the viewer may not see looks exactly
+    like one that does not exist."""
     case = find_case(session, reference)
-    return case if case is not None and may_see_case(viewer, case) else None
+    if case is None or not may_see_case_details(session, viewer, case, now=now):
+        return None
+    return case
 
 
-def find_resumable_case(session: Session, reference_text: str, viewer: Viewer) -> Case | None:
+def find_resumable_case(
+    session: Session, reference_text: str, viewer: Viewer, *, now: datetime
+) -> Case | None:
     """The open or paused case with the reference the officer typed, if they may see it.
 
     Raises InvalidReference when the text cannot be a reference at all.
     """
-    case = find_visible_case(session, normalize_reference(reference_text), viewer)
+    case = find_visible_case(session, normalize_reference(reference_text), viewer, now=now)
     return case if case is not None and case.status in RESUMABLE else None
 
 

@@ -12,8 +12,9 @@ from sqlalchemy.orm import Session
 
 from casework.audit import record_audit
 from casework.models import Case
+from casework.police_gate import may_see_case_details
 from casework.referral_models import AuditEntry
-from casework.roles import Viewer, may_see_case
+from casework.roles import Viewer
 
 # Newest first; a case with more entries than this is shown with its latest ones.
 MAX_SHOWN = 500
@@ -32,7 +33,7 @@ def disclosure_log(
 
     The caller commits in both cases: the look, or the refused attempt, must be kept.
     """
-    allowed = may_see_case(viewer, case)
+    allowed = may_see_case_details(session, viewer, case, now=now)
     record_audit(
         session,
         actor=viewer.username,

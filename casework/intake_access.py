@@ -3,7 +3,9 @@
 The rules shared by the intake web pages and the partner API: a provider sees only its own
 organization's referrals, learns about the person only while the referral is open and the
 person's consent to referrals stands, and moves a referral only to the statuses a provider may
-set. The SMS link works once, for a logged-in member of the organization it was sent to.
+set. The SMS link works once, for a logged-in member of the organization it was sent to. A
+police-type organization learns nothing of the person without their consent to sharing with the
+police (casework.roles).
 """
 
 import re
@@ -16,6 +18,8 @@ from sqlalchemy.orm import Session
 from casework.audit import record_audit
 from casework.consent import may_refer
 from casework.models import Case
+from casework.people import people_message_id
+from casework.police_gate import organization_may_receive, require_police_sharing
 from casework.referral_models import Referral, need_ids_of
 from casework.referral_policy import ReferralPolicy
 from casework.referral_status import OPEN, PROVIDER_MAY_SET, IllegalTransition, Reason, Status
@@ -58,6 +62,7 @@ class ProviderDetails:
     need_ids: tuple[str, ...]
     category: str
     presumed_child: bool
+    people: str  # catalog entry of who comes: "1 adult, 2 children"
     gender: str | None
     person_language: str | None
     urgent: bool
@@ -108,20 +113,45 @@ def referral_for_organization(session: Session, referral_id: int, organization_i
     return referral
 
 
+def withheld_from_police(session: Session, referral: Referral, *, now: datetime) -> bool:
+    """The referral went to a police-type organization that may not learn the case now: no
+    consent to sharing with the police, or a reflection period (casework.roles)."""
+    case = session.get(Case, referral.case_id)
+    return case is not None and not organization_may_receive(
+        session, referral.organization_id, case, now=now
+    )
+
+
+def require_police_may_read(
+    session: Session, referral: Referral, *, actor: str, now: datetime
+) -> None:
+    """For the partner API, which shows a referral's needs with it: raises ConsentRequired
+    (LAW_ENFORCEMENT) when withheld_from_police; the refusal is audited (commit it)."""
+    case = session.get(Case, referral.case_id)
+    if case is not None:
+        require_police_sharing(
+            session, case, referral.organization_id, actor=actor, action="referral.read", now=now
+        )
+
+
 def details_for_provider(
     session: Session, referral: Referral, *, now: datetime
 ) -> ProviderDetails | None:
-    """None once the referral is closed or the person's consent to referrals has ended."""
+    """None once the referral is closed, the person's consent to referrals has ended, or it is
+    withheld from a police organization (withheld_from_police)."""
     if Status(referral.status) not in OPEN:
         return None
     case = session.get(Case, referral.case_id)
     if case is None or not may_refer(session, case, now=now):
+        return None
+    if not organization_may_receive(session, referral.organization_id, case, now=now):
         return None
     language = case.person_language
     return ProviderDetails(
         need_ids=tuple(need_ids_of(session, referral)),
         category=referral.category,
         presumed_child=case.presumed_child,
+        people=people_message_id(case),
         # "Does not know" and "declined" tell a provider nothing it could act on.
         gender=case.gender if case.gender in GENDERS else None,
         person_language=(

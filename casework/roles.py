@@ -5,11 +5,16 @@
 - A coordinator sees the cases of their region.
 - Intake staff see referrals to their own organization, never a case as such.
 - An admin manages accounts and the directory, and sees no case contents.
+- Case details reach an account or organization of the police type only while the person's
+  consent to sharing with the police stands and no reflection period runs; the officer who
+  opened the case keeps seeing it.
 
 A case opened before owners were recorded has no owner and is seen by no one in the chat.
 """
 
 from typing import Protocol
+
+from referral_directory.organization_types import POLICE
 
 OFFICER = "officer"
 CASEWORKER = "caseworker"
@@ -41,6 +46,8 @@ class Viewer(Protocol):
     def region(self) -> str | None: ...
     @property
     def disabled(self) -> bool: ...
+    @property
+    def organization_id(self) -> str: ...
 
 
 class OwnedCase(Protocol):
@@ -115,3 +122,37 @@ def may_see_case(viewer: Viewer, case: OwnedCase) -> bool:
     if viewer.role == COORDINATOR:
         return viewer.region is not None and case.region == viewer.region
     return False
+
+
+def may_receive_case_details(
+    organization_type: str | None, *, police_sharing_consented: bool, reflection_period: bool
+) -> bool:
+    """Whether an organization of this type (or one of its accounts or API keys) may learn a
+    case's details. Only the police type is gated: an organization of no recorded type is not
+    police (the directory import accepts only
+    referral_directory.organization_types). A reflection period means
+    the person is not pressed to cooperate, so it refuses sharing even if consent was given."""
+    if organization_type != POLICE:
+        return True
+    return police_sharing_consented and not reflection_period
+
+
+def may_see_case_details(
+    viewer: Viewer,
+    case: OwnedCase,
+    *,
+    organization_type: str | None,
+    police_sharing_consented: bool,
+    reflection_period: bool,
+) -> bool:
+    """may_see_case, and for an account of a police organization that did not open the case,
+    the police gate (may_receive_case_details) as well."""
+    if not may_see_case(viewer, case):
+        return False
+    if case.officer_account_id is not None and case.officer_account_id == viewer.id:
+        return True
+    return may_receive_case_details(
+        organization_type,
+        police_sharing_consented=police_sharing_consented,
+        reflection_period=reflection_period,
+    )

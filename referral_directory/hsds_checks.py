@@ -22,6 +22,7 @@ from passage.core.timestamps import UTCDateTime
 from referral_directory.hsds_layout import CSV_FILES
 from referral_directory.hsds_rows import Row, Rows
 from referral_directory.models import TABLES, XReferralEndpoint
+from referral_directory.organization_types import ORGANIZATION_TYPES
 from referral_directory.report import Report
 
 HSDS_DIR = Path(__file__).parent / "hsds"
@@ -212,6 +213,11 @@ def _check_extensions(table: str, key: str, row: Row, report: Report) -> None:
         _check_extent(key, row, report)
     elif table == "service":
         _check_not_future(key, row, "x_verified_at", report)
+    elif table == "organization":
+        kind = values.get("x_organization_type")
+        if kind is not None and kind not in ORGANIZATION_TYPES:
+            allowed = ", ".join(ORGANIZATION_TYPES)
+            report.error(row.file, key, "x_organization_type", f"must be one of {allowed}")
     elif table == "service_capacity":
         _check_not_future(key, row, "updated", report)
     elif table == "schedule":

@@ -37,6 +37,9 @@ class Organization(DirectoryBase):
     website: Mapped[str | None] = mapped_column(Text, nullable=True)
     uri: Mapped[str | None] = mapped_column(Text, nullable=True)
     parent_organization_id: Mapped[str | None] = mapped_column(String(_ID), nullable=True)
+    # police / public_service / ngo / international (referral_directory.organization_types): case
+    # details reach a police organization only with the person's consent. None: not police.
+    x_organization_type: Mapped[str | None] = mapped_column(String(16), nullable=True)
     extra: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
 

@@ -29,6 +29,7 @@ from api.officer_notices import tell_officers_now
 from api.problems import BODY_ERRORS
 from api.rate_limits import limit_api_key
 from casework.api_keys import api_key_prefix, organization_for_api_key
+from casework.consent import ConsentRequired
 from casework.fhir_referral import task_bundle
 from casework.intake_access import (
     MAX_NOTE,
@@ -36,6 +37,7 @@ from casework.intake_access import (
     NotYours,
     referral_for_organization,
     referrals_for_organization,
+    require_police_may_read,
     set_status_as_provider,
     update_capacity_for_organization,
 )
@@ -137,9 +139,16 @@ _UNAUTHORIZED: dict[int | str, dict[str, Any]] = {
     401: _problem("No API key, or an unknown or revoked one.")
 }
 _NOT_YOURS: dict[int | str, dict[str, Any]] = {
-    403: _problem("The referral was sent to another organization."),
+    403: _problem(
+        "The referral was sent to another organization; or your organization is of the police "
+        "type and the person has not consented to sharing with the police (or is in a "
+        "reflection period)."
+    ),
     404: _problem("There is no such referral."),
 }
+_NO_POLICE_CONSENT = (
+    "the person has not consented to sharing with the police, or is in a reflection period"
+)
 _BUNDLE: dict[int | str, dict[str, Any]] = {
     200: {
         "description": "A FHIR R4 Bundle (collection) holding the Task and its ServiceRequest, "
@@ -182,13 +191,21 @@ def partner(
 PartnerDep = Annotated[Partner, Depends(partner)]
 
 
-def _own_referral(session: Session, referral_id: int, caller: Partner) -> Referral:
+def _own_referral(session: Session, referral_id: int, caller: Partner, now: datetime) -> Referral:
     try:
-        return referral_for_organization(session, referral_id, caller.organization_id)
+        referral = referral_for_organization(session, referral_id, caller.organization_id)
     except NotYours:
         raise HTTPException(403, "this referral was sent to another organization") from None
     except LookupError:
         raise HTTPException(404, "no such referral") from None
+    try:
+        require_police_may_read(
+            session, referral, actor=f"partner_api:{caller.key_prefix}", now=now
+        )
+    except ConsentRequired:
+        session.commit()  # the refused read is audited
+        raise HTTPException(403, _NO_POLICE_CONSENT) from None
+    return referral
 
 
 def _bundle(
@@ -230,7 +247,7 @@ def list_referrals(caller: PartnerDep, session: SessionDep, now: NowDep) -> list
 def read_referral(
     referral_id: RowId, caller: PartnerDep, session: SessionDep, policies: PoliciesDep, now: NowDep
 ) -> FhirJSONResponse:
-    referral = _own_referral(session, referral_id, caller)
+    referral = _own_referral(session, referral_id, caller, now)
     return _bundle(session, referral, policies.referrals, now)
 
 
@@ -263,7 +280,7 @@ def change_referral_status(
     422 when the body is not valid: an unknown status or reason, an extra field, rejected or
     failed without a reason, a note without a reason, or a note over 500 characters.
     """
-    referral = _own_referral(session, referral_id, caller)
+    referral = _own_referral(session, referral_id, caller, now)
     policy = policies.referrals
     try:
         set_status_as_provider(

@@ -86,6 +86,13 @@ class Settings(BaseSettings):
     retention_interval_hours: float = Field(
         default=24.0, gt=0, description="How often the worker runs retention."
     )
+    reflection_period_days: int = Field(
+        default=30,
+        ge=1,
+        le=366,
+        description="A reflection period recorded on a case lasts this long: nothing is shared "
+        "with the police meanwhile, and the officer is reminded when it ends.",
+    )
     log_level: str = Field(default="INFO")
     chat_message_max_chars: int = Field(
         default=2000, ge=1, description="Longer web chat messages are refused."

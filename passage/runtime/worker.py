@@ -1,8 +1,8 @@
 """The background worker: one loop, one tick every few seconds.
 
 A tick records a heartbeat, cancels referrals whose provider did not answer in time (which
-offers or sends the next provider), runs retention when a period has passed, and sends what the
-outbox holds.
+offers or sends the next provider), reminds officers of reflection periods that ended, runs
+retention when a period has passed, and sends what the outbox holds.
 """
 
 import logging
@@ -29,6 +29,7 @@ from casework.heartbeat import record_heartbeat
 from casework.outbox import Kind
 from casework.referral_models import PartnerPushSecret, Referral
 from casework.referrals import expire_overdue
+from casework.reflection import queue_reflection_reminders
 from casework.twilio_transport import twilio_client
 from passage.config import Settings, SmsMode, get_settings, session_factory, unit_of_work
 from passage.runtime.policies import policies_from
@@ -69,6 +70,8 @@ def tick(worker_id: str, settings: Settings, channels: Mapping[Kind, Channel]) -
         record_heartbeat(session, worker_id=worker_id, now=_now())
     with unit_of_work() as session:
         expire_overdue(session, policies_from(settings).referrals, now=_now())
+    with unit_of_work() as session:
+        queue_reflection_reminders(session, now=_now())
     with unit_of_work() as session:
         seal_audit_trail(session, now=_now())
     try:

@@ -58,7 +58,7 @@ def test_find_resumable_case_accepts_the_code_as_typed(session: Session) -> None
     case = open_case(session, channel="rest", now=NOW, officer=account(session))
     session.commit()
     typed = case.reference.lower().replace("-", " ")
-    assert find_resumable_case(session, typed, account(session)) is case
+    assert find_resumable_case(session, typed, account(session), now=NOW) is case
 
 
 def test_a_case_is_found_only_by_those_who_may_see_it(session: Session) -> None:
@@ -75,7 +75,8 @@ def test_a_case_is_found_only_by_those_who_may_see_it(session: Session) -> None:
         "intake": account(session, "i1", role=INTAKE, unit="unit-1", region="north"),
     }
     found = {
-        who: find_resumable_case(session, case.reference, v) is case for who, v in sees.items()
+        who: find_resumable_case(session, case.reference, v, now=NOW) is case
+        for who, v in sees.items()
     }
     assert found == {
         "other officer, same unit": False,
@@ -86,19 +87,19 @@ def test_a_case_is_found_only_by_those_who_may_see_it(session: Session) -> None:
         "admin": False,
         "intake": False,
     }
-    assert find_resumable_case(session, case.reference, owner) is case
+    assert find_resumable_case(session, case.reference, owner, now=NOW) is case
 
 
 def test_find_resumable_case_ignores_closed_cases(session: Session) -> None:
     case = open_case(session, channel="rest", now=NOW, officer=account(session))
     case.status = "closed"
     session.commit()
-    assert find_resumable_case(session, case.reference, account(session)) is None
+    assert find_resumable_case(session, case.reference, account(session), now=NOW) is None
 
 
 def test_find_resumable_case_refuses_text_that_is_no_code(session: Session) -> None:
     with pytest.raises(InvalidReference):
-        find_resumable_case(session, "my name is Anna", account(session))
+        find_resumable_case(session, "my name is Anna", account(session), now=NOW)
 
 
 def test_resume_counts_timestamps_and_is_audited_as_a_read(session: Session) -> None:
@@ -148,7 +149,7 @@ def test_a_paused_case_is_resumable_and_resuming_reopens_it(session: Session) ->
     case = open_case(session, channel="rest", now=NOW, officer=account(session))
     case.status = "paused"
     session.commit()
-    found = find_resumable_case(session, case.reference, account(session))
+    found = find_resumable_case(session, case.reference, account(session), now=NOW)
     assert found is case
     resume_case(session, case, account(session), now=NOW, source="rest")
     assert case.status == "open"
