@@ -5,6 +5,7 @@ no other rule ever looks at it: help never depends on it.
 """
 
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -14,7 +15,9 @@ from sqlalchemy.orm import Session
 
 from casework.audit import record_audit
 from casework.case_status import CaseStatus
+from casework.consent_categories import loaded, stored
 from casework.models import Case, ConsentReceipt
+from casework.reflection import in_reflection_period
 
 DEFAULT_VALIDITY = timedelta(days=90)
 
@@ -54,6 +57,14 @@ class ConsentRequired(PermissionError):
         self.scope = scope
 
 
+class CategoryNotConsented(ConsentRequired):
+    """Referrals are agreed to, but not to the kinds of service this need is referred to."""
+
+    def __init__(self, categories: tuple[str, ...]) -> None:
+        super().__init__(Scope.REFERRALS)
+        self.categories = categories
+
+
 @dataclass(frozen=True)
 class ConsentScript:
     """The words the decision was taken on: which script, which version, which exact text."""
@@ -77,6 +88,9 @@ class Decision:
     comprehension_confirmed: bool
     representative_role: RepresentativeRole | None = None
     child_assent: bool | None = None
+    # Referrals only: the kinds of service agreed to (casework.consent_categories); None is
+    # every kind, the answer `referrals`.
+    categories: frozenset[str] | None = None
 
 
 def _check(case: Case, decision: Decision) -> None:
@@ -110,6 +124,13 @@ def record_decision(
 ) -> ConsentReceipt:
     """Store a receipt for one decision; raises ConsentRefused if the rules forbid it."""
     _check(case, decision)
+    if (
+        decision.granted
+        and decision.scope is Scope.LAW_ENFORCEMENT
+        and in_reflection_period(case, now=now)
+    ):
+        # The person is not pressed to cooperate while they reflect (casework.reflection).
+        raise ConsentRefused("no consent to sharing with the police during a reflection period")
     receipt = ConsentReceipt(
         case_id=case.id,
         scope=decision.scope.value,
@@ -125,11 +146,15 @@ def record_decision(
         ),
         child_assent=decision.child_assent,
         comprehension_confirmed=decision.comprehension_confirmed,
+        categories=stored(decision.categories) if decision.scope is Scope.REFERRALS else None,
         recorded_at=now,
         expires_at=now + valid_for,
     )
     session.add(receipt)
     session.flush()
+    detail = f"receipt={receipt.id} delivery={decision.delivery.value}"
+    if receipt.categories is not None:
+        detail += f" categories={receipt.categories.replace(' ', ',')}"
     record_audit(
         session,
         actor=decision.consenter.value,
@@ -137,7 +162,7 @@ def record_decision(
         outcome="granted" if decision.granted else "refused",
         now=now,
         case_id=case.id,
-        detail=f"receipt={receipt.id} delivery={decision.delivery.value}",
+        detail=detail,
         purpose="casework",
     )
     return receipt
@@ -175,6 +200,68 @@ def may_refer(session: Session, case: Case, *, now: datetime) -> bool:
     if receipt is None or not receipt.granted:
         return False
     return not case.presumed_child or receipt.consenter == Consenter.REPRESENTATIVE.value
+
+
+def consented_categories(session: Session, case: Case, *, now: datetime) -> frozenset[str]:
+    """The kinds of service the case may be referred to: none without consent to referrals."""
+    if not may_refer(session, case, now=now):
+        return frozenset()
+    receipt = current_decision(session, case, Scope.REFERRALS, now=now)
+    assert receipt is not None  # may_refer holds
+    return loaded(receipt.categories)
+
+
+def may_refer_to(session: Session, case: Case, categories: Iterable[str], *, now: datetime) -> bool:
+    """A referral in one of `categories` (top-level) holds consent. A need of several kinds
+    passes when any one of them is agreed to; the provider chosen for it must then offer an
+    agreed kind (casework.proposals proposes no other)."""
+    return not consented_categories(session, case, now=now).isdisjoint(categories)
+
+
+def decline_category(
+    session: Session, case: Case, category: str, *, now: datetime
+) -> ConsentReceipt | None:
+    """The person declines one kind of service: a new referrals receipt without it, so that
+    nothing of that kind is sent again until the person decides otherwise. Every other
+    decision stands. Returns the new receipt, or None when that kind was not agreed to.
+
+    The new receipt repeats how the standing one was given (script, delivery, consenter) and
+    ends when it would have: declining is not a new consent."""
+    standing = current_decision(session, case, Scope.REFERRALS, now=now)
+    agreed = consented_categories(session, case, now=now)
+    if standing is None or category not in agreed:
+        return None
+    remaining = agreed - {category}
+    receipt = ConsentReceipt(
+        case_id=case.id,
+        scope=Scope.REFERRALS.value,
+        granted=bool(remaining),
+        script_id=standing.script_id,
+        script_version=standing.script_version,
+        text_sha256=standing.text_sha256,
+        language=standing.language,
+        delivery=standing.delivery,
+        consenter=standing.consenter,
+        representative_role=standing.representative_role,
+        child_assent=standing.child_assent,
+        comprehension_confirmed=standing.comprehension_confirmed,
+        categories=stored(remaining),
+        recorded_at=now,
+        expires_at=standing.expires_at,
+    )
+    session.add(receipt)
+    session.flush()
+    record_audit(
+        session,
+        actor=standing.consenter,
+        action=f"consent.{Scope.REFERRALS.value}",
+        outcome="declined",
+        now=now,
+        case_id=case.id,
+        detail=f"receipt={receipt.id} declined={category}",
+        purpose="casework",
+    )
+    return receipt
 
 
 def require_consent(session: Session, case: Case, scope: Scope, *, now: datetime) -> None:
