@@ -1,13 +1,13 @@
 """Erasure on request: the person withdraws consent and asks for what we hold to be deleted.
 
-Deleted: the intake answers, assessed needs, provider choices and flags, the answers about the
-person on the case row, the free-text notes of referrals, the bodies of messages already sent
-and the chat transcripts of the case. Every consent is withdrawn; every open referral is
-cancelled and its provider told, in their language and on their channel, to delete what they
-hold. Kept until the retention period ends (casework.retention): the withdrawn consent
-receipts and the referral records (code, provider, category, status), as proof of what was
-done, and the case row with status "erased". The audit trail records who erased, when and
-why (a code), nothing else.
+Deleted: the intake answers, assessed needs, provider choices and flags, the receipts of
+belongings held by the police, the answers about the person on the case row, the free-text notes
+of referrals, the bodies of messages already sent and the chat transcripts of the case. Every
+consent is withdrawn; every open referral is cancelled and its provider told, in their language
+and on their channel, to delete what they hold. Kept until the retention period ends
+(casework.retention): the withdrawn consent receipts and the referral records (code, provider,
+category, status), as proof of what was done, and the case row with status "erased". The audit
+trail records who erased, when and why (a code), nothing else.
 """
 
 from dataclasses import dataclass
@@ -69,7 +69,7 @@ def _forget_referral_texts(session: Session, case: Case) -> None:
     session.execute(
         update(Referral)
         .where(Referral.case_id == case.id)
-        .values(status_text=None, link_token_sha256=None)
+        .values(status_text=None, officer_note=None, link_token_sha256=None)
         .execution_options(synchronize_session="fetch")
     )
     session.execute(

@@ -2,7 +2,8 @@
 
 Modelled on the Gravity Project SDOH Clinical Care IG. fhir.resources validates the structure
 but not the IG's rules, so those we rely on are checked here. Nothing about the person is ever
-put in the bundle beyond the short `people` text (for example "1 adult").
+put in the bundle beyond the short `people` text (for example "1 adult") and the officer's note,
+checked to hold no address or contact (casework.referral_notes).
 """
 
 import uuid
@@ -60,6 +61,9 @@ class ReferralForPartner:
     people: str
     contacting_subject_prohibited: bool
     base_url: str
+    # The officer's note (casework.referral_notes) as the provider reads it: a labelled machine
+    # translation, then the original; or the original alone.
+    officer_note: tuple[str, ...] = ()
 
 
 def task_bundle(r: ReferralForPartner) -> dict[str, Any]:
@@ -169,6 +173,6 @@ def _service_request(r: ReferralForPartner, base: str) -> ServiceRequest:
                 ),
             )
         ],
-        note=[Annotation(text=r.people)],
+        note=[Annotation(text=r.people), *(Annotation(text=line) for line in r.officer_note)],
         authoredOn=r.authored_on,
     )

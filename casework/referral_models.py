@@ -37,6 +37,11 @@ class Referral(Base):
     status_text: Mapped[str | None] = mapped_column(
         EncryptedText("referral.status_text", max_chars=500), nullable=True
     )
+    # The officer's note for the provider (casework.referral_notes): encrypted at rest, never
+    # in an SMS; shown in the inbox and pushed in the FHIR Task, as the officer wrote it.
+    officer_note: Mapped[str | None] = mapped_column(
+        EncryptedText("referral.officer_note", max_chars=200), nullable=True
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
     deadline_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)

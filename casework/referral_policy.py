@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 from datetime import timedelta
+from pathlib import Path
 
 from referral_directory.match_values import MatchingRules
 
@@ -13,6 +14,9 @@ class ReferralPolicy:
     link_ttl: timedelta
     urgent_deadline: timedelta
     shipped_languages: tuple[str, ...]
+    # The installed machine translation models (the officer's note is read in the provider's
+    # language); None: no translation.
+    models_dir: Path | None = None
 
 
 @dataclass(frozen=True)

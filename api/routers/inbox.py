@@ -43,12 +43,15 @@ from casework.intake_access import (
     referral_for_organization,
     referrals_for_organization,
     respond,
+    withheld_from_police,
 )
 from casework.referral_models import Referral
+from casework.referral_notes import note_for_provider
 from casework.referral_policy import ReferralPolicy
 from casework.referral_status import IllegalTransition, Reason, Status
 from casework.roles import reads_inbox
 from passage.config import Settings
+from translations.catalog import shipped_catalogs
 
 # Pages, not an API: they stay out of the OpenAPI document.
 router = APIRouter(tags=["intake"], route_class=PageRoute, include_in_schema=False)
@@ -103,16 +106,27 @@ def referral_page(
     session: SessionDep,
     language: LanguageDep,
     now: NowDep,
+    policies: PoliciesDep,
 ) -> HTMLResponse:
     referral = _own_referral(session, referral_id, staff)
+    details = details_for_provider(session, referral, now=now)
+    withheld = withheld_from_police(session, referral, now=now)
     return render_page(
         request,
         "inbox/referral.html",
         language,
         staff=staff,
         referral=referral,
-        details=details_for_provider(session, referral, now=now),
-        answerable=referral.status == Status.REQUESTED.value,
+        details=details,
+        # The officer's note is about the person: shown only with the person's details.
+        officer_note=(
+            note_for_provider(shipped_catalogs(), referral, policies.referrals.models_dir)
+            if details is not None
+            else []
+        ),
+        withheld_from_police=withheld,
+        # A police unit that may not learn the case does not take it on either (casework.roles).
+        answerable=referral.status == Status.REQUESTED.value and not withheld,
         reasons=DECLINE_REASONS,
         max_note=MAX_NOTE,
     )
@@ -131,6 +145,8 @@ def _answer(
     now: datetime,
 ) -> Response:
     referral = _own_referral(session, referral_id, staff)
+    if withheld_from_police(session, referral, now=now):
+        raise HTTPException(403)
     try:
         respond(
             session,

@@ -22,6 +22,7 @@ def policies_from(settings: Settings) -> Policies:
             link_ttl=timedelta(hours=settings.referral_link_ttl_hours),
             urgent_deadline=timedelta(minutes=settings.urgent_deadline_minutes),
             shipped_languages=tuple(shipped_catalogs().languages),
+            models_dir=settings.resolved_argos_packages_dir,
         ),
         retention=RetentionPolicy(
             transcript_idle=timedelta(hours=settings.tracker_retention_hours),
