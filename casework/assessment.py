@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from casework.consent import Scope, require_consent
 from casework.models import AssessedNeed, Case
-from referral_directory.needs import NEEDS, Level, need
+from referral_directory.needs import CHILD_PROTECTION, DOCUMENT_NEEDS, NEEDS, Level, need
 
 URGENT_MEDICAL_NEED = "services.medical"
 
@@ -49,7 +49,7 @@ def record_urgent_medical_need(session: Session, case: Case, *, now: datetime) -
 
 def applicable_needs(case: Case, level: Level) -> list[str]:
     """The items of a level worth asking about for this case (children's needs need children)."""
-    ids = [n.id for n in NEEDS if n.level == level]
+    ids = [n.id for n in (*NEEDS, *DOCUMENT_NEEDS) if n.level == level]
     if case.has_children == "no":
         ids = [i for i in ids if i != "basic.children"]
     return ids
@@ -96,10 +96,11 @@ def mark_urgent(session: Session, case: Case, urgent: Iterable[str], *, now: dat
 
 
 def needed(session: Session, case: Case) -> list[AssessedNeed]:
-    return list(
-        session.scalars(
-            select(AssessedNeed)
-            .where(AssessedNeed.case_id == case.id, AssessedNeed.answer == Answer.NEEDED.value)
-            .order_by(AssessedNeed.id)
-        )
+    """The needed items in the order they were assessed, child protection first (a presumed
+    child is referred there before anything else: casework.child_protection)."""
+    rows = session.scalars(
+        select(AssessedNeed)
+        .where(AssessedNeed.case_id == case.id, AssessedNeed.answer == Answer.NEEDED.value)
+        .order_by(AssessedNeed.id)
     )
+    return sorted(rows, key=lambda row: row.need_id != CHILD_PROTECTION.id)

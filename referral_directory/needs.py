@@ -6,7 +6,7 @@ the chat shows the translation of catalog entry `need.<id>`.
 """
 
 from dataclasses import dataclass
-from enum import IntEnum
+from enum import IntEnum, StrEnum
 
 
 class Level(IntEnum):
@@ -26,6 +26,9 @@ CATEGORIES: dict[str, str] = {
     "legal.representation": "Legal representation",
     "legal.advocacy": "Legal advocacy",
     "legal.immigration": "Immigration and asylum",
+    "legal.labour": "Labour rights and unpaid wages",
+    "legal.compensation": "Compensation claims",
+    "legal.criminal": "Criminal proceedings",
     "compensation": "Compensation and restitution",
     "child_protection": "Child protection",
     "social_services": "Social services and rehabilitation",
@@ -36,6 +39,16 @@ CATEGORIES: dict[str, str] = {
 }
 
 
+class MatchFor(StrEnum):
+    """Whom a need is matched for: whose eligibility a provider must meet."""
+
+    PERSON = "person"
+    # The person's children: matched as children of any gender, whatever the parent is.
+    CHILDREN = "children"
+    # The person and the children with them: a place to stay must take the family together.
+    HOUSEHOLD = "household"
+
+
 @dataclass(frozen=True)
 class Need:
     id: str
@@ -43,6 +56,7 @@ class Need:
     label: str
     categories: tuple[str, ...]
     usually_urgent: bool = False
+    match_for: MatchFor = MatchFor.PERSON
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -51,6 +65,7 @@ class Need:
             "label": self.label,
             "categories": list(self.categories),
             "usually_urgent": self.usually_urgent,
+            "match_for": self.match_for.value,
         }
 
 
@@ -63,6 +78,7 @@ NEEDS: tuple[Need, ...] = (
         "Housing: emergency or temporary and long-term, possible re-location",
         ("shelter",),
         usually_urgent=True,
+        match_for=MatchFor.HOUSEHOLD,
     ),
     Need("basic.transportation", _B, "Transportation", ("transport",)),
     Need("basic.food", _B, "Food for self and family", ("basic_goods",), usually_urgent=True),
@@ -74,6 +90,7 @@ NEEDS: tuple[Need, ...] = (
         _B,
         "Assistance with basic issues relevant to their children (school, child care, medical)",
         ("child_protection", "social_services", "employment_education", "medical"),
+        match_for=MatchFor.CHILDREN,
     ),
     Need(
         "services.crisis_intervention",
@@ -102,6 +119,7 @@ NEEDS: tuple[Need, ...] = (
         "Services to enhance protection",
         ("shelter", "legal"),
         usually_urgent=True,
+        match_for=MatchFor.HOUSEHOLD,
     ),
     Need(
         "services.home_safety_check",
@@ -120,7 +138,7 @@ NEEDS: tuple[Need, ...] = (
         "services.employer_advocacy",
         _S,
         "Advocacy or intervention with employers",
-        ("legal.advocacy",),
+        ("legal.labour", "legal.advocacy"),
     ),
     Need(
         "services.social_support",
@@ -171,54 +189,75 @@ NEEDS: tuple[Need, ...] = (
         "rights.compensation_claim",
         _R,
         "Information about and assistance with a victim compensation claim",
-        ("compensation", "legal.representation"),
+        ("compensation", "legal.compensation"),
     ),
     Need("rights.protection_information", _R, "Information about protection rights", ("legal",)),
     Need(
         "rights.offender_status",
         _R,
         "Notification of the status and location of the offender",
-        ("legal",),
+        ("legal.criminal",),
     ),
     Need(
         "rights.justice_participation",
         _R,
         "Information about participation in key justice proceedings",
-        ("legal",),
+        ("legal.criminal",),
     ),
     Need(
         "rights.court_accompaniment",
         _R,
         "Accompaniment to court-related and other hearings",
-        ("legal.advocacy", "psychosocial"),
+        ("legal.criminal", "legal.advocacy", "psychosocial"),
     ),
     Need(
         "rights.impact_statement",
         _R,
         "Information and assistance with a pre-sentence interview and/or victim impact statement",
-        ("legal.advocacy",),
+        ("legal.criminal", "legal.advocacy"),
     ),
     Need(
         "rights.restitution",
         _R,
         "Information and assistance with documenting restitution",
-        ("compensation", "legal"),
+        ("compensation", "legal.compensation"),
     ),
     Need(
         "rights.proceedings_outcome",
         _R,
         "Notification of the outcome of criminal or juvenile proceedings",
-        ("legal",),
+        ("legal.criminal",),
     ),
     Need(
         "rights.offender_movement",
         _R,
         "Notification of the offender's location and any movement, including release or escape",
-        ("legal",),
+        ("legal.criminal",),
     ),
 )
 
-_BY_ID = {need.id: need for need in NEEDS}
+# Not one of the SOP's items, so never among a level's options: every presumed child is
+# referred to child protection first (casework.child_protection adds it to the assessment).
+CHILD_PROTECTION = Need(
+    "child.protection",
+    Level.ASSISTANCE_AND_SERVICES,
+    "Child protection: a best-interest assessment and care",
+    ("child_protection",),
+    usually_urgent=True,
+)
+
+# Not SOP items either: a person whose identity or travel documents are not in their hands
+# needs legal and consular help to get them back or to get new ones (offered with level 3).
+DOCUMENT_NEEDS: tuple[Need, ...] = tuple(
+    Need(f"documents.{situation}", Level.RIGHTS, label, ("legal.immigration", "legal"))
+    for situation, label in (
+        ("held_by_others", "Identity or travel documents held by someone else"),
+        ("lost", "Identity or travel documents lost or destroyed"),
+        ("never_had", "Never had identity documents"),
+    )
+)
+
+_BY_ID = {need.id: need for need in (*NEEDS, CHILD_PROTECTION, *DOCUMENT_NEEDS)}
 
 
 class UnknownNeed(KeyError):
