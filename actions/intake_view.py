@@ -13,8 +13,10 @@ from typing import Any
 
 from rasa_sdk import Tracker
 
+from casework.consent_categories import CONSENT_CATEGORIES
 from casework.intake import Step
 from casework.intake_questions import DECLINED, NO, UNKNOWN, YES, Kind, may_come_from_typed_words
+from casework.person_texts import URGENT_MARK, is_need, need_text
 from translations.catalog import Catalogs, shipped_catalogs
 from translations.choices import CHECKBOX_CHANNELS, Choice, option_title, render_choices
 
@@ -116,17 +118,62 @@ def render_step(
 
 
 def person_block(
-    message_id: str, *, person_language: str, officer_language: str, **values: object
+    message_id: str,
+    *,
+    person_language: str,
+    officer_language: str,
+    items: tuple[tuple[int | None, str], ...] = (),
+    urgent: frozenset[str] = frozenset(),
+    **values: object,
 ) -> str:
-    """A text meant for the person, in their language, with the officer's language beside it."""
+    """A text meant for the person, in their language, with the officer's language beside it.
+
+    `items`: options listed under the text (number, catalog id), numbered as the officer's
+    buttons are, so that the person can point at one; a number None lists the item unnumbered.
+    `urgent`: the items (catalog ids) marked urgent."""
     catalogs = shipped_catalogs()
     for_person = catalogs.lookup(message_id, person_language)
+
+    def listed(language: str) -> list[str]:
+        mark = f" {catalogs.lookup(URGENT_MARK, language).text}" if urgent else ""
+        return [
+            ("- " if n is None else f"{n}. ")
+            + catalogs.lookup(item, language).text
+            + (mark if item in urgent else "")
+            for n, item in items
+        ]
+
     lines = [
         catalogs.lookup("intake.for_the_person", officer_language).text,
         for_person.text.format(**values),
+        *listed(person_language),
     ]
-    if not for_person.reviewed:
+    shown = [item for _, item in items] + ([URGENT_MARK] if urgent else [])
+    unreviewed = not for_person.reviewed or any(
+        not catalogs.lookup(item, person_language).reviewed for item in shown
+    )
+    if unreviewed:
         lines.append(catalogs.lookup("intake.unreviewed_notice", officer_language).text)
     if for_person.language != officer_language:
         lines += ["", catalogs.render(message_id, officer_language, **values)]
+        lines += listed(officer_language)
     return "\n".join(lines)
+
+
+def need_options(step: Step) -> tuple[tuple[int | None, str], ...]:
+    """The needs offered by an assessment question, in the person's words, numbered as the
+    officer's options."""
+    return tuple(
+        (number, need_text(code))
+        for number, code in enumerate(offered_codes(step), start=1)
+        if code in step.options and is_need(code)
+    )
+
+
+def consent_kinds(step: Step) -> tuple[tuple[int, str], ...]:
+    """The kinds of service of the consent question, numbered as the officer's options."""
+    return tuple(
+        (number, f"option.{code}")
+        for number, code in enumerate(offered_codes(step), start=1)
+        if code in CONSENT_CATEGORIES
+    )

@@ -1,5 +1,7 @@
 """How referral notices read in the chat: the officer's language, the provider's answer first."""
 
+from actions.intake_view import person_block
+from casework.person_texts import ARRANGED, arranged_due, need_text
 from casework.referral_notices import Notice
 from passage.config import get_settings
 from translations.bidi import isolate
@@ -49,6 +51,15 @@ def notice_lines(catalogs: Catalogs, notice: Notice, language: str) -> list[str]
         status = status_text(catalogs, notice.to_status, language)
         lines = [catalogs.render("referral.notice.changed", language, status=status, **values)]
     lines.extend(_follow_up_lines(catalogs, notice, language, values["need"]))
+    if arranged_due(notice.to_status):
+        # For the person, the kind of help only: the address above is for the officer.
+        arranged = person_block(
+            ARRANGED,
+            person_language=notice.person_language or language,
+            officer_language=language,
+            items=((None, need_text(notice.need_id)),),
+        )
+        lines += ["", *arranged.split("\n")]
     return lines
 
 

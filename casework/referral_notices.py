@@ -27,9 +27,10 @@ from sqlalchemy import ColumnElement, and_, or_, select, update
 from sqlalchemy.orm import Session
 
 from casework.models import Case
+from casework.police_gate import may_see_case_details
 from casework.referral_models import Referral, ReferralEvent, need_ids_of
 from casework.referral_status import Status
-from casework.roles import Viewer, may_see_case
+from casework.roles import Viewer
 from referral_directory.models import (
     Organization,
     Service,
@@ -79,6 +80,8 @@ class Notice:
     need_id: str
     provider_note: str | None
     provider_language: str  # what the provider writes in: their note may need translating
+    # The person's language, for what was arranged; None: not known (any more).
+    person_language: str | None
     # Released with an acceptance only: the confidential address of the place.
     address: dict[str, Any] | None
     follow_up: str | None
@@ -117,7 +120,8 @@ def news_for_officer(
     session: Session, conversation: str, viewer: Viewer, delivery: Delivery, *, now: datetime
 ) -> list[Notice]:
     """Changes made by others (providers, deadlines) to the viewer's referrals, of cases the
-    viewer may still see, that the officer has not been shown yet (for a push: nor pushed).
+    viewer may still see (the police gate included: casework.roles), that the officer has not
+    been shown yet (for a push: nor pushed).
 
     A plain reply marks them told; the rest wait for `mark_shown`. News of a case the viewer
     may not see stays untold: a confidential address must not reach a revoked device."""
@@ -140,7 +144,7 @@ def news_for_officer(
     rows = session.execute(query).all()
     notices = []
     for event, referral, case in rows:
-        if not may_see_case(viewer, case):
+        if not may_see_case_details(session, viewer, case, now=now):
             continue
         if delivery is Delivery.REPLY:
             event.told_at = now
@@ -157,6 +161,7 @@ def news_for_officer(
                 need_id=need_ids_of(session, referral)[0],
                 provider_note=referral.status_text if event.to_status == "rejected" else None,
                 provider_language=referral.provider_language,
+                person_language=case.person_language,
                 address=_confidential_address(session, referral) if accepted else None,
                 follow_up=event.follow_up,
                 next_provider=next_provider,
