@@ -1,5 +1,7 @@
 """What every action reads from the conversation: who is writing, their language, the case."""
 
+from datetime import UTC, datetime
+
 from rasa_sdk import Tracker
 from sqlalchemy.orm import Session
 
@@ -8,6 +10,9 @@ from casework.cases import find_visible_case
 from casework.enrolment import account_for_sender
 from casework.models import Case
 from translations.catalog import shipped_catalogs
+
+# The Rasa form that runs the interview (bot/domain/intake.yml).
+INTAKE_FORM = "intake_form"
 
 
 def officer_language(tracker: Tracker) -> str:
@@ -34,4 +39,6 @@ def case_of(session: Session, tracker: Tracker) -> Case | None:
     if not isinstance(reference, str):
         return None
     account = enrolled_account(session, tracker)
-    return find_visible_case(session, reference, account) if account is not None else None
+    if account is None:
+        return None
+    return find_visible_case(session, reference, account, now=datetime.now(UTC))

@@ -20,15 +20,19 @@ from actions.intake_view import (
     answered_question,
     codes_from_intent,
     codes_from_numbers,
+    consent_kinds,
+    need_options,
     person_block,
     render_step,
 )
+from actions.interpreters import say_interpreters
 from actions.language_proposal import language_proposal
 from actions.policies import policies
 from actions.proposals import say_proposals
 from actions.referrals import tell_waiting_news
 from casework.assessment import needed
 from casework.case_status import pause
+from casework.child_protection import child_rules_due
 from casework.intake import (
     Outcome,
     Step,
@@ -43,6 +47,7 @@ from casework.intake import (
 )
 from casework.intake_questions import Kind
 from casework.models import Case
+from casework.person_texts import need_question_text, need_text, noted_needs_text
 from casework.referrals import withdraw_consent
 from passage.config import get_settings, unit_of_work
 from translations.catalog import shipped_catalogs
@@ -117,6 +122,25 @@ class ActionAskIntakeAnswer(Action):
                         officer_language=language,
                     )
                 )
+                if question.id == "consent_decisions":
+                    dispatcher.utter_message(
+                        text=person_block(
+                            "person.consent_categories",
+                            person_language=case.person_language or language,
+                            officer_language=language,
+                            items=consent_kinds(step),
+                        )
+                    )
+            asked_of_person = need_question_text(question.id, step.options)
+            if asked_of_person is not None and not chosen:  # once, not again on each toggle
+                dispatcher.utter_message(
+                    text=person_block(
+                        asked_of_person,
+                        person_language=case.person_language or language,
+                        officer_language=language,
+                        items=need_options(step),
+                    )
+                )
             if question.id == "representative" and case.guardian_may_be_involved != "no":
                 _say(dispatcher, tracker, "intake.child_protection")
             dispatcher.utter_message(
@@ -169,6 +193,10 @@ class ValidateIntakeForm(FormValidationAction):
             message_id = _OUTCOME_MESSAGES.get(outcome)
             if message_id is not None:
                 _say(dispatcher, tracker, message_id, case_reference=case.reference)
+            if outcome is Outcome.NEXT and child_rules_due(step.question.id, case):
+                _say(dispatcher, tracker, "intake.child_rules")
+            if outcome is Outcome.NEED_INTERPRETER:
+                say_interpreters(dispatcher, session, case, officer_language(tracker))
             if rights_handout_due(step, outcome):
                 # What to hand over, in the person's language with the officer's beside it.
                 language = officer_language(tracker)
@@ -240,13 +268,24 @@ class ActionIntakeFinish(Action):
             if not summary_due(session, case, now=_now()):
                 return [SlotSet(SLOT, None)]
             urgent = catalogs.lookup("intake.urgent_mark", language).text
+            rows = needed(session, case)
             lines = [
                 f"- {option_title(catalogs, row.need_id, language)}"
                 + (f" {urgent}" if row.urgent else "")
-                for row in needed(session, case)
+                for row in rows
             ]
             needs = "\n".join(lines) or catalogs.lookup("intake.summary_none", language).text
             _say(dispatcher, tracker, "intake.summary", case_reference=case.reference, needs=needs)
+            # What was noted, for the person to read and correct, before the providers.
+            dispatcher.utter_message(
+                text=person_block(
+                    noted_needs_text(bool(rows)),
+                    person_language=case.person_language or language,
+                    officer_language=language,
+                    items=tuple((None, need_text(row.need_id)) for row in rows),
+                    urgent=frozenset(need_text(row.need_id) for row in rows if row.urgent),
+                )
+            )
             if lines:
                 say_proposals(
                     dispatcher, session, case, language, tracker.get_latest_input_channel()

@@ -13,10 +13,12 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.orm import Session
 
+from actions.child_protection import shows_skip_buttons, skip_buttons
+from actions.consent_choices import no_category_consent_text
 from actions.conversation import case_of, officer_language
 from actions.policies import policies
 from actions.referrals import offer_to_send, tell_waiting_news
-from casework.consent import ConsentRequired
+from casework.consent import CategoryNotConsented, ConsentRequired
 from casework.models import Case
 from casework.proposals import NotProposed, choose_provider, propose_providers
 from passage.config import unit_of_work
@@ -75,7 +77,7 @@ def _say_need(
         lines.append(gap_text(result.gap.code, language, catalogs))
     buttons = []
     for rank, proposal in enumerate(result.proposals, start=1):
-        lines.append(_proposal_line(catalogs, rank, proposal, language))
+        lines.append(proposal_line(catalogs, rank, proposal, language))
         choice = f"{result.need_id} {proposal.candidate.service_at_location_id}"
         buttons.append(
             {
@@ -88,10 +90,12 @@ def _say_need(
                 "payload": "/choose_provider" + json.dumps({ENTITY: choice}),
             }
         )
+    if shows_skip_buttons(result.need_id):
+        buttons += skip_buttons(language)
     dispatcher.utter_message(text="\n".join(lines), buttons=buttons if with_buttons else [])
 
 
-def _proposal_line(catalogs: Catalogs, rank: int, proposal: Proposal, language: str) -> str:
+def proposal_line(catalogs: Catalogs, rank: int, proposal: Proposal, language: str) -> str:
     caution = catalogs.render("match.caution_mark", language)
     reasons = "; ".join(
         (f"{caution} " if reason.caution else "")
@@ -137,6 +141,8 @@ class ActionChooseProvider(Action):
                     policies().matching,
                     now=datetime.now(UTC),
                 )
+            except CategoryNotConsented as refused:
+                text = no_category_consent_text(need_id, refused.categories, language)
             except ConsentRequired:
                 text = catalogs.render("match.no_referral_consent", language)
             except NotProposed:

@@ -10,18 +10,33 @@ from datetime import UTC, datetime
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType
+from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.orm import Session
 
-from actions.conversation import case_of, chat_channel, enrolled_account, officer_language
+from actions.consent_choices import (
+    change_decision_button,
+    declined_button,
+    no_category_consent_text,
+)
+from actions.conversation import (
+    INTAKE_FORM,
+    case_of,
+    chat_channel,
+    enrolled_account,
+    officer_language,
+)
 from actions.policies import policies
 from actions.referral_view import notice_lines
-from casework.consent import ConsentRequired
+from casework.child_protection import ChildProtectionFirst
+from casework.consent import CategoryNotConsented, ConsentRequired, Scope
 from casework.proposals import NotProposed
 from casework.referral_notices import Delivery, delivery_for, news_for_officer
 from casework.referral_policy import Officer
+from casework.referral_status import Status
 from casework.referrals import NoChoice, NoEndpoint, send_chosen_referral
+from casework.reflection import reflection_reminders_for
+from casework.risk import RiskCheckDue
 from passage.config import SmsMode, get_settings, unit_of_work
 from referral_directory.models import Organization
 from translations.bidi import isolate
@@ -30,6 +45,11 @@ from translations.choices import Choice, option_title, render_choices
 
 REQUEST_ENTITY = "referral_request"
 MODES = ("send", "cascade")
+NOTE = "note"
+# The officer may press Send instead of typing the note asked for: that question is closed.
+NOTE_FORM = "referral_note_form"
+# A referral the provider took on is still open: the person may yet decline its service.
+_DECLINABLE = (Status.ACCEPTED.value, Status.IN_PROGRESS.value)
 # Rasa marks a user message made by trigger_intent with this text prefix.
 _EXTERNAL_PREFIX = "EXTERNAL: "
 
@@ -48,6 +68,13 @@ def offer_to_send(
         need=option_title(catalogs, need_id, language),
         provider=provider,
     )
+    dispatcher.utter_message(**render_choices(text, send_choices(need_id, language), channel))
+
+
+def send_choices(need_id: str, language: str) -> list[Choice]:
+    """Send, send with the next provider after a refusal, or first add a note for the provider
+    (optional: the typical referral is one tap)."""
+    catalogs = shipped_catalogs()
     choices = [
         Choice(
             catalogs.render(f"referral.button.{label}", language),
@@ -55,7 +82,13 @@ def offer_to_send(
         )
         for mode, label in (("send", "send"), ("cascade", "send_cascade"))
     ]
-    dispatcher.utter_message(**render_choices(text, choices, channel))
+    choices.append(
+        Choice(
+            catalogs.render("referral.button.note", language),
+            "/add_referral_note" + json.dumps({REQUEST_ENTITY: f"{need_id} {NOTE}"}),
+        )
+    )
+    return choices
 
 
 def _requested(tracker: Tracker) -> tuple[str, str] | None:
@@ -97,12 +130,14 @@ class ActionSendReferral(Action):
             dispatcher.utter_message(text=catalogs.render("match.choose_with_buttons", language))
             return []
         need_id, mode = requested
+        closing = _closing_note_question(tracker)
         settings = get_settings()
+        choices: list[Choice] = []
         with unit_of_work() as session:
             case = case_of(session, tracker)
             if case is None:
                 dispatcher.utter_message(text=catalogs.render("intake.no_case", language))
-                return []
+                return closing
             try:
                 referral = send_chosen_referral(
                     session,
@@ -113,9 +148,23 @@ class ActionSendReferral(Action):
                     cascade=mode == "cascade",
                     now=datetime.now(UTC),
                 )
-            except ConsentRequired:
+            except CategoryNotConsented as refused:
+                text = no_category_consent_text(need_id, refused.categories, language)
+                choices.append(change_decision_button(language))
+            except ConsentRequired as refused:
                 # The refusal's audit entry is committed with this unit of work.
-                text = catalogs.render("match.no_referral_consent", language)
+                text = catalogs.render(
+                    "referral.no_police_consent"
+                    if refused.scope is Scope.LAW_ENFORCEMENT
+                    else "match.no_referral_consent",
+                    language,
+                )
+            except ChildProtectionFirst:
+                text = catalogs.render("referral.child_protection_first", language)
+            except RiskCheckDue:
+                # The interview asks the risk check again now; then the proposals come back.
+                text = catalogs.render("referral.risk_check_first", language)
+                closing = [*closing, FollowupAction(INTAKE_FORM)]
             except NoChoice:
                 text = catalogs.render("referral.no_choice", language)
             except NotProposed:
@@ -136,14 +185,23 @@ class ActionSendReferral(Action):
                     minutes=minutes,
                     sandbox=f"{settings.resolved_public_base_url}/dev/phone",
                 )
-        dispatcher.utter_message(text=text)
+                choices.append(declined_button(language, referral.code))
+        dispatcher.utter_message(
+            **render_choices(text, choices, tracker.get_latest_input_channel())
+        )
         tell_waiting_news(dispatcher, tracker)
+        return closing
+
+
+def _closing_note_question(tracker: Tracker) -> list[EventType]:
+    if tracker.active_loop_name != NOTE_FORM:
         return []
+    return [ActiveLoop(None), SlotSet("requested_slot", None)]
 
 
 def tell_news(dispatcher: CollectingDispatcher, tracker: Tracker, delivery: Delivery) -> int | None:
-    """Say every change to the officer's referrals not shown yet; returns how many, or None
-    for a chat that is not enrolled.
+    """Say every change to the officer's referrals not shown yet, and the reflection periods
+    that ended (casework.reflection); returns how many, or None for a chat that is not enrolled.
 
     A pushed notice names its event (`custom.passage.notice`), which the screen that shows it
     confirms back; a reply is told with it (`casework.referral_notices`)."""
@@ -159,11 +217,25 @@ def tell_news(dispatcher: CollectingDispatcher, tracker: Tracker, delivery: Deli
         notices = news_for_officer(
             session, tracker.sender_id, viewer, delivery, now=datetime.now(UTC)
         )
+        reminders = reflection_reminders_for(
+            session, tracker.sender_id, viewer, now=datetime.now(UTC)
+        )
+    for reminder in reminders:
+        dispatcher.utter_message(
+            text=catalogs.render(
+                "reflection.ended",
+                language,
+                case_reference=reminder.case_reference,
+                ended_on=reminder.ended_on.isoformat(),
+            )
+        )
     # Rendered after the commit: a provider's note may be machine translated, which is slow
     # the first time and must not hold the database's write lock.
     for notice in notices:
         text = "\n".join(notice_lines(catalogs, notice, language))
         choices = []
+        if notice.to_status in _DECLINABLE:
+            choices.append(declined_button(language, notice.code))
         if notice.follow_up == "offered" and notice.next_service_at_location_id:
             payload = {"provider_choice": f"{notice.need_id} {notice.next_service_at_location_id}"}
             choices.append(
@@ -181,7 +253,7 @@ def tell_news(dispatcher: CollectingDispatcher, tracker: Tracker, delivery: Deli
             **render_choices(text, choices, channel),
             json_message={"passage": {"notice": notice.event_id}},
         )
-    return len(notices)
+    return len(notices) + len(reminders)
 
 
 def tell_waiting_news(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:

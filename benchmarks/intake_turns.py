@@ -11,13 +11,14 @@ import sys
 
 from benchmarks.bench_stack import running_stack
 from benchmarks.chats import RestChat, WebChat, enrolled
+from casework.intake_questions import QUESTIONS
 from passage.config import Settings
 from referral_directory.needs import Level, needs_of_level
 from translations.catalog import shipped_catalogs
 
 # urgent medical, who is present (typed: private space), language, age, gender, children, area,
 # form of exploitation, how the consent was given and understood.
-PROFILE = ["no", "1", "en", "no", "female", "yes", "Almaty", "labour", "shown_on_screen"]
+PROFILE = ["no", "1", "en", "no", "female", "elsewhere", "Almaty", "labour", "shown_on_screen"]
 TYPICAL = {  # six needs, two of them urgent
     Level.BASIC_NEEDS: ["basic.housing", "basic.food"],
     Level.ASSISTANCE_AND_SERVICES: ["services.medical", "services.legal_advocacy"],
@@ -26,6 +27,9 @@ TYPICAL = {  # six needs, two of them urgent
 EVERYTHING = {
     level: [n.id for n in needs_of_level(level) if n.id != "basic.children"] for level in Level
 }
+
+
+CONSENT_DECISIONS = next(q for q in QUESTIONS if q.id == "consent_decisions")
 
 
 def choose(code: str) -> str:
@@ -65,11 +69,8 @@ def run_intake(settings: Settings, chosen: dict[Level, list[str]], *, mode: str)
                 chat.say(choose(code))
             chat.say(choose("done"))
 
-    many(
-        "consent_decisions",
-        ["assessment", "referrals"],
-        ["assessment", "referrals", "law_enforcement"],
-    )
+    # Referrals to every kind of service: one option, whatever the number of kinds offered.
+    many("consent_decisions", ["assessment", "referrals"], list(CONSENT_DECISIONS.options))
     many("level_1", chosen[Level.BASIC_NEEDS], [n.id for n in needs_of_level(Level.BASIC_NEEDS)])
     many(
         "level_2",

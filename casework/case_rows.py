@@ -7,7 +7,15 @@ meaningful because the case row itself is kept as a tombstone.
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from casework.models import AssessedNeed, Case, ConsentReceipt, IntakeAnswer, ProviderChoice
+from casework.models import (
+    AssessedNeed,
+    BelongingsReceipt,
+    Case,
+    ConsentReceipt,
+    IntakeAnswer,
+    ProviderChoice,
+    RiskCheck,
+)
 from casework.referral_models import (
     CaseFlag,
     OutboxMessage,
@@ -28,6 +36,7 @@ PERSON_FIELDS = (
     "has_children",
     "area",
     "exploitation_form",
+    "child_protection_skip",
 )
 
 
@@ -37,9 +46,17 @@ def clear_person_fields(case: Case) -> None:
 
 
 def delete_answers(session: Session, case_id: int) -> int:
-    """What was said about the person: intake answers, needs, provider choices, flags."""
+    """What was said about the person: intake answers, needs, risk checks, provider choices,
+    flags, and the receipts of belongings the police held."""
     removed = 0
-    for table in (IntakeAnswer, AssessedNeed, ProviderChoice, CaseFlag):
+    for table in (
+        IntakeAnswer,
+        AssessedNeed,
+        RiskCheck,
+        ProviderChoice,
+        CaseFlag,
+        BelongingsReceipt,
+    ):
         result = session.execute(delete(table).where(table.case_id == case_id))
         removed += result.rowcount  # type: ignore[attr-defined]
     return removed

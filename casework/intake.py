@@ -21,6 +21,7 @@ from casework.assessment import (
     record_urgent_medical_need,
 )
 from casework.case_status import CaseStatus, pause
+from casework.child_protection import add_child_protection_need
 from casework.consent import (
     Consenter,
     ConsentRefused,
@@ -29,11 +30,16 @@ from casework.consent import (
     Delivery,
     RepresentativeRole,
     Scope,
+    consented_categories,
+    current_decision,
     has_consent,
     record_decision,
 )
+from casework.consent_categories import CONSENT_CATEGORIES
 from casework.intake_questions import DECLINED, NO, QUESTIONS, UNKNOWN, YES, Kind, Question, Stage
 from casework.models import Case, IntakeAnswer
+from casework.reflection import in_reflection_period
+from casework.risk import RISK_CODES, SAFETY_NEED, Occasion, recheck_due, record_risk
 from translations.catalog import shipped_catalogs
 
 CONSENT_SCRIPT_ID = "consent.script"
@@ -88,7 +94,7 @@ def options_for(session: Session, case: Case, question: Question) -> list[str]:
     if question.level is not None:
         return applicable_needs(case, question.level)
     if question.id == "urgency":
-        return [row.need_id for row in needed(session, case)]
+        return [row.need_id for row in needed(session, case)] + list(RISK_CODES)
     if question.id == "person_language":
         return [*shipped_catalogs().person_languages, "other"]
     if question.id == "representative" and case.guardian_may_be_involved != "no":
@@ -104,8 +110,8 @@ def _applies(
 ) -> bool:
     if not question.applies(case):
         return False
-    if question.id == "urgency":
-        return bool(needed(session, case))
+    if question.id == "risk_recheck":
+        return recheck_due(session, case)
     return True
 
 
@@ -122,7 +128,11 @@ def next_step(session: Session, case: Case, *, now: datetime) -> Step | None:
         if _final_value(answers, question.id) is None and _applies(
             session, case, question, answers
         ):
-            return Step(question, options_for(session, case, question))
+            options = options_for(session, case, question)
+            if in_reflection_period(case, now=now):
+                # The person is not asked again while they reflect (casework.reflection).
+                options = [o for o in options if o != Scope.LAW_ENFORCEMENT.value]
+            return Step(question, options)
     return None
 
 
@@ -214,8 +224,12 @@ def answer(
         # The answers so far do not allow this consent (say, the guardian named as representative
         # was later said to be possibly involved): nothing is recorded, the officer answers again.
         return Outcome.INVALID
-    if outcome in (Outcome.NEXT, Outcome.PAUSED_FOR_MEDICAL, Outcome.INFORMATION_ONLY):
+    if not question.kept:
+        _forget(session, case, question.id)
+    elif outcome in (Outcome.NEXT, Outcome.PAUSED_FOR_MEDICAL, Outcome.INFORMATION_ONLY):
         _save(session, case, question.id, " ".join(values), final=True, now=now)
+    if outcome is Outcome.NEXT and summary_due(session, case, now=now):
+        add_child_protection_need(session, case, now=now)
     return outcome
 
 
@@ -240,6 +254,8 @@ def _apply(
         case.private_space = YES if "private_space" in values else NO
         case.interpreter_present = YES if "interpreter_here" in values else NO
     elif question.id == "person_language" and needs_interpreter(value, case.interpreter_present):
+        # Kept on the case for the interpreters proposed now; the answer itself stays open.
+        case.person_language = value
         pause(case)
         # Resuming asks who is there again, so the officer can say the interpreter came.
         present = _answers(session, case).get("present")
@@ -260,8 +276,19 @@ def _apply(
         chosen = [] if whole is not None else values
         record_level(session, case, question.level, selected=chosen, whole_level=whole, now=now)
     elif question.id == "urgency":
-        mark_urgent(session, case, values, now=now)
+        risks = [v for v in values if v in RISK_CODES]
+        record_risk(session, case, risks, Occasion.INTAKE, now=now)
+        urgent = [v for v in values if v not in RISK_CODES] + ([SAFETY_NEED] if risks else [])
+        mark_urgent(session, case, urgent, now=now)
+    elif question.id == "risk_recheck":
+        record_risk(session, case, values, Occasion.RESUMED, now=now)
     return Outcome.NEXT
+
+
+def _forget(session: Session, case: Case, question_id: str) -> None:
+    row = _answers(session, case).get(question_id)
+    if row is not None:
+        session.delete(row)
 
 
 def _record_consent(session: Session, case: Case, granted: set[str], *, now: datetime) -> Outcome:
@@ -270,10 +297,17 @@ def _record_consent(session: Session, case: Case, granted: set[str], *, now: dat
     assent = _final_value(answers, "child_assent")
     if case.presumed_child and assent != YES:
         granted = set()  # without the child's own assent nothing is given
+    # `referrals` is every kind of service; without it, the kinds ticked (if any) are agreed to.
+    kinds = set() if Scope.REFERRALS.value in granted else granted & set(CONSENT_CATEGORIES)
+    if kinds:
+        granted.add(Scope.REFERRALS.value)
     for scope in Scope:
+        if scope is Scope.LAW_ENFORCEMENT and in_reflection_period(case, now=now):
+            continue  # not asked while the person reflects: the earlier decision stands
         decision = Decision(
             scope=scope,
             granted=scope.value in granted,
+            categories=frozenset(kinds) if scope is Scope.REFERRALS and kinds else None,
             delivery=Delivery(
                 _final_value(answers, "consent_delivery") or Delivery.READ_BY_OFFICER
             ),
@@ -292,11 +326,35 @@ def _record_consent(session: Session, case: Case, granted: set[str], *, now: dat
     return Outcome.NEXT
 
 
+def reopen_consent(session: Session, case: Case, *, now: datetime) -> bool:
+    """The person changes a decision: the consent question of an open case is asked again,
+    with the decisions that stand now ticked. False when there is none to ask again."""
+    if case.status != CaseStatus.OPEN:
+        return False
+    row = _answers(session, case).get("consent_decisions")
+    if row is None or not row.final:
+        return False
+    standing = [s.value for s in (Scope.ASSESSMENT, Scope.LAW_ENFORCEMENT)]
+    ticked = [code for code in standing if has_consent(session, case, Scope(code), now=now)]
+    referrals = current_decision(session, case, Scope.REFERRALS, now=now)
+    if referrals is not None and referrals.granted and referrals.categories is None:
+        ticked.append(Scope.REFERRALS.value)
+    else:
+        ticked += sorted(consented_categories(session, case, now=now))
+    _save(session, case, "consent_decisions", " ".join(sorted(ticked)), final=False, now=now)
+    return True
+
+
 def needs_interpreter(person_language: str, interpreter_present: str | None) -> bool:
-    """Consent is informed only in a language the person understands: without a consent text
-    in theirs, an interpreter must be there."""
-    shipped = shipped_catalogs().person_languages
-    return person_language not in shipped and interpreter_present != YES
+    """Consent is informed only in words the person understands: without a consent text in
+    their language that a native reviewer approved (an unreviewed machine translation may say
+    something else), an interpreter must be there."""
+    if interpreter_present == YES:
+        return False
+    catalogs = shipped_catalogs()
+    if person_language not in catalogs.person_languages:
+        return True
+    return not catalogs.lookup(CONSENT_SCRIPT_ID, person_language).reviewed
 
 
 def rights_handout_due(step: Step, outcome: Outcome) -> bool:

@@ -7,7 +7,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from casework.consent_categories import CONSENT_CATEGORIES
 from casework.models import Case
+from casework.people import CHILDREN_ELSEWHERE, CHILDREN_WITH_THEM
+from casework.risk import RISK_CODES
 from referral_directory.needs import Level
 
 YES, NO, UNKNOWN, DECLINED = "yes", "no", "does_not_know", "declined"
@@ -55,6 +58,9 @@ class Question:
     options: tuple[str, ...] = ()
     applies: Callable[[Case], bool] = field(default=_always)
     level: Level | None = None  # assessment questions: which level's needs are the options
+    # False: asked afresh on every occasion it applies; the domain keeps what it means, the
+    # answer itself is not kept (the risk check on resuming).
+    kept: bool = True
 
     @property
     def message_id(self) -> str:
@@ -62,6 +68,8 @@ class Question:
 
 
 QUESTIONS: tuple[Question, ...] = (
+    # A case resumed after its risk check: has anything changed? (casework.risk.recheck_due)
+    Question("risk_recheck", Stage.SAFETY, Kind.MANY, RISK_CODES, kept=False),
     Question("urgent_medical", Stage.SAFETY, Kind.ONE, (YES, NO, UNKNOWN)),
     Question(
         "present",
@@ -77,7 +85,15 @@ QUESTIONS: tuple[Question, ...] = (
         "guardian_may_be_involved", Stage.PERSON, Kind.ONE, (YES, NO, UNKNOWN, DECLINED), _child
     ),
     Question("gender", Stage.PERSON, Kind.ONE, ("female", "male", "other", UNKNOWN, DECLINED)),
-    Question("has_children", Stage.PERSON, Kind.ONE, (YES, NO, UNKNOWN, DECLINED)),
+    # How many children are with the person now (the provider learns the number, never ages or
+    # names), or that children depend on them elsewhere; counts come first so that a typed "2"
+    # picks two children.
+    Question(
+        "has_children",
+        Stage.PERSON,
+        Kind.ONE,
+        (*CHILDREN_WITH_THEM, CHILDREN_ELSEWHERE, NO, UNKNOWN, DECLINED),
+    ),
     Question("area", Stage.PERSON, Kind.TEXT, (UNKNOWN, DECLINED)),
     Question(
         "exploitation_form",
@@ -101,14 +117,19 @@ QUESTIONS: tuple[Question, ...] = (
         ("read_by_officer", "shown_on_screen", "interpreter", "not_yet"),
     ),
     Question("child_assent", Stage.CONSENT, Kind.ONE, (YES, NO), _child),
+    # One question for every decision, so that it takes no more turns: referrals to every kind
+    # of service, or to some kinds only (one option each). The first three keep their places,
+    # so a typed "1 2" means what it always meant.
     Question(
         "consent_decisions",
         Stage.CONSENT,
         Kind.MANY,
-        ("assessment", "referrals", "law_enforcement"),
+        ("assessment", "referrals", "law_enforcement", *CONSENT_CATEGORIES),
     ),
     Question("level_1", Stage.ASSESSMENT, Kind.MANY, level=Level.BASIC_NEEDS),
     Question("level_2", Stage.ASSESSMENT, Kind.MANY, level=Level.ASSISTANCE_AND_SERVICES),
     Question("level_3", Stage.ASSESSMENT, Kind.MANY, level=Level.RIGHTS),
+    # What cannot wait: the urgent needs and, in the same answer, any risk the person is in now
+    # (casework.risk): one screen, so the risk check costs the officer no extra turn.
     Question("urgency", Stage.ASSESSMENT, Kind.MANY),
 )

@@ -41,11 +41,25 @@ class Case(Base):
         EncryptedText("case.area", max_chars=64), nullable=True
     )
     exploitation_form: Mapped[str | None] = mapped_column(String(24), nullable=True)
+    # When sharing with the police asked for the risk check again (casework.risk).
+    risk_recheck_asked_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    # Why a presumed child was not referred to child protection (casework.child_protection).
+    child_protection_skip: Mapped[str | None] = mapped_column(String(24), nullable=True)
     # Retention (casework.retention): a closed case is reduced to statistics after a period,
     # unless a coordinator placed it under legal hold (casework.legal_hold; reason is a code).
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     legal_hold_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     legal_hold_reason: Mapped[str | None] = mapped_column(String(24), nullable=True)
+    # A reflection period (casework.reflection): until it ends nothing is shared with the
+    # police; when it ends the officer is reminded once, in the chat they recorded it from.
+    reflection_until: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    reflection_conversation: Mapped[str | None] = mapped_column(String(128), nullable=True)
+    reflection_reminder_queued_at: Mapped[datetime | None] = mapped_column(
+        UTCDateTime(), nullable=True
+    )
+    reflection_reminder_told_at: Mapped[datetime | None] = mapped_column(
+        UTCDateTime(), nullable=True
+    )
 
     @property
     def on_legal_hold(self) -> bool:
@@ -88,6 +102,9 @@ class ConsentReceipt(Base):
     representative_role: Mapped[str | None] = mapped_column(String(32), nullable=True)
     child_assent: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
     comprehension_confirmed: Mapped[bool] = mapped_column(Boolean)
+    # Referrals only: the kinds of service agreed to (casework.consent_categories), space
+    # separated; NULL means every kind.
+    categories: Mapped[str | None] = mapped_column(String(400), nullable=True)
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime())
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
     withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
@@ -138,6 +155,10 @@ class ProviderChoice(Base):
     need_id: Mapped[str] = mapped_column(String(64))
     service_at_location_id: Mapped[str] = mapped_column(String(64))
     chosen_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # The officer's note for the provider (casework.referral_notes), until the referral takes it.
+    note: Mapped[str | None] = mapped_column(
+        EncryptedText("provider_choice.note", max_chars=200), nullable=True
+    )
 
 
 class CaseStatistic(Base):
@@ -173,3 +194,35 @@ class RetentionRun(Base):
 
     job: Mapped[str] = mapped_column(String(32), primary_key=True)
     last_run_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class RiskCheck(Base):
+    """One answer to the risk check (casework.risk): codes only, never what was said."""
+
+    __tablename__ = "risk_check"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case.id"), index=True)
+    checked_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # Space-separated casework.risk.Risk codes; empty: no risk found.
+    codes: Mapped[str] = mapped_column(String(128), default="")
+    occasion: Mapped[str] = mapped_column(String(16))
+
+
+class BelongingsReceipt(Base):
+    """Belongings the police hold for the person (casework.belongings): kinds as codes, never a
+    description, which could identify the person.
+
+    While the officer is still choosing the kinds in the chat the row is a draft: no code, not
+    held yet.
+    """
+
+    __tablename__ = "belongings_receipt"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case.id"), index=True)
+    code: Mapped[str | None] = mapped_column(String(16), unique=True, index=True, nullable=True)
+    # Space-separated casework.belongings.KINDS codes.
+    kinds: Mapped[str] = mapped_column(String(128), default="")
+    held_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    returned_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)

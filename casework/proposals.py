@@ -1,22 +1,36 @@
 """Providers proposed for a case's needs, and the one the officer chooses for each need.
 
 Proposals exist only for a case whose person agreed to referrals: matching reads the case's
-answers, and a choice is the first step of a referral. The gate is here, not in the chat.
+answers, and a choice is the first step of a referral. The gate is here, not in the chat. When
+the person agreed to some kinds of service only, a need gets providers of those kinds only; a
+need of no agreed kind gets none, and the gap `no_referral_consent` says why.
 """
 
+from dataclasses import replace
 from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from casework.assessment import needed
-from casework.consent import Scope, require_consent
+from casework.consent import CategoryNotConsented, Scope, consented_categories, require_consent
+from casework.consent_categories import need_categories
 from casework.models import Case, ProviderChoice
+from casework.people import children_with_person
 from casework.referral_models import Referral
 from referral_directory.match_case import GENDERS
-from referral_directory.match_values import CaseForMatching, MatchingRules, NeedMatch
+from referral_directory.match_values import (
+    CaseForMatching,
+    MatchingRules,
+    NeedMatch,
+    Proposal,
+    Reason,
+)
 from referral_directory.matcher import directory_index
+from referral_directory.needs import UnknownNeed, top_category
 
+# A need whose kinds of service the person did not agree to (not a gap in the directory).
+NO_CONSENT_GAP = "no_referral_consent"
 # Intake answers that are not a language code (casework.intake_questions.person_language).
 _NOT_A_LANGUAGE = {"other", "unknown", "declined"}
 
@@ -36,6 +50,7 @@ def case_for_matching(session: Session, case: Case) -> CaseForMatching:
         gender=case.gender if case.gender in GENDERS else None,
         languages=(language,) if language and language not in _NOT_A_LANGUAGE else (),
         area=case.area or None,
+        with_children=children_with_person(case) is not None,
     )
 
 
@@ -46,7 +61,22 @@ def propose_providers(
     wanted = case_for_matching(session, case)
     if not wanted.needs:
         return []
-    return directory_index(session, rules).match(wanted, now, acceptance_by_service(session))
+    consented = consented_categories(session, case, now=now)
+    results = directory_index(session, rules).match(wanted, now, acceptance_by_service(session))
+    return [_within_consent(result, consented) for result in results]
+
+
+def _within_consent(result: NeedMatch, consented: frozenset[str]) -> NeedMatch:
+    agreed = consented.intersection(need_categories(result.need_id))
+    kept = tuple(p for p in result.proposals if _offers(p, agreed))
+    if agreed and kept == result.proposals:
+        return result  # a gap of the directory, if any, stays what the coordinator must fix
+    gap = None if kept else Reason(NO_CONSENT_GAP, {"need": result.need_id})
+    return replace(result, proposals=kept, gap=gap)
+
+
+def _offers(proposal: Proposal, kinds: frozenset[str]) -> bool:
+    return any(top_category(c) in kinds for c in proposal.candidate.categories)
 
 
 # Answers that count for the acceptance preference: the provider said yes or no.
@@ -79,7 +109,17 @@ def choose_provider(
     *,
     now: datetime,
 ) -> NeedMatch:
-    """Record the choice; the service must be among the need's proposals right now."""
+    """Record the choice; the service must be among the need's proposals right now.
+
+    Raises ConsentRequired, CategoryNotConsented (the person agreed to no kind of service of
+    that need) or NotProposed."""
+    try:
+        categories = need_categories(need_id)
+    except UnknownNeed:
+        raise NotProposed(need_id) from None
+    if consented_categories(session, case, now=now).isdisjoint(categories):
+        require_consent(session, case, Scope.REFERRALS, now=now)
+        raise CategoryNotConsented(categories)
     for result in propose_providers(session, case, rules, now=now):
         if result.need_id != need_id:
             continue

@@ -1,7 +1,8 @@
 """What a provider receives: an SMS in their language, or a FHIR Task for their API.
 
-Neither names the person, their age, nationality or whereabouts, nor any case fact: a provider
-learns the details after logging in, and only while the referral is theirs.
+Neither names the person, their age, nationality or whereabouts, nor any case fact but who
+comes ("1 adult, 2 children"): a provider learns the details after logging in, and only while
+the referral is theirs.
 """
 
 import json
@@ -11,8 +12,11 @@ from sqlalchemy.orm import Session
 
 from casework.fhir_referral import ReferralForPartner, task_bundle
 from casework.models import Case
+from casework.people import people_message_id
 from casework.referral_models import Referral, ReferralEvent, need_ids_of
+from casework.referral_notes import note_for_provider
 from casework.referral_policy import ReferralPolicy
+from casework.referral_status import OPEN, Status
 from translations.catalog import shipped_catalogs
 
 LINK_PATH = "/r/"
@@ -22,16 +26,14 @@ def link(policy: ReferralPolicy, token: str) -> str:
     return f"{policy.public_base_url}{LINK_PATH}{token}"
 
 
-def what_is_asked(referral: Referral, presumed_child: bool) -> str:
+def what_is_asked(referral: Referral, case: Case) -> str:
     catalogs = shipped_catalogs()
     language = referral.provider_language
     return catalogs.render(
         "sms.asked_urgent" if referral.urgent else "sms.asked",
         language,
         category=catalogs.render(f"sms.category.{referral.category}", language),
-        people=catalogs.render(
-            "sms.people.child" if presumed_child else "sms.people.adult", language
-        ),
+        people=catalogs.render(people_message_id(case), language),
     )
 
 
@@ -47,7 +49,7 @@ def referral_message(
             "sms.referral",
             referral.provider_language,
             code=referral.code,
-            asked=what_is_asked(referral, case.presumed_child),
+            asked=what_is_asked(referral, case),
             link=link(policy, token),
         )
     return "api", partner_body(session, case, referral, policy)
@@ -71,10 +73,7 @@ def partner_view(
 ) -> ReferralForPartner:
     need_ids = tuple(need_ids_of(session, referral))
     catalogs = shipped_catalogs()
-    people = catalogs.render(
-        "sms.people.child" if case.presumed_child else "sms.people.adult",
-        referral.provider_language,
-    )
+    people = catalogs.render(people_message_id(case), referral.provider_language)
     first_event = session.scalars(
         select(ReferralEvent.at)
         .where(ReferralEvent.referral_id == referral.id)
@@ -99,6 +98,12 @@ def partner_view(
         # the referring officer.
         contacting_subject_prohibited=True,
         base_url=policy.public_base_url,
+        # About the person: only while the referral is open (a cancellation carries none).
+        officer_note=(
+            tuple(note_for_provider(catalogs, referral, policy.models_dir))
+            if Status(referral.status) in OPEN
+            else ()
+        ),
     )
 
 

@@ -15,9 +15,25 @@ from sqlalchemy.orm import Session
 from casework.assessment import needed
 from casework.audit import record_audit
 from casework.case_status import CaseStatus
-from casework.consent import ConsentRequired, Scope, may_refer, withdraw_all
+from casework.child_protection import require_child_protection_first
+from casework.consent import (
+    CategoryNotConsented,
+    ConsentRequired,
+    Scope,
+    consented_categories,
+    decline_category,
+    may_refer,
+    may_refer_to,
+    withdraw_all,
+)
+from casework.consent_categories import need_categories
 from casework.models import Case, ProviderChoice
 from casework.outbox import enqueue
+from casework.police_gate import (
+    organization_may_receive,
+    organization_type,
+    require_police_sharing,
+)
 from casework.proposals import NotProposed, propose_providers
 from casework.provider_messages import cancellation_message, referral_message
 from casework.references import ALPHABET
@@ -30,9 +46,11 @@ from casework.referral_models import (
 )
 from casework.referral_policy import Officer, ReferralPolicy
 from casework.referral_status import OPEN, Reason, Status, check_transition
+from casework.risk import require_recent_risk_check
 from referral_directory.match_values import Proposal
 from referral_directory.models import XReferralEndpoint
-from referral_directory.needs import need, top_category
+from referral_directory.needs import UnknownNeed, need, top_category
+from referral_directory.organization_types import POLICE
 
 CODE_LENGTH = 6
 OFFICER = "officer"
@@ -50,19 +68,39 @@ def new_code() -> str:
     return "".join(secrets.choice(ALPHABET) for _ in range(CODE_LENGTH))
 
 
-def _require_referral_consent(session: Session, case: Case, *, now: datetime) -> None:
-    allowed = may_refer(session, case, now=now)
-    if not allowed:
-        record_audit(
-            session,
-            actor=OFFICER,
-            action="referral.create",
-            outcome="refused",
-            case_id=case.id,
-            detail="no valid consent for referrals",
-            now=now,
-        )
-        raise ConsentRequired(Scope.REFERRALS)
+def is_code(text: str) -> bool:
+    """Whether `text` can be a referral code (it says nothing of whether one exists)."""
+    return len(text) == CODE_LENGTH and all(c in ALPHABET for c in text)
+
+
+class NoReferral(LookupError):
+    """No referral of this case has that code."""
+
+
+def _require_referral_consent(session: Session, case: Case, need_id: str, *, now: datetime) -> None:
+    """Consent to referrals holds, and to a kind of service the need is referred to."""
+    try:
+        categories = need_categories(need_id)
+    except UnknownNeed:
+        raise NoChoice(need_id) from None
+    if not may_refer(session, case, now=now):
+        refused: ConsentRequired = ConsentRequired(Scope.REFERRALS)
+        detail = "no valid consent for referrals"
+    elif not may_refer_to(session, case, categories, now=now):
+        refused = CategoryNotConsented(categories)
+        detail = f"no consent for referrals to {','.join(categories)}"
+    else:
+        return
+    record_audit(
+        session,
+        actor=OFFICER,
+        action="referral.create",
+        outcome="refused",
+        case_id=case.id,
+        detail=detail,
+        now=now,
+    )
+    raise refused
 
 
 def send_chosen_referral(
@@ -78,9 +116,13 @@ def send_chosen_referral(
     """Refer the need to the provider the officer chose for it (casework.proposals).
 
     Raises ConsentRequired (an audit entry is written first: commit it), NoChoice, NotProposed
-    or NoEndpoint.
+    or NoEndpoint; ChildProtectionFirst for a presumed child's other needs while child protection
+    was neither referred nor skipped with a reason. ConsentRequired names LAW_ENFORCEMENT when
+    the provider is of the police type and the person did not consent to sharing with the police
+    (or reflects: casework.roles).
     """
-    _require_referral_consent(session, case, now=now)
+    _require_referral_consent(session, case, need_id, now=now)
+    require_child_protection_first(session, case, need_id)
     choice = session.scalar(
         select(ProviderChoice).where(
             ProviderChoice.case_id == case.id, ProviderChoice.need_id == need_id
@@ -91,7 +133,9 @@ def send_chosen_referral(
     proposal = _current_proposal(session, case, need_id, choice.service_at_location_id, policy, now)
     if proposal is None:
         raise NotProposed(need_id)
-    return _create(session, case, need_id, proposal, officer, policy, cascade, None, now)
+    return _create(
+        session, case, need_id, proposal, officer, policy, cascade, None, now, note=choice.note
+    )
 
 
 def _proposals_for(
@@ -123,10 +167,15 @@ def _provider_language(endpoint: XReferralEndpoint, shipped: tuple[str, ...]) ->
     return next((code for code in spoken if code in shipped), "en")
 
 
-def _category(need_id: str, proposal: Proposal) -> str:
+def _category(need_id: str, proposal: Proposal, consented: frozenset[str]) -> str:
+    """The kind of service the referral is for: the need's first that the provider offers
+    and the person agreed to (proposals offer no other when the person agreed to some)."""
     offered = {top_category(c) for c in proposal.candidate.categories}
     wanted = [top_category(c) for c in need(need_id).categories]
-    return next((c for c in wanted if c in offered), wanted[0])
+    return next(
+        (c for c in wanted if c in offered and c in consented),
+        next((c for c in wanted if c in offered), wanted[0]),
+    )
 
 
 def _create(
@@ -139,11 +188,19 @@ def _create(
     cascade: bool,
     previous: Referral | None,
     now: datetime,
+    *,
+    note: str | None = None,
 ) -> Referral:
     candidate = proposal.candidate
     endpoint = session.get(XReferralEndpoint, candidate.service_at_location_id)
     if endpoint is None or not endpoint.accepting_referrals:
         raise NoEndpoint(candidate.service_at_location_id)
+    require_police_sharing(
+        session, case, candidate.provider_id, actor=OFFICER, action="referral.create", now=now
+    )
+    if previous is None and organization_type(session, candidate.provider_id) == POLICE:
+        # The officer shares with the police now: the risk may have changed since it was asked.
+        require_recent_risk_check(session, case, now=now)
     urgent = _is_urgent(session, case, need_id)
     deadline = timedelta(minutes=endpoint.response_deadline_minutes)
     if urgent:
@@ -157,7 +214,7 @@ def _create(
         channel=endpoint.channel,
         recipient=endpoint.address,
         provider_language=_provider_language(endpoint, policy.shipped_languages),
-        category=_category(need_id, proposal),
+        category=_category(need_id, proposal, consented_categories(session, case, now=now)),
         urgent=urgent,
         status=Status.REQUESTED.value,
         created_at=now,
@@ -168,6 +225,7 @@ def _create(
         officer_language=officer.language,
         cascade=cascade,
         previous_id=previous.id if previous is not None else None,
+        officer_note=note,
         link_token_sha256=token_digest(token),
         link_expires_at=now + policy.link_ttl,
     )
@@ -282,6 +340,8 @@ def _follow_up(
     if case is None or case.status != CaseStatus.OPEN:
         return
     need_id = need_ids_of(session, referral)[0]
+    if not may_refer_to(session, case, need_categories(need_id), now=now):
+        return  # the person declined that kind of service meanwhile: nobody else is tried
     tried = set(
         session.scalars(
             select(Referral.service_at_location_id)
@@ -293,7 +353,12 @@ def _follow_up(
         _, proposals = _proposals_for(session, case, need_id, policy, now)
     except ConsentRequired:
         return  # no consent, no next provider; "none left" would send the coordinator astray
-    remaining = [p for p in proposals if p.candidate.service_at_location_id not in tried]
+    remaining = [
+        p
+        for p in proposals
+        if p.candidate.service_at_location_id not in tried
+        and organization_may_receive(session, p.candidate.provider_id, case, now=now)
+    ]
     if not remaining:
         event.follow_up = "exhausted"
         session.add(
@@ -306,7 +371,16 @@ def _follow_up(
     if referral.cascade:
         try:
             following = _create(
-                session, case, need_id, remaining[0], officer, policy, True, referral, now
+                session,
+                case,
+                need_id,
+                remaining[0],
+                officer,
+                policy,
+                True,
+                referral,
+                now,
+                note=referral.officer_note,
             )
         except NoEndpoint:
             event.follow_up = "exhausted"
@@ -352,6 +426,38 @@ def cancel_open_referrals(
             session, referral, Status.CANCELLED, policy, actor=OFFICER, now=now, reason=reason
         )
     return len(open_ones)
+
+
+def referral_of_case(session: Session, case: Case, code: str) -> Referral | None:
+    return session.scalar(
+        select(Referral).where(Referral.case_id == case.id, Referral.code == code)
+    )
+
+
+def cancel_declined_referral(
+    session: Session, case: Case, code: str, policy: ReferralPolicy, *, now: datetime
+) -> Referral:
+    """The person declined the service of one referral: that referral alone is cancelled
+    (its provider told) and its kind of service is no longer agreed to, so it is not sent
+    again by mistake; other referrals and decisions stand. The person may decide again
+    (casework.intake.reopen_consent).
+
+    Raises NoReferral for a code not of this case, IllegalTransition for a closed referral.
+    """
+    referral = referral_of_case(session, case, code)
+    if referral is None:
+        raise NoReferral(code)
+    change_status(
+        session,
+        referral,
+        Status.CANCELLED,
+        policy,
+        actor=OFFICER,
+        now=now,
+        reason=Reason.PERSON_DECLINED,
+    )
+    decline_category(session, case, referral.category, now=now)
+    return referral
 
 
 def withdraw_consent(session: Session, case: Case, policy: ReferralPolicy, *, now: datetime) -> int:

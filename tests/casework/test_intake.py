@@ -15,12 +15,15 @@ from casework.intake import (
     answer,
     back,
     draft,
+    needs_interpreter,
     next_step,
     rights_handout_due,
     toggle,
 )
-from casework.models import Case, ConsentReceipt, IntakeAnswer
+from casework.models import Case, ConsentReceipt, IntakeAnswer, RiskCheck
+from casework.risk import RISK_CODES, risk_found
 from tests.casework.account_builders import account
+from translations.catalog import shipped_catalogs
 
 NOW = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
 
@@ -174,7 +177,9 @@ def test_an_unsafe_setting_pauses_before_anything_about_the_person(
 def test_through_an_interpreter_only_when_one_is_there(
     session: Session, case: Case, present: list[str], offered: bool
 ) -> None:
-    profile = [(q, present if q == "present" else v) for q, v in ADULT_PROFILE[:-1]]
+    # English: the one consent text reviewed, so no interpreter is needed to go on.
+    answers = {"present": present, "person_language": ["en"]}
+    profile = [(q, answers.get(q, v)) for q, v in ADULT_PROFILE[:-1]]
     _through(session, case, profile)
     step = next_step(session, case, now=NOW)
     assert step is not None and step.question.id == "consent_delivery"
@@ -220,7 +225,7 @@ def test_a_language_without_a_consent_text_needs_an_interpreter_there(
 
     assert _answer(session, case, "person_language", ["other"]) is Outcome.NEED_INTERPRETER
 
-    assert case.status == "paused" and case.person_language is None
+    assert case.status == "paused" and case.person_language == "other"
     assert next_step(session, case, now=NOW) is None
     reopen(case)  # the interpreter came: the officer says who is there again
     _through(
@@ -230,6 +235,18 @@ def test_a_language_without_a_consent_text_needs_an_interpreter_there(
     )
     step = next_step(session, case, now=NOW)
     assert step is not None and step.question.id == "appears_under_18"
+
+
+def test_a_consent_text_no_translator_reviewed_needs_an_interpreter_there(
+    session: Session, case: Case
+) -> None:
+    # Burmese is shipped, but its consent text is an unreviewed translation.
+    assert not shipped_catalogs().lookup("consent.script", "my").reviewed
+    _through(session, case, [("urgent_medical", ["no"]), ("present", ["private_space"])])
+
+    assert _answer(session, case, "person_language", ["my"]) is Outcome.NEED_INTERPRETER
+    assert needs_interpreter("my", "yes") is False
+    assert needs_interpreter("en", "no") is False  # the source text needs no review
 
 
 def test_a_presumed_child_needs_a_representative_and_assent(session: Session, case: Case) -> None:
@@ -360,7 +377,7 @@ def test_toggles_build_a_selection_that_done_submits(session: Session, case: Cas
     assert [r.need_id for r in needed(session, case)] == ["basic.clothing"]
 
 
-def test_nothing_needed_means_no_urgency_question(session: Session, case: Case) -> None:
+def test_nothing_needed_still_gets_the_risk_check(session: Session, case: Case) -> None:
     _through(
         session,
         case,
@@ -372,8 +389,63 @@ def test_nothing_needed_means_no_urgency_question(session: Session, case: Case) 
             ("level_3", []),
         ],
     )
-    # Nothing was needed, so there is no urgency question either.
+    # Nothing was needed: the last question asks only about risk.
+    step = next_step(session, case, now=NOW)
+    assert step is not None and step.question.id == "urgency"
+    assert step.options == list(RISK_CODES)
+    assert answer(session, case, step, [], now=NOW) is Outcome.NEXT
     assert next_step(session, case, now=NOW) is None
+    assert needed(session, case) == [] and risk_found(session, case) == []
+
+
+def test_risk_found_makes_safety_planning_an_urgent_need(session: Session, case: Case) -> None:
+    _through(
+        session,
+        case,
+        [
+            *ADULT_PROFILE,
+            ("consent_decisions", ["assessment", "referrals"]),
+            ("level_1", ["basic.housing"]),
+            ("level_2", []),
+            ("level_3", []),
+        ],
+    )
+
+    _through(session, case, [("urgency", ["basic.housing", "others_still_held"])])
+
+    assert [(r.need_id, r.urgent) for r in needed(session, case)] == [
+        ("basic.housing", True),
+        ("services.safety_planning", True),
+    ]
+    assert risk_found(session, case) == ["others_still_held"]
+    kept = session.scalars(select(RiskCheck.codes).where(RiskCheck.case_id == case.id)).all()
+    assert kept == ["others_still_held"]
+
+
+def test_a_resumed_case_asks_the_risk_check_again_each_time(session: Session, case: Case) -> None:
+    _through(
+        session,
+        case,
+        [
+            *ADULT_PROFILE,
+            ("consent_decisions", ["assessment", "referrals"]),
+            ("level_1", []),
+            ("level_2", []),
+            ("level_3", []),
+            ("urgency", []),
+        ],
+    )
+    assert next_step(session, case, now=NOW) is None
+    for hours in (1, 2):
+        case.last_resumed_at = NOW + timedelta(hours=hours)
+        later = NOW + timedelta(hours=hours, minutes=1)
+        step = next_step(session, case, now=later)
+        assert step is not None and step.question.id == "risk_recheck"
+        assert answer(session, case, step, ["threats_to_family"], now=later) is Outcome.NEXT
+        assert next_step(session, case, now=later) is None
+    assert risk_found(session, case) == ["threats_to_family"]
+    occasions = session.scalars(select(RiskCheck.occasion).where(RiskCheck.case_id == case.id))
+    assert list(occasions) == ["intake", "resumed", "resumed"]
 
 
 def test_back_forgets_the_latest_answer_and_asks_again(session: Session, case: Case) -> None:

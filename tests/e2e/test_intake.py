@@ -1,11 +1,14 @@
 """Intake conversations over REST against the real servers: every path of the interview."""
 
+from pathlib import Path
+
 import httpx
 import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from casework.models import AssessedNeed, ConsentReceipt, IntakeAnswer
+from referral_directory.importer import import_directory
 from referral_directory.needs import Level, needs_of_level
 from tests.e2e.conftest import Stack
 from tests.e2e.officer import (
@@ -16,6 +19,7 @@ from tests.e2e.officer import (
     en,
     walk,
 )
+from tests.referral_directory.hsds_builders import ALMATY, box, service, write
 
 pytestmark = pytest.mark.e2e
 
@@ -50,8 +54,14 @@ def test_adult_consents_to_everything_with_buttons_and_numbers(stack: Stack) -> 
     summary = next(r for r in replies if r.startswith(opening[:30]))
     assert f"- {en('need.basic.housing')} {en('intake.urgent_mark')}" in summary
     assert f"- {en('need.rights.compensation_claim')}" in summary
+    # The person reads what was noted, in Russian, with the officer's English beside it.
+    person, beside, *then = replies[replies.index(summary) + 1 :]
+    ru = CATALOGS.lookup("person.need.basic.housing", "ru").text
+    assert person.startswith(en("intake.for_the_person"))
+    assert f"- {ru} {CATALOGS.lookup('person.urgent_mark', 'ru').text}" in person
+    assert beside.startswith(en("person.summary"))
     # Then the providers for each need (the e2e directory may be empty: then the gaps).
-    assert replies[replies.index(summary) + 1] == en("match.intro")
+    assert then[0] == en("match.intro")
 
     with Session(stack.engine) as session:
         case = officer.case(session)
@@ -234,16 +244,33 @@ def test_a_possible_exploiter_present_pauses_before_the_consent_text(stack: Stac
     later.answer(choose("done"), "person_language")
 
 
-def test_a_language_without_a_consent_text_and_no_interpreter_pauses(stack: Stack) -> None:
+def test_a_burmese_person_without_an_interpreter_cannot_consent_yet(
+    stack: Stack, tmp_path: Path
+) -> None:
+    # Burmese has a consent text, but no translator reviewed it: an interpreter must be there.
+    records = [
+        service(
+            "burmese-interpreting",
+            categories=("interpretation",),
+            languages=("my", "en"),
+            areas=[box("north", ALMATY)],  # the officer's region
+        )
+    ]
+    with Session(stack.engine) as session:
+        assert import_directory(session, write(tmp_path / "interpreters.json", records)).ok
+        session.commit()
     officer = Officer(stack)
     officer.start()
     walk(officer, [(choose("no"), "present"), ("1", "person_language")])
 
-    replies = officer.answer(choose("other"), None)
+    replies = officer.answer(choose("my"), None)
 
-    assert replies == [
-        CATALOGS.render("intake.need_interpreter", "en", case_reference=officer.reference)
-    ]
+    assert replies[0] == CATALOGS.render(
+        "intake.need_interpreter", "en", case_reference=officer.reference
+    )
+    interpreters = replies[1].splitlines()
+    assert interpreters[0] == en("intake.interpreters_found")
+    assert "burmese-interpreting service" in interpreters[1]
     with Session(stack.engine) as session:
         case = officer.case(session)
         assert case.status == "paused"

@@ -107,10 +107,13 @@ def test_khmer_officer_burmese_person_thai_provider(stack: Stack, thai_shelter: 
     decisions = officer.answer(choose("interpreter"), "consent_decisions")
     assert _person_block("person.consent_decisions") in _joined(decisions)
 
+    # The person reads the needs asked about in Burmese, numbered as the officer's buttons.
+    level_1 = _joined(officer.answer("1 2", "level_1"))
+    assert CATALOGS.lookup("person.level_1", "my").text in level_1
+    assert f"1. {CATALOGS.lookup('person.need.basic.housing', 'my').text}" in level_1
     walk(
         officer,
         [
-            ("1 2", "level_1"),
             ("1", "level_2"),  # housing
             (choose("done"), "level_3"),
             (choose("done"), "urgency"),
@@ -142,4 +145,8 @@ def test_khmer_officer_burmese_person_thai_provider(stack: Stack, thai_shelter: 
     assert CATALOGS.render("sms.accepted", "th", code=code) in answer
     assert referral_by_code(stack, code).status == "accepted"
     notice = km("referral.notice.accepted", provider=isolate("th-ngo (test)"), code=code, need="")
-    assert officer_was_told(stack, officer, notice.split(code)[0])
+    (told,) = officer_was_told(stack, officer, notice.split(code)[0])
+    # What has been arranged, for the person in Burmese: the kind of help, never the place.
+    arranged = told.split(km("intake.for_the_person"))[1]
+    assert CATALOGS.lookup("person.arranged", "my").text in arranged
+    assert CATALOGS.lookup("person.need.basic.housing", "my").text in arranged
