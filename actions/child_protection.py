@@ -7,7 +7,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.conversation import case_of, officer_language
+from actions.conversation import case_of, enrolled_account, officer_language
 from casework.child_protection import NEED_ID, SkipReason, skip
 from passage.config import unit_of_work
 from translations.catalog import shipped_catalogs
@@ -52,7 +52,9 @@ class ActionSkipChildProtection(Action):
                     text=catalogs.render("referral.child_protection_skip_how", language)
                 )
                 return []
-            skip(session, case, reason, actor=tracker.sender_id, now=datetime.now(UTC))
+            account = enrolled_account(session, tracker)
+            actor = account.username if account is not None else "officer"
+            skip(session, case, reason, actor=actor, now=datetime.now(UTC))
             reason_text = catalogs.render(f"match.skip_child_protection.{reason.value}", language)
         dispatcher.utter_message(
             text=catalogs.render("referral.child_protection_skipped", language, reason=reason_text)

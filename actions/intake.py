@@ -48,7 +48,7 @@ from casework.intake import (
 from casework.intake_questions import Kind
 from casework.models import Case
 from casework.person_texts import need_question_text, need_text, noted_needs_text
-from casework.referrals import withdraw_consent
+from casework.referrals import follow_consent_decisions, withdraw_consent
 from passage.config import get_settings, unit_of_work
 from translations.catalog import shipped_catalogs
 from translations.choices import Choice, option_title, render_choices
@@ -68,6 +68,8 @@ _OUTCOME_MESSAGES = {
     Outcome.INFORMATION_ONLY: "intake.information_only",
     Outcome.STALE: "intake.already_recorded",
 }
+# Outcomes of the consent question that recorded decisions.
+_DECIDED = (Outcome.NEXT, Outcome.INFORMATION_ONLY)
 # Questions the person answers themself, and what is shown to them before the officer asks.
 _PERSON_TEXTS = {
     "consent_decisions": "person.consent_decisions",
@@ -193,6 +195,9 @@ class ValidateIntakeForm(FormValidationAction):
             message_id = _OUTCOME_MESSAGES.get(outcome)
             if message_id is not None:
                 _say(dispatcher, tracker, message_id, case_reference=case.reference)
+            if step.question.id == "consent_decisions" and outcome in _DECIDED:
+                # A changed decision ends the referrals it no longer covers (providers told).
+                follow_consent_decisions(session, case, policies().referrals, now=now)
             if outcome is Outcome.NEXT and child_rules_due(step.question.id, case):
                 _say(dispatcher, tracker, "intake.child_rules")
             if outcome is Outcome.NEED_INTERPRETER:

@@ -5,6 +5,7 @@ directory's gaps, where an address would say where the person can be found.
 The officer's note to a provider (`casework.referral_notes`) is refused by the same words, read
 more leniently: a note may ask for "a ground-floor room", but not give "room 12"."""
 
+import re
 from enum import StrEnum
 
 from referral_directory.candidates import normalise_area_name
@@ -59,11 +60,17 @@ def _has_number(word: str) -> bool:
     return any(ch.isdigit() for ch in word)
 
 
+# House numbers written the way addresses write them: "150/2", "12-3", "№ 7", "#7", "no. 77".
+_HOUSE_NUMBER = re.compile(r"\d+\s*[/\\-]\s*\d+|[№#]\s*\d|\bno\.\s*\d", re.IGNORECASE)
+
+
 def whereabouts_in_note(text: str) -> NotAnArea | None:
     """Why free text about a person says where they can be reached or found (a contact, a
-    street, a numbered flat or room), or None when it does not seem to."""
+    street, a numbered house, flat or room), or None when it does not seem to."""
     if _is_contact(text):
         return NotAnArea.CONTACT
+    if _HOUSE_NUMBER.search(text):
+        return NotAnArea.ADDRESS
     words = normalise_area_name(text).split()
     if any(word in _STREET_NAMES for word in words) or any(
         word in text for word in _STREET_NAMES_UNSPACED

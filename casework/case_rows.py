@@ -40,8 +40,19 @@ PERSON_FIELDS = (
 )
 
 
+# Exact times and a chat id about what was done for the person, which could tell the case
+# apart (retention keeps only the month of opening and closing).
+CASE_TRACES = (
+    "risk_recheck_asked_at",
+    "reflection_until",
+    "reflection_conversation",
+    "reflection_reminder_queued_at",
+    "reflection_reminder_told_at",
+)
+
+
 def clear_person_fields(case: Case) -> None:
-    for name in PERSON_FIELDS:
+    for name in (*PERSON_FIELDS, *CASE_TRACES):
         setattr(case, name, None)
 
 

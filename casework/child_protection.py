@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from casework.assessment import Answer, needed
 from casework.audit import record_audit
+from casework.consent import may_refer_to
 from casework.models import AssessedNeed, Case
 from casework.referral_models import Referral, ReferralNeed
 from casework.referral_status import Status
@@ -28,6 +29,9 @@ class SkipReason(StrEnum):
     ALREADY_INVOLVED = "already_involved"
     # The person is no longer presumed a child on evidence the officer holds (a document).
     AGE_ESTABLISHED = "age_established"
+    # No child-protection service could take the child: none in the directory, or every one
+    # proposed refused or did not answer. The other help must not wait for it.
+    NO_PROVIDER = "no_provider"
 
 
 class ChildProtectionFirst(PermissionError):
@@ -89,12 +93,16 @@ def _referred(session: Session, case: Case) -> bool:
     )
 
 
-def require_child_protection_first(session: Session, case: Case, need_id: str) -> None:
+def require_child_protection_first(
+    session: Session, case: Case, need_id: str, *, now: datetime
+) -> None:
     """Raises ChildProtectionFirst when `need_id` may not be referred yet."""
     if not case.presumed_child or need_id == NEED_ID or case.child_protection_skip:
         return
     if not any(row.need_id == NEED_ID for row in needed(session, case)):
         return  # an assessment from before this rule: nothing to wait for
+    if not may_refer_to(session, case, CHILD_PROTECTION.categories, now=now):
+        return  # the representative did not agree to it: that decision is recorded already
     if not _referred(session, case):
         raise ChildProtectionFirst(need_id)
 

@@ -334,7 +334,9 @@ def reopen_consent(session: Session, case: Case, *, now: datetime) -> bool:
     row = _answers(session, case).get("consent_decisions")
     if row is None or not row.final:
         return False
-    standing = [s.value for s in (Scope.ASSESSMENT, Scope.LAW_ENFORCEMENT)]
+    # The police question is not offered during a reflection period: nothing to tick there.
+    asked = (Scope.ASSESSMENT,) if in_reflection_period(case, now=now) else tuple(Scope)
+    standing = [s.value for s in asked if s is not Scope.REFERRALS]
     ticked = [code for code in standing if has_consent(session, case, Scope(code), now=now)]
     referrals = current_decision(session, case, Scope.REFERRALS, now=now)
     if referrals is not None and referrals.granted and referrals.categories is None:

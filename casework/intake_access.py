@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from casework.audit import record_audit
-from casework.consent import may_refer
+from casework.consent import consented_categories, may_refer
 from casework.models import Case
 from casework.people import people_message_id
 from casework.police_gate import organization_may_receive, require_police_sharing
@@ -144,6 +144,8 @@ def details_for_provider(
     case = session.get(Case, referral.case_id)
     if case is None or not may_refer(session, case, now=now):
         return None
+    if referral.category not in consented_categories(session, case, now=now):
+        return None  # the person no longer agrees to this kind of service
     if not organization_may_receive(session, referral.organization_id, case, now=now):
         return None
     language = case.person_language

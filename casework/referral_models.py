@@ -110,7 +110,8 @@ class OutboxMessage(Base):
     referral_id: Mapped[int | None] = mapped_column(ForeignKey("referral.id"), nullable=True)
     referral_event_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
     recipient: Mapped[str] = mapped_column(Text)
-    body: Mapped[str] = mapped_column(Text)
+    # Encrypted at rest: a partner push carries the officer's note and its translation.
+    body: Mapped[str] = mapped_column(EncryptedText("outbox_message.body"))
     state: Mapped[str] = mapped_column(String(16), index=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)

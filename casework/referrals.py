@@ -122,7 +122,7 @@ def send_chosen_referral(
     (or reflects: casework.roles).
     """
     _require_referral_consent(session, case, need_id, now=now)
-    require_child_protection_first(session, case, need_id)
+    require_child_protection_first(session, case, need_id, now=now)
     choice = session.scalar(
         select(ProviderChoice).where(
             ProviderChoice.case_id == case.id, ProviderChoice.need_id == need_id
@@ -428,6 +428,42 @@ def cancel_open_referrals(
     return len(open_ones)
 
 
+def cancel_referrals_without_consent(
+    session: Session, case: Case, policy: ReferralPolicy, *, now: datetime
+) -> int:
+    """After the person changed a decision: every open referral whose kind of service is no
+    longer agreed to (or all of them, without consent to referrals) is cancelled as declined
+    and its provider told; the others stand. Returns how many were cancelled."""
+    agreed = consented_categories(session, case, now=now)
+    open_ones = session.scalars(
+        select(Referral).where(
+            Referral.case_id == case.id, Referral.status.in_([s.value for s in OPEN])
+        )
+    ).all()
+    declined = [r for r in open_ones if r.category not in agreed]
+    for referral in declined:
+        change_status(
+            session,
+            referral,
+            Status.CANCELLED,
+            policy,
+            actor=OFFICER,
+            now=now,
+            reason=Reason.PERSON_DECLINED,
+        )
+    return len(declined)
+
+
+def follow_consent_decisions(
+    session: Session, case: Case, policy: ReferralPolicy, *, now: datetime
+) -> int:
+    """What the consent decisions just recorded mean for referrals already sent: information
+    only ends them all, a kind of service no longer agreed to ends its own."""
+    if case.status == CaseStatus.INFORMATION_ONLY:
+        return cancel_open_referrals(session, case, policy, reason=Reason.PERSON_DECLINED, now=now)
+    return cancel_referrals_without_consent(session, case, policy, now=now)
+
+
 def referral_of_case(session: Session, case: Case, code: str) -> Referral | None:
     return session.scalar(
         select(Referral).where(Referral.case_id == case.id, Referral.code == code)
@@ -437,9 +473,10 @@ def referral_of_case(session: Session, case: Case, code: str) -> Referral | None
 def cancel_declined_referral(
     session: Session, case: Case, code: str, policy: ReferralPolicy, *, now: datetime
 ) -> Referral:
-    """The person declined the service of one referral: that referral alone is cancelled
-    (its provider told) and its kind of service is no longer agreed to, so it is not sent
-    again by mistake; other referrals and decisions stand. The person may decide again
+    """The person declined the service of one referral: that referral is cancelled (its
+    provider told) and its kind of service is no longer agreed to, so it is not sent again by
+    mistake (any other open referral of that kind is cancelled too); referrals of other kinds
+    and the other decisions stand. The person may decide again
     (casework.intake.reopen_consent).
 
     Raises NoReferral for a code not of this case, IllegalTransition for a closed referral.
@@ -457,6 +494,8 @@ def cancel_declined_referral(
         reason=Reason.PERSON_DECLINED,
     )
     decline_category(session, case, referral.category, now=now)
+    # Other open referrals of that kind of service go with it: the person declined the kind.
+    cancel_referrals_without_consent(session, case, policy, now=now)
     return referral
 
 

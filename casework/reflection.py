@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from casework.audit import record_audit
-from casework.case_status import CaseStatus
+from casework.case_status import RESUMABLE, CaseStatus
 from casework.models import Case
 from casework.outbox import Kind, enqueue
 from casework.roles import Viewer, may_see_case
@@ -72,6 +72,7 @@ def queue_reflection_reminders(session: Session, *, now: datetime) -> int:
             Case.reflection_until <= now,
             Case.reflection_reminder_queued_at.is_(None),
             Case.reflection_conversation.is_not(None),
+            Case.status.in_(tuple(RESUMABLE)),  # not for a case closed, erased or reduced
         )
     ).all()
     for case in ended:

@@ -247,9 +247,10 @@ CHILD_PROTECTION = Need(
 )
 
 # Not SOP items either: a person whose identity or travel documents are not in their hands
-# needs legal and consular help to get them back or to get new ones (offered with level 3).
+# needs legal and consular help to get them back or to get new ones (offered with level 3):
+# immigration and documents work first, a general legal office after it.
 DOCUMENT_NEEDS: tuple[Need, ...] = tuple(
-    Need(f"documents.{situation}", Level.RIGHTS, label, ("legal.immigration", "legal"))
+    Need(f"documents.{situation}", Level.RIGHTS, label, ("legal.immigration",))
     for situation, label in (
         ("held_by_others", "Identity or travel documents held by someone else"),
         ("lost", "Identity or travel documents lost or destroyed"),

@@ -15,10 +15,18 @@ from casework.child_protection import (
     is_urgent,
     skip,
 )
+from casework.consent import (
+    Consenter,
+    Decision,
+    Delivery,
+    RepresentativeRole,
+    Scope,
+    record_decision,
+)
 from casework.models import Case
 from casework.referrals import send_chosen_referral
 from referral_directory.importer import import_directory
-from tests.casework.referral_builders import NOW, OFFICER, POLICY, ready_case, shelters
+from tests.casework.referral_builders import NOW, OFFICER, POLICY, SCRIPT, ready_case, shelters
 from tests.referral_directory.hsds_builders import ALMATY, box, service, write
 
 
@@ -84,3 +92,26 @@ def test_urgent_when_sexual_or_no_safe_adult(
     child.exploitation_form, child.guardian_may_be_involved = form, guardian
     assert is_urgent(child) is urgent
     assert child_rules_due("appears_under_18", child)
+
+
+def test_nothing_waits_when_the_representative_did_not_agree_to_child_protection(
+    session: Session, child: Case
+) -> None:
+    # A receipt for shelters only: child protection is not among the kinds agreed to.
+    decision = Decision(
+        Scope.REFERRALS,
+        True,
+        Delivery.INTERPRETER,
+        Consenter.REPRESENTATIVE,
+        True,
+        representative_role=RepresentativeRole.SOCIAL_WORKER,
+        child_assent=True,
+        categories=frozenset({"shelter"}),
+    )
+    record_decision(session, child, decision, SCRIPT, now=NOW)
+
+    referral = send_chosen_referral(
+        session, child, "basic.housing", OFFICER, POLICY, cascade=False, now=NOW
+    )
+
+    assert referral.status == "requested"

@@ -1,6 +1,7 @@
 """Consent per kind of service, one referral cancelled because the person declined it, and a
 decision changed later."""
 
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -23,13 +24,19 @@ from casework.consent import (
 )
 from casework.consent_categories import CONSENT_CATEGORIES
 from casework.intake import Outcome, answer, draft, next_step, reopen_consent
+from casework.intake_access import details_for_provider
 from casework.intake_questions import QUESTIONS
 from casework.models import Case
 from casework.outbox import Kind
 from casework.proposals import NO_CONSENT_GAP, choose_provider, propose_providers
 from casework.referral_models import AuditEntry, OutboxMessage, Referral
 from casework.referral_status import IllegalTransition, Reason, Status
-from casework.referrals import NoReferral, cancel_declined_referral, send_chosen_referral
+from casework.referrals import (
+    NoReferral,
+    cancel_declined_referral,
+    follow_consent_decisions,
+    send_chosen_referral,
+)
 from referral_directory.importer import import_directory
 from referral_directory.needs import CATEGORIES, NEEDS, Level, top_category
 from tests.casework.account_builders import account
@@ -284,3 +291,32 @@ def test_a_changed_decision_asks_the_question_again_with_what_stands_ticked(
 
 def test_nothing_to_ask_again_before_the_consent_question(session: Session, case: Case) -> None:
     assert not reopen_consent(session, case, now=NOW)
+
+
+def test_a_changed_decision_ends_the_referrals_it_no_longer_covers(
+    session: Session, tmp_path: Path
+) -> None:
+    three_shelters(session, tmp_path)
+    case = ready_case(session)
+    referral = send_chosen_referral(
+        session, case, "basic.housing", OFFICER, POLICY, cascade=False, now=NOW
+    )
+    assert details_for_provider(session, referral, now=NOW) is not None
+    later = NOW + timedelta(minutes=5)
+    # The person now agrees to medical care only.
+    medical_only = Decision(
+        Scope.REFERRALS,
+        True,
+        Delivery.INTERPRETER,
+        Consenter.PERSON,
+        True,
+        categories=frozenset({"medical"}),
+    )
+    record_decision(session, case, medical_only, SCRIPT, now=later)
+
+    assert details_for_provider(session, referral, now=later) is None
+    assert follow_consent_decisions(session, case, POLICY, now=later) == 1
+
+    assert (referral.status, referral.status_reason) == ("cancelled", "person_declined")
+    told = session.scalars(select(OutboxMessage).where(OutboxMessage.referral_id == referral.id))
+    assert [m.kind for m in told].count(Kind.SMS) == 2  # the referral, then its cancellation

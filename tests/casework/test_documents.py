@@ -32,11 +32,12 @@ def test_document_situations_are_offered_after_the_sop_rights(session: Session) 
     )
 
 
-def test_documents_held_by_someone_else_go_to_immigration_legal_help(
+def test_documents_held_by_someone_else_go_first_to_immigration_legal_help(
     session: Session, tmp_path: Path
 ) -> None:
     records = [
         service("shelter", areas=[box("Almaty city", ALMATY)]),
+        service("legal-aid", categories=("legal",), areas=[box("Almaty centre", ALMATY)]),
         service(
             "immigration-law", categories=("legal.immigration",), areas=[box("Almaty", ALMATY)]
         ),
@@ -48,4 +49,7 @@ def test_documents_held_by_someone_else_go_to_immigration_legal_help(
 
     (match,) = directory_index(session, MatchingRules()).match(wanted, NOW, {})
 
-    assert [p.candidate.service_name for p in match.proposals] == ["immigration-law service"]
+    assert [p.candidate.service_name for p in match.proposals] == [
+        "immigration-law service",
+        "legal-aid service",  # a general legal office after the one doing that work
+    ]

@@ -68,6 +68,9 @@ def test_what_to_prepare_is_a_note(note: str) -> None:
         ("lives at 77 Secret Street flat 5", NoteProblem.ADDRESS),
         ("was kept on Abay street", NoteProblem.ADDRESS),
         ("ask for room 12 at the hostel", NoteProblem.ADDRESS),
+        ("lives at Abaya 150/2", NoteProblem.ADDRESS),
+        ("at no. 77 Gagarin", NoteProblem.ADDRESS),
+        ("dom № 5", NoteProblem.ADDRESS),
         ("ул. Абая 12, кв 3", NoteProblem.ADDRESS),
         ("12 rue de la Paix", NoteProblem.ADDRESS),
         ("ถนนสุขุมวิท", NoteProblem.ADDRESS),
@@ -122,7 +125,11 @@ def test_the_note_is_stored_encrypted_and_never_put_in_the_sms(
     )
     session.commit()
 
-    for table, column in (("provider_choice", "note"), ("referral", "officer_note")):
+    for table, column in (
+        ("provider_choice", "note"),
+        ("referral", "officer_note"),
+        ("outbox_message", "body"),  # a partner push would carry the note
+    ):
         stored = _raw(session, table, column)
         assert stored.startswith("enc:v1:") and "Uzbek" not in stored, table
     session.expunge_all()

@@ -15,7 +15,7 @@ from tests.referral_directory.hsds_builders import ALMATY, box, service, write
 pytestmark = pytest.mark.e2e
 
 CENTRE = (ALMATY[0] - 2.0, ALMATY[1] + 1.0)  # a town of its own for this module
-NUMBERS = {"cp-agency": "+15005553001", "children-shelter": "+15005553002"}
+NUMBERS = {"cp-agency": "+15005557001", "children-shelter": "+15005557002"}
 
 
 @pytest.fixture(scope="module")

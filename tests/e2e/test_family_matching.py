@@ -18,7 +18,7 @@ pytestmark = pytest.mark.e2e
 
 AREA = "Taldykorgan"
 CENTRE = (ALMATY[0] + 1.8, ALMATY[1] + 1.4)
-FAMILY_SHELTER_NUMBER = "+15005553002"
+FAMILY_SHELTER_NUMBER = "+15005558002"
 
 
 @pytest.fixture(scope="module")
@@ -39,7 +39,7 @@ def taldykorgan(stack: Stack, tmp_path_factory: pytest.TempPathFactory) -> None:
 
     records = [
         provider(
-            "tk-women-shelter", 0, eligibility=("women_only",), endpoint_address="+15005553001"
+            "tk-women-shelter", 0, eligibility=("women_only",), endpoint_address="+15005558001"
         ),
         provider(
             "tk-family-shelter",

@@ -142,8 +142,11 @@ def test_worker_killed_during_send_does_not_send_again(stack: Stack, shelters: N
 
     def state() -> str | None:
         with Session(stack.engine) as session:
+            # The body is encrypted at rest: the SMS is found through its referral.
             row = session.scalars(
-                select(OutboxMessage).where(OutboxMessage.body.contains(code))
+                select(OutboxMessage)
+                .join(Referral, Referral.id == OutboxMessage.referral_id)
+                .where(Referral.code == code, OutboxMessage.kind == "sms")
             ).one()
             return row.state
 
