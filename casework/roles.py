@@ -5,6 +5,8 @@
 - A coordinator sees the cases of their region.
 - Intake staff see referrals to their own organization, never a case as such.
 - An admin manages accounts and the directory, and sees no case contents.
+- An officer or a coordinator plans rescue operations; an operation plan is seen as a case is
+  (its planner; the coordinators of its region), by officers and coordinators only.
 - Case details reach an account or organization of the police type only while the person's
   consent to sharing with the police stands and no reflection period runs; the officer who
   opened the case keeps seeing it.
@@ -26,6 +28,7 @@ ROLES = (OFFICER, CASEWORKER, INTAKE, COORDINATOR, ADMIN)
 # Roles that hold a case in the chat, and the ones that may open one.
 CHAT_ROLES = frozenset({OFFICER, CASEWORKER, COORDINATOR})
 CASE_OPENING_ROLES = frozenset({OFFICER, CASEWORKER})
+OPERATION_ROLES = frozenset({OFFICER, COORDINATOR})
 # Roles asked for a second factor at web login when they have one set up.
 SECOND_FACTOR_ROLES = frozenset({COORDINATOR, ADMIN})
 # Roles placed in a unit, and the ones that may be placed in a region.
@@ -122,6 +125,16 @@ def may_see_case(viewer: Viewer, case: OwnedCase) -> bool:
     if viewer.role == COORDINATOR:
         return viewer.region is not None and case.region == viewer.region
     return False
+
+
+def may_plan_operation(role: str) -> bool:
+    return role in OPERATION_ROLES
+
+
+def may_see_operation(viewer: Viewer, plan: OwnedCase) -> bool:
+    """The rules of cases, for the roles that plan operations: a caseworker of the planner's
+    unit does not see it (the services prepared are the officer's and coordinator's work)."""
+    return may_plan_operation(viewer.role) and may_see_case(viewer, plan)
 
 
 def may_receive_case_details(

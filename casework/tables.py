@@ -8,6 +8,7 @@ import casework.account_models
 import casework.chat_addresses
 import casework.enrolment
 import casework.models
+import casework.operation_models
 import casework.referral_models
 import casework.web_chat_tabs  # noqa: F401
 from casework.db import Base

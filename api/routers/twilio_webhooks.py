@@ -22,6 +22,7 @@ from api.phone_chat import NEWS_PAYLOAD, wants_news, wants_to_forget
 from api.problems import BODY_ERRORS, Responses, problem
 from api.rasa_relay import RasaUnavailable, conversation_language, relay
 from api.rate_limits import chat_sender_wait, may_tell_over_limit
+from casework.capacity_replies import handle_capacity_answer
 from casework.chat_addresses import TWILIO, address_of, numbered_option, remember_inbound
 from casework.forgetting import forget_chat
 from casework.outbox import record_delivery
@@ -105,6 +106,16 @@ async def sms_reply(
     sender, carrier_id = params.get("From", ""), params.get("MessageSid", "")
     if not sender or not carrier_id or len(carrier_id) > _MAX_SID:
         raise HTTPException(status_code=400, detail="From and MessageSid are required")
+    capacity = handle_capacity_answer(
+        session, sender=sender, body=params.get("Body", ""), now=datetime.now(UTC)
+    )
+    if capacity is not None and capacity.answer_id is not None:
+        # A provider holding places for an operation (or declining to): answered at once.
+        session.commit()
+        text = shipped_catalogs().render(
+            capacity.answer_id, capacity.language, **dict(capacity.values)
+        )
+        return _twiml(text)
     result = handle_sms_reply(
         session,
         sender=sender,

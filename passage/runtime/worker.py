@@ -18,6 +18,7 @@ import httpx
 from sqlalchemy.orm import Session
 
 from casework.audit_chain import seal as seal_audit_trail
+from casework.capacity_requests import release_after_window
 from casework.dispatch import (
     Channel,
     OfficerNoticeChannel,
@@ -72,6 +73,8 @@ def tick(worker_id: str, settings: Settings, channels: Mapping[Kind, Channel]) -
         expire_overdue(session, policies_from(settings).referrals, now=_now())
     with unit_of_work() as session:
         queue_reflection_reminders(session, now=_now())
+    with unit_of_work() as session:
+        release_after_window(session, now=_now())
     with unit_of_work() as session:
         seal_audit_trail(session, now=_now())
     try:

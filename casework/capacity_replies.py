@@ -1,0 +1,149 @@
+"""A provider's answer to a capacity request: `HOLD <code> <n>` or `NO <code>`, in any shipped
+language (`sms.word.hold`, `sms.word.no` in the catalogs), from the number it was sent to.
+
+Answering twice is harmless (the last answer counts while the request is open), so a replayed
+message changes nothing; the SMS adapter still drops replays before calling this.
+"""
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from functools import lru_cache
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from casework.capacity_requests import (
+    CODE_LENGTH,
+    CODE_PREFIX,
+    OPEN_STATES,
+    TIME_FORMAT,
+    RequestState,
+)
+from casework.operation_models import CapacityRequest, OperationPlan
+from casework.operations import details_of
+from casework.references import ALPHABET
+from casework.sms_replies import FORMS_SEPARATOR, MAX_PLACES, word_key
+from translations.catalog import Catalogs, shipped_catalogs
+
+_CODE = re.compile(rf"^{CODE_PREFIX}[{ALPHABET}]{{{CODE_LENGTH}}}$")
+
+
+class Answer(StrEnum):
+    HOLD = "hold"
+    NO = "no"
+
+
+@dataclass(frozen=True)
+class CapacityAnswer:
+    answer: Answer
+    code: str
+    places: int = 0
+
+
+def answer_words(catalogs: Catalogs) -> dict[tuple[str, ...], set[Answer]]:
+    """Every form of the answer words of every shipped language, by lookup key."""
+    found: dict[tuple[str, ...], set[Answer]] = {}
+    for answer in Answer:
+        for language in catalogs.languages:
+            text = catalogs.lookup(f"sms.word.{answer.value}", language).text
+            for form in text.split(FORMS_SEPARATOR):
+                key = word_key(form)
+                if key and all(key):
+                    found.setdefault(key, set()).add(answer)
+    return found
+
+
+@lru_cache(maxsize=1)
+def _shipped_answers() -> tuple[dict[tuple[str, ...], Answer], int]:
+    words = answer_words(shipped_catalogs())
+    # A key two languages give different meanings means nothing rather than a wrong thing.
+    table = {key: next(iter(meant)) for key, meant in words.items() if len(meant) == 1}
+    return table, max(len(key) for key in table)
+
+
+def parse_capacity_answer(body: str) -> CapacityAnswer | None:
+    """None for anything that is not a well-formed answer to a capacity request."""
+    words = body.split()
+    table, longest = _shipped_answers()
+    keys = word_key(" ".join(words[:longest]))
+    found = next(
+        ((table[keys[:size]], size) for size in range(len(keys), 0, -1) if keys[:size] in table),
+        None,
+    )
+    if found is None or len(words) <= found[1]:
+        return None
+    answer, size = found
+    code = re.sub(r"[^A-Za-z0-9]", "", words[size]).upper()
+    if not _CODE.match(code):
+        return None
+    rest = words[size + 1 :]
+    if answer is Answer.NO:
+        return CapacityAnswer(answer, code) if not rest else None
+    if len(rest) != 1:
+        return None
+    count = rest[0].strip(".,;:!?")
+    if not count.isdecimal() or int(count) > MAX_PLACES:
+        return None
+    return CapacityAnswer(answer, code, int(count))  # Thai ๓ and Khmer ៣ are 3 too
+
+
+class Outcome(StrEnum):
+    NOT_FOUND = "not_found"  # no request with that code was sent to this number
+    HELD = "held"
+    DECLINED = "declined"
+    CLOSED = "closed"
+
+
+@dataclass(frozen=True)
+class CapacityReplyResult:
+    outcome: Outcome
+    language: str = "en"
+    # Placeholders of the answer text: the code, a count and the window's end, nothing else.
+    values: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def answer_id(self) -> str | None:
+        """The catalog id of the SMS answered to the provider; None: answer nothing (a number
+        that was not asked learns nothing, not even that the code exists)."""
+        if self.outcome is Outcome.NOT_FOUND:
+            return None
+        return f"sms.operation.{self.outcome.value}"
+
+
+def handle_capacity_answer(
+    session: Session, *, sender: str, body: str, now: datetime
+) -> CapacityReplyResult | None:
+    """Record the answer; None when the SMS is not a capacity answer at all (the SMS adapter
+    then tries referral answers)."""
+    parsed = parse_capacity_answer(body)
+    if parsed is None:
+        return None
+    request = session.scalars(
+        select(CapacityRequest).where(
+            CapacityRequest.code == parsed.code, CapacityRequest.recipient == sender
+        )
+    ).first()
+    if request is None:
+        return CapacityReplyResult(Outcome.NOT_FOUND)
+    plan = session.get(OperationPlan, request.operation_id)
+    language = request.provider_language
+    values = {"code": request.code}
+    if plan is None or RequestState(request.state) not in OPEN_STATES:
+        return CapacityReplyResult(Outcome.CLOSED, language, values)
+    end = details_of(plan).window_end
+    if plan.released_at is not None or end <= now:
+        return CapacityReplyResult(Outcome.CLOSED, language, values)
+    request.answered_at = now
+    if parsed.answer is Answer.NO or parsed.places == 0:
+        request.state = RequestState.DECLINED.value
+        request.places_held = 0
+        return CapacityReplyResult(Outcome.DECLINED, language, values)
+    request.state = RequestState.HELD.value
+    request.places_held = parsed.places
+    return CapacityReplyResult(
+        Outcome.HELD,
+        language,
+        values | {"held": str(parsed.places), "end": end.strftime(TIME_FORMAT)},
+    )
