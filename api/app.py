@@ -24,6 +24,7 @@ from api.routers import (
     health,
     inbox,
     login,
+    operations,
     partner_api,
     telegram,
     twilio_webhooks,
@@ -78,6 +79,7 @@ def create_app(policies: Policies, *, clock: Clock = time.monotonic) -> FastAPI:
     app.include_router(inbox.router)
     app.include_router(admin.router)
     app.include_router(disclosures.router)
+    app.include_router(operations.router)
     app.include_router(partner_api.router)
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
     app.state.policies = policies

@@ -27,7 +27,7 @@ CASES_HOME = "/cases"
 MAX_NEXT = 512
 # Where a login may lead back to: our own pages only, never another host ("//host", "/\host").
 _NEXT = re.compile(
-    r"/(?:(?:intake|admin|cases)(?:[/?][\x21-\x5b\x5d-\x7e]*)?|r/[A-Za-z0-9_-]{1,64})"
+    r"/(?:(?:intake|admin|cases|operations)(?:[/?][\x21-\x5b\x5d-\x7e]*)?|r/[A-Za-z0-9_-]{1,64})"
 )
 
 

@@ -155,6 +155,16 @@ def new_code() -> str:
     return PREFIX + "".join(secrets.choice(ALPHABET) for _ in range(CODE_LENGTH))
 
 
+def canonical_code(text: str) -> str | None:
+    """The code as plans store it, from what someone typed (any case, spaces around), or None
+    when the text cannot be an operation code."""
+    code = text.strip().upper()
+    body = code.removeprefix(PREFIX)
+    if code == body or len(body) != CODE_LENGTH or any(c not in ALPHABET for c in body):
+        return None
+    return code
+
+
 def plan_operation(
     session: Session, planner: Viewer, details: OperationDetails, *, now: datetime
 ) -> OperationPlan:

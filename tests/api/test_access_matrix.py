@@ -9,6 +9,7 @@ a disabled account) cannot turn a refusal into a conflict.
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import timedelta
 from enum import StrEnum
 from typing import Any
 
@@ -17,9 +18,12 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from passage.config import get_settings, session_factory
+from casework.account_models import StaffAccount
+from casework.operations import checked_details, plan_operation
+from passage.config import get_settings, session_factory, unit_of_work
 from passage.runtime.migrate import upgrade
 from tests.api.staff_world import (
+    CLOCK,
     PASSWORD,
     PEOPLE,
     World,
@@ -60,6 +64,7 @@ def api(key_other: Got) -> dict[str, Got]:
 
 ALL_STAFF = STAFF
 CASE_VIEWERS = ("officer", "caseworker", "coordinator")
+OPERATION_VIEWERS = ("officer", "coordinator")  # the planner, the coordinator of its region
 # Why each public route needs no login.
 PUBLIC_ROUTES = {
     ("GET", "/openapi.json"): "the partner API's description",
@@ -95,6 +100,8 @@ EXPECTED: dict[tuple[str, str], dict[str, Got]] = {
     ("POST", "/admin/accounts/{account_id}/totp"): web("admin"),
     ("GET", "/cases"): web(*CASE_VIEWERS),
     ("GET", "/cases/{reference}/disclosures"): web(*CASE_VIEWERS),
+    ("GET", "/operations"): web(*OPERATION_VIEWERS),
+    ("GET", "/operations/{code}"): web(*OPERATION_VIEWERS),
     ("PUT", "/directory/service-at-locations/{service_at_location_id}/capacity"): {
         ANONYMOUS: Got.UNAUTHORIZED,
         **{who: Got.OK if who == "admin" else Got.FORBIDDEN for who in STAFF},
@@ -142,6 +149,23 @@ def test_every_route_has_a_decision() -> None:
 class Callers:
     world: World
     cookies: dict[str, httpx.Cookies]
+    operation_code: str  # planned by the officer
+
+
+def _plan_operation(world: World) -> str:
+    with unit_of_work() as session:
+        officer = session.get(StaffAccount, world.accounts["officer"])
+        assert officer is not None
+        details = checked_details(
+            adults={"female": 2},
+            minors={},
+            languages=["ru"],
+            needs=["basic.housing"],
+            window_start=CLOCK,
+            window_end=CLOCK + timedelta(hours=12),
+            safe_site_region="Almaty",
+        )
+        return plan_operation(session, officer, details, now=CLOCK).code
 
 
 @pytest.fixture(scope="module")
@@ -162,7 +186,7 @@ def callers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callers]:
             client.cookies.clear()
             log_in(client, who, world)
             cookies[who] = httpx.Cookies(client.cookies)
-        yield Callers(world, cookies)
+        yield Callers(world, cookies, _plan_operation(world))
         get_settings.cache_clear()
         session_factory.cache_clear()
 
@@ -188,6 +212,7 @@ def _request(
         referral_id=world.referrals[referral_for.get(path, "read")].id,
         token=world.referrals["link"].token,
         reference=world.case_reference,
+        code=callers.operation_code,
         service_at_location_id=sal_id("shelter-a"),
         account_id=world.accounts[_ADMIN_TARGETS.get(path.rsplit("/", 1)[-1], "spare_officer")],
     )
