@@ -48,6 +48,8 @@ CASE_TRACES = (
     "reflection_conversation",
     "reflection_reminder_queued_at",
     "reflection_reminder_told_at",
+    # The operation gives the time and region the person was found in.
+    "operation_id",
 )
 
 

@@ -60,6 +60,11 @@ class Case(Base):
     reflection_reminder_told_at: Mapped[datetime | None] = mapped_column(
         UTCDateTime(), nullable=True
     )
+    # The rescue operation this person was found in (casework.operation_cases); the case keeps
+    # its own consent and its own officer: the plan only groups cases for the board.
+    operation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("operation_plan.id"), nullable=True, index=True
+    )
 
     @property
     def on_legal_hold(self) -> bool:

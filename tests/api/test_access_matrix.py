@@ -102,6 +102,7 @@ EXPECTED: dict[tuple[str, str], dict[str, Got]] = {
     ("GET", "/cases/{reference}/disclosures"): web(*CASE_VIEWERS),
     ("GET", "/operations"): web(*OPERATION_VIEWERS),
     ("GET", "/operations/{code}"): web(*OPERATION_VIEWERS),
+    ("GET", "/operations/{code}/board"): web(*OPERATION_VIEWERS),
     ("PUT", "/directory/service-at-locations/{service_at_location_id}/capacity"): {
         ANONYMOUS: Got.UNAUTHORIZED,
         **{who: Got.OK if who == "admin" else Got.FORBIDDEN for who in STAFF},

@@ -1,4 +1,4 @@
-"""The readiness page of a rescue operation: who sees it, and the counts it shows."""
+"""The readiness page and the board of a rescue operation: who sees them, what they show."""
 
 import logging
 import re
@@ -7,10 +7,14 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 
 from casework.account_models import StaffAccount
 from casework.capacity_replies import Outcome, handle_capacity_answer
 from casework.capacity_requests import request_capacity
+from casework.models import Case
+from casework.operation_cases import put_under_operation
+from casework.operation_models import OperationPlan
 from casework.operations import checked_details, plan_operation
 from passage.config import Settings, unit_of_work
 from referral_directory.match_values import MatchingRules
@@ -23,7 +27,7 @@ from tests.api.staff_world import (
     log_in,
     make_app,
 )
-from tests.casework.referral_builders import NOW
+from tests.casework.referral_builders import NOW, ready_case
 from translations.catalog import shipped_catalogs
 
 SAFE_SITE = "Almaty"
@@ -159,3 +163,53 @@ def test_strangers_are_sent_to_the_login_and_back(client: TestClient, code: str)
     assert answer.status_code == 303
     assert answer.headers["location"] == f"/intake/login?next=/operations/{code}"
     assert SAFE_SITE not in answer.text
+
+
+@pytest.fixture
+def child_reference(world: World, code: str) -> str:
+    """The region's coordinator puts two cases under Olga's plan: her case (an adult with a
+    housing referral waiting for an answer) and a presumed child with no referral."""
+    with unit_of_work() as session:
+        coordinator = session.get(StaffAccount, world.accounts["coordinator"])
+        plan = session.scalars(select(OperationPlan).where(OperationPlan.code == code)).one()
+        adult = session.scalars(select(Case).where(Case.reference == world.case_reference)).one()
+        child = ready_case(session, child=True, consent_to_referrals=False)
+        assert coordinator is not None
+        for case in (adult, child):
+            put_under_operation(session, coordinator, case, plan, now=NOW)
+        return child.reference
+
+
+def test_the_board_shows_each_case_by_reference_and_who_has_no_place(
+    client: TestClient, world: World, code: str, child_reference: str
+) -> None:
+    log_in(client, "coordinator", world)
+
+    page = client.get(f"/operations/{code}/board")
+
+    assert page.status_code == 200
+    assert f"Board of operation {code}" in page.text
+    assert '<caption id="board-caption">Cases, needs and referrals</caption>' in page.text
+    assert '<th scope="row">' in page.text and 'class="table-scroll"' in page.text
+    assert rows(page.text) == [
+        ["Case", "For", "Need", "Referral"],
+        [world.case_reference, "Adult", HOUSING, "waiting for an answer"],
+        [child_reference, "Presumed minor", HOUSING, "No referral yet"],
+    ]
+    assert SAFE_SITE not in page.text  # neither the plan's region nor the person's area
+    # The readiness page and the board lead to each other.
+    assert f'href="/operations/{code}"' in page.text
+    assert f'href="/operations/{code}/board"' in client.get(f"/operations/{code}").text
+
+
+def test_the_board_of_another_region_is_the_same_404_as_an_unknown_code(
+    client: TestClient, world: World, code: str, child_reference: str
+) -> None:
+    log_in_spare(client, "spare_coordinator")  # a coordinator of the south
+
+    elsewhere = client.get(f"/operations/{code}/board")
+    unknown = client.get("/operations/OP-AAAAAA/board")
+
+    assert elsewhere.status_code == unknown.status_code == 404
+    assert elsewhere.text == unknown.text
+    assert child_reference not in elsewhere.text and world.case_reference not in elsewhere.text
