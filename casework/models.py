@@ -231,3 +231,8 @@ class BelongingsReceipt(Base):
     kinds: Mapped[str] = mapped_column(String(128), default="")
     held_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     returned_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+
+# The case's operation_id refers to the operation plans' table: registered wherever cases are
+# (the action server imports no other casework table module), or no case can be written.
+import casework.operation_models  # noqa: E402, F401  (for its table)
