@@ -19,8 +19,8 @@ from casework.models import BelongingsReceipt, Case
 from casework.references import ALPHABET
 
 KINDS = ("identity_documents", "phone", "money", "bank_cards", "bags_clothing", "other")
-# "B-" and six characters: neither a case reference (XXXX-XXXX) nor a referral code (six
-# characters, no dash), so none is ever taken for another.
+# "B-" and six characters: neither a case reference (four characters, a dash, four more) nor
+# a referral code (six characters, no dash), so none is ever taken for another.
 PREFIX = "B-"
 CODE_LENGTH = 6
 

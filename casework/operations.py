@@ -22,8 +22,9 @@ from casework.references import ALPHABET
 from casework.roles import Viewer, may_plan_operation, may_see_operation
 from referral_directory.needs import UnknownNeed, need
 
-# "OP-" and six characters: neither a case reference (XXXX-XXXX), a referral code (six
-# characters), a belongings receipt (`B-`) nor a capacity request code (`H` and six).
+# "OP-" and six characters: neither a case reference (four characters, a dash, four more), a
+# referral code (six characters), a belongings receipt (`B-`) nor a capacity request code
+# (`H` and six).
 PREFIX = "OP-"
 CODE_LENGTH = 6
 # More persons than one operation brings to one safe site: a larger number is a slip.
