@@ -65,6 +65,9 @@ class Case(Base):
     operation_id: Mapped[int | None] = mapped_column(
         ForeignKey("operation_plan.id"), nullable=True, index=True
     )
+    # When the quick triage of a case under an operation ended (casework.operation_triage):
+    # the group intake pauses there once, and the full assessment follows, maybe by another.
+    triaged_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
 
     @property
     def on_legal_hold(self) -> bool:

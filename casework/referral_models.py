@@ -6,6 +6,7 @@ from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 import casework.account_models  # noqa: F401  (registers staff_account, which referrals point to)
+import casework.operation_models  # noqa: F401  (registers capacity_request: held places)
 from casework.db import Base
 from passage.core.field_crypto import EncryptedText
 from passage.core.timestamps import UTCDateTime
@@ -54,6 +55,10 @@ class Referral(Base):
     officer_language: Mapped[str] = mapped_column(String(16))
     cascade: Mapped[bool] = mapped_column(Boolean, default=False)
     previous_id: Mapped[int | None] = mapped_column(ForeignKey("referral.id"), nullable=True)
+    # The place held for a rescue operation that this referral takes (casework.held_places).
+    capacity_request_id: Mapped[int | None] = mapped_column(
+        ForeignKey("capacity_request.id"), nullable=True, index=True
+    )
     # The SMS link's token is stored only as a hash, like a password.
     link_token_sha256: Mapped[str | None] = mapped_column(String(64), unique=True, nullable=True)
     link_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
