@@ -24,7 +24,7 @@ from casework.capacity_requests import (
 from casework.operation_models import CapacityRequest, OperationPlan
 from casework.operations import details_of
 from casework.references import ALPHABET
-from casework.sms_replies import FORMS_SEPARATOR, MAX_PLACES, word_key
+from casework.sms_replies import MAX_PLACES, WordTable, catalog_words, quoted_code
 from translations.catalog import Catalogs, shipped_catalogs
 
 _CODE = re.compile(rf"^{CODE_PREFIX}[{ALPHABET}]{{{CODE_LENGTH}}}$")
@@ -44,38 +44,22 @@ class CapacityAnswer:
 
 def answer_words(catalogs: Catalogs) -> dict[tuple[str, ...], set[Answer]]:
     """Every form of the answer words of every shipped language, by lookup key."""
-    found: dict[tuple[str, ...], set[Answer]] = {}
-    for answer in Answer:
-        for language in catalogs.languages:
-            text = catalogs.lookup(f"sms.word.{answer.value}", language).text
-            for form in text.split(FORMS_SEPARATOR):
-                key = word_key(form)
-                if key and all(key):
-                    found.setdefault(key, set()).add(answer)
-    return found
+    return catalog_words(catalogs, Answer)
 
 
 @lru_cache(maxsize=1)
-def _shipped_answers() -> tuple[dict[tuple[str, ...], Answer], int]:
-    words = answer_words(shipped_catalogs())
-    # A key two languages give different meanings means nothing rather than a wrong thing.
-    table = {key: next(iter(meant)) for key, meant in words.items() if len(meant) == 1}
-    return table, max(len(key) for key in table)
+def _shipped_answers() -> WordTable[Answer]:
+    return WordTable.of(answer_words(shipped_catalogs()))
 
 
 def parse_capacity_answer(body: str) -> CapacityAnswer | None:
     """None for anything that is not a well-formed answer to a capacity request."""
     words = body.split()
-    table, longest = _shipped_answers()
-    keys = word_key(" ".join(words[:longest]))
-    found = next(
-        ((table[keys[:size]], size) for size in range(len(keys), 0, -1) if keys[:size] in table),
-        None,
-    )
+    found = _shipped_answers().leading(words)
     if found is None or len(words) <= found[1]:
         return None
     answer, size = found
-    code = re.sub(r"[^A-Za-z0-9]", "", words[size]).upper()
+    code = quoted_code(words[size])
     if not _CODE.match(code):
         return None
     rest = words[size + 1 :]

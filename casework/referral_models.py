@@ -5,8 +5,9 @@ from datetime import datetime
 from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-import casework.account_models  # noqa: F401  (registers staff_account, which referrals point to)
-import casework.operation_models  # noqa: F401  (registers capacity_request: held places)
+# For their tables, which referrals point to: staff_account, and capacity_request (held places).
+import casework.account_models
+import casework.operation_models  # noqa: F401
 from casework.db import Base
 from passage.core.field_crypto import EncryptedText
 from passage.core.timestamps import UTCDateTime

@@ -13,11 +13,12 @@ quote the code of a referral sent to that number.
 
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 from functools import lru_cache
+from typing import Generic, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -112,38 +113,72 @@ def word_key(phrase: str) -> tuple[str, ...]:
     return tuple(fold(_strip(word, ("P", "S"))) for word in phrase.split())
 
 
+Meaning = TypeVar("Meaning", bound=StrEnum)
+
+
+def catalog_words(
+    catalogs: Catalogs, meanings: Iterable[Meaning]
+) -> dict[tuple[str, ...], set[Meaning]]:
+    """Every form of every shipped language's word for each meaning (the catalog entry
+    `sms.word.<value>`), by lookup key, with what each means."""
+    found: dict[tuple[str, ...], set[Meaning]] = {}
+    for meaning in meanings:
+        for language in catalogs.languages:
+            text = catalogs.lookup(f"{WORD_ID_PREFIX}{meaning.value}", language).text
+            for form in text.split(FORMS_SEPARATOR):
+                key = word_key(form)
+                if key and all(key):
+                    found.setdefault(key, set()).add(meaning)
+    return found
+
+
+@dataclass(frozen=True)
+class WordTable(Generic[Meaning]):
+    """The keys of a word list that mean one thing, and how many words the longest one has."""
+
+    meanings: dict[tuple[str, ...], Meaning]
+    longest: int
+
+    @classmethod
+    def of(cls, words: dict[tuple[str, ...], set[Meaning]]) -> "WordTable[Meaning]":
+        # A key that two languages give different meanings means nothing rather than a wrong
+        # thing.
+        table = {key: next(iter(meant)) for key, meant in words.items() if len(meant) == 1}
+        return cls(table, max(len(key) for key in table))
+
+    def leading(self, words: Sequence[str]) -> tuple[Meaning, int] | None:
+        """What the words start with, and how many words name it (the longest form wins)."""
+        keys = word_key(" ".join(words[: self.longest]))
+        for size in range(len(keys), 0, -1):
+            meaning = self.meanings.get(keys[:size])
+            if meaning is not None:
+                return meaning, size
+        return None
+
+
+def quoted_code(word: str) -> str:
+    """The code an answer quotes, without what was typed around or inside it (`<ABC-123>`)."""
+    return re.sub(r"[^A-Za-z0-9]", "", word).upper()
+
+
 def command_words(catalogs: Catalogs) -> dict[tuple[str, ...], set[Command]]:
     """Every form of every shipped language's command words and the digits, by lookup key, with
     what each asks for. Any language's word counts from any provider: a phone number has no
     language of its own, and a provider may have learnt a word from a colleague's SMS."""
     found: dict[tuple[str, ...], set[Command]] = {(d,): {c} for d, c in DIGITS.items()}
-    for command in Command:
-        for language in catalogs.languages:
-            text = catalogs.lookup(f"{WORD_ID_PREFIX}{command.value}", language).text
-            for form in text.split(FORMS_SEPARATOR):
-                key = word_key(form)
-                if key and all(key):
-                    found.setdefault(key, set()).add(command)
+    for key, meant in catalog_words(catalogs, Command).items():
+        found.setdefault(key, set()).update(meant)
     return found
 
 
 @lru_cache(maxsize=1)
-def _shipped_commands() -> tuple[dict[tuple[str, ...], Command], int]:
-    words = command_words(shipped_catalogs())
-    # A key that two languages give different meanings means nothing rather than a wrong thing.
-    unambiguous = {key: next(iter(meant)) for key, meant in words.items() if len(meant) == 1}
-    return unambiguous, max(len(key) for key in unambiguous)
+def _shipped_commands() -> WordTable[Command]:
+    return WordTable.of(command_words(shipped_catalogs()))
 
 
 def _command(words: Sequence[str]) -> tuple[Command, int] | None:
     """The command the words start with, and how many words name it (the longest form wins)."""
-    table, longest = _shipped_commands()
-    keys = word_key(" ".join(words[:longest]))
-    for size in range(len(keys), 0, -1):
-        command = table.get(keys[:size])
-        if command is not None:
-            return command, size
-    return None
+    return _shipped_commands().leading(words)
 
 
 def parse_reply(body: str) -> ProviderReply | None:
@@ -156,7 +191,7 @@ def parse_reply(body: str) -> ProviderReply | None:
     verb = _VERBS.get(command)
     if verb is None or len(words) <= size:
         return None
-    code = re.sub(r"[^A-Za-z0-9]", "", words[size]).upper()
+    code = quoted_code(words[size])
     if not _CODE.match(code):
         return None
     if verb is Verb.ACCEPT:
