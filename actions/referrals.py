@@ -30,6 +30,7 @@ from actions.policies import policies
 from actions.referral_view import notice_lines
 from casework.child_protection import ChildProtectionFirst
 from casework.consent import CategoryNotConsented, ConsentRequired, Scope
+from casework.held_places import HeldForAdults
 from casework.proposals import NotProposed
 from casework.referral_notices import Delivery, delivery_for, news_for_officer
 from casework.referral_policy import Officer
@@ -161,6 +162,9 @@ class ActionSendReferral(Action):
                 )
             except ChildProtectionFirst:
                 text = catalogs.render("referral.child_protection_first", language)
+            except HeldForAdults:
+                # Audited like a consent refusal; committed with this unit of work.
+                text = catalogs.render("referral.held_for_adults", language)
             except RiskCheckDue:
                 # The interview asks the risk check again now; then the proposals come back.
                 text = catalogs.render("referral.risk_check_first", language)

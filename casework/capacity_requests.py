@@ -5,6 +5,9 @@ apart (a presumed child is never counted in a place held for adults), and for in
 language at a time. The SMS says only what a provider needs to prepare: places, for whom in
 numbers, languages, the time window and how to answer; never who plans it, why, or where.
 Providers reachable by SMS only, for now: a FHIR capacity request is not built yet.
+
+The operation's referrals take held places (casework.held_places); readiness counts them, and
+the release after the window gives back only the places no referral took.
 """
 
 import secrets
@@ -15,6 +18,7 @@ from enum import StrEnum
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from casework.held_places import places_taken
 from casework.interpreters import INTERPRETATION_NEED
 from casework.operation_models import CapacityRequest, OperationPlan
 from casework.operations import OperationDetails, details_of
@@ -231,30 +235,46 @@ def request_sms(catalogs: Catalogs, request: CapacityRequest, details: Operation
     )
 
 
-def release_sms(catalogs: Catalogs, request: CapacityRequest) -> str:
-    return catalogs.render("sms.operation.released", request.provider_language, code=request.code)
+def release_sms(catalogs: Catalogs, request: CapacityRequest, taken: int = 0) -> str:
+    """The release, as the provider reads it: all its places when no referral took one, else
+    the number left unused (the places taken stay with the persons referred)."""
+    if not taken:
+        return catalogs.render(
+            "sms.operation.released", request.provider_language, code=request.code
+        )
+    return catalogs.render(
+        "sms.operation.released_unused",
+        request.provider_language,
+        code=request.code,
+        released=request.places_held - taken,
+    )
 
 
 def release_after_window(session: Session, *, now: datetime) -> int:
-    """Release the holds of every plan whose window has ended and tell each provider that held
-    places; unanswered requests expire silently. Returns the number of providers told. The
-    worker may call it on every tick: a plan is released once."""
+    """Release the holds of every plan whose window has ended and tell each provider how many
+    of its places no referral took; a provider whose places were all taken is not told (it has
+    nothing to free), and unanswered requests expire silently. Returns the number of providers
+    told. The worker may call it on every tick: a plan is released once."""
     told = 0
     plans = session.scalars(select(OperationPlan).where(OperationPlan.released_at.is_(None)))
     for plan in plans:
         if details_of(plan).window_end > now:
             continue
-        for request in requests_of(session, plan):
+        requests = requests_of(session, plan)
+        taken = places_taken(session, requests)
+        for request in requests:
             if request.state == RequestState.HELD.value:
                 request.state = RequestState.RELEASED.value
-                enqueue(
-                    session,
-                    Kind.SMS,
-                    request.recipient,
-                    release_sms(shipped_catalogs(), request),
-                    now=now,
-                )
-                told += 1
+                used = min(taken.get(request.id, 0), request.places_held)
+                if used < request.places_held:
+                    enqueue(
+                        session,
+                        Kind.SMS,
+                        request.recipient,
+                        release_sms(shipped_catalogs(), request, used),
+                        now=now,
+                    )
+                    told += 1
             elif request.state == RequestState.REQUESTED.value:
                 request.state = RequestState.EXPIRED.value
         plan.released_at = now
@@ -287,6 +307,9 @@ class NeedReadiness:
     held: int
     missing: int
     not_answering: int  # providers asked that have not answered yet
+    # Places referrals of the operation's cases took (casework.held_places), within `held`
+    # while the holds last; after the window they stay counted, the persons being there.
+    taken: int = 0
 
 
 @dataclass(frozen=True)
@@ -297,10 +320,12 @@ class Readiness:
 
 
 def readiness(session: Session, plan: OperationPlan) -> Readiness:
-    """Per need and group (adults, presumed minors apart): places held, still missing, and
-    providers not answering; interpreters held per language. Only current holds count."""
+    """Per need and group (adults, presumed minors apart): places held, taken by referrals,
+    still missing, and providers not answering; interpreters held per language. Only current
+    holds count."""
     details = details_of(plan)
     requests = requests_of(session, plan)
+    taken = places_taken(session, requests)
 
     def held(rows: list[CapacityRequest]) -> int:
         return sum(r.places_held for r in rows if r.state == RequestState.HELD.value)
@@ -321,6 +346,7 @@ def readiness(session: Session, plan: OperationPlan) -> Readiness:
                     held=got,
                     missing=max(0, wanted - got),
                     not_answering=sum(r.state == RequestState.REQUESTED.value for r in mine),
+                    taken=sum(taken.get(r.id, 0) for r in mine),
                 )
             )
     interpreters = {

@@ -3,7 +3,8 @@
 Proposals exist only for a case whose person agreed to referrals: matching reads the case's
 answers, and a choice is the first step of a referral. The gate is here, not in the chat. When
 the person agreed to some kinds of service only, a need gets providers of those kinds only; a
-need of no agreed kind gets none, and the gap `no_referral_consent` says why.
+need of no agreed kind gets none, and the gap `no_referral_consent` says why. For a case under a
+rescue operation, services holding places for the person come first (casework.held_places).
 """
 
 from dataclasses import replace
@@ -15,6 +16,7 @@ from sqlalchemy.orm import Session
 from casework.assessment import needed
 from casework.consent import CategoryNotConsented, Scope, consented_categories, require_consent
 from casework.consent_categories import need_categories
+from casework.held_places import held_places, prefer_held
 from casework.models import Case, ProviderChoice
 from casework.people import children_with_person
 from casework.referral_models import Referral
@@ -62,7 +64,15 @@ def propose_providers(
     if not wanted.needs:
         return []
     consented = consented_categories(session, case, now=now)
-    results = directory_index(session, rules).match(wanted, now, acceptance_by_service(session))
+    index = directory_index(session, rules)
+    acceptance = acceptance_by_service(session)
+    results = index.match(wanted, now, acceptance)
+    held = held_places(session, case, now=now)
+    if held is not None:
+        results = [
+            prefer_held(result, held, index, wanted, now=now, acceptance=acceptance)
+            for result in results
+        ]
     return [_within_consent(result, consented) for result in results]
 
 

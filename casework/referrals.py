@@ -27,6 +27,7 @@ from casework.consent import (
     withdraw_all,
 )
 from casework.consent_categories import need_categories
+from casework.held_places import place_for, require_not_held_for_adults
 from casework.models import Case, ProviderChoice
 from casework.outbox import enqueue
 from casework.police_gate import (
@@ -119,7 +120,10 @@ def send_chosen_referral(
     or NoEndpoint; ChildProtectionFirst for a presumed child's other needs while child protection
     was neither referred nor skipped with a reason. ConsentRequired names LAW_ENFORCEMENT when
     the provider is of the police type and the person did not consent to sharing with the police
-    (or reflects: casework.roles).
+    (or reflects: casework.roles). HeldForAdults (audited, like a consent refusal) for a
+    presumed child and a service whose places in the case's operation are held for adults only.
+    Under an operation, the referral takes a place the service holds, if it has a free one
+    (casework.held_places).
     """
     _require_referral_consent(session, case, need_id, now=now)
     require_child_protection_first(session, case, need_id, now=now)
@@ -130,6 +134,11 @@ def send_chosen_referral(
     )
     if choice is None:
         raise NoChoice(need_id)
+    # Before the proposals: a child's choice made before the places were held says why it
+    # cannot go, not merely that the service is no longer proposed.
+    require_not_held_for_adults(
+        session, case, need_id, choice.service_at_location_id, actor=OFFICER, now=now
+    )
     proposal = _current_proposal(session, case, need_id, choice.service_at_location_id, policy, now)
     if proposal is None:
         raise NotProposed(need_id)
@@ -206,6 +215,8 @@ def _create(
     if urgent:
         deadline = min(deadline, policy.urgent_deadline)
     token = secrets.token_urlsafe(16)
+    # A place the operation holds there for this need and the person's group: no new request.
+    place = place_for(session, case, need_id, candidate.service_at_location_id, now=now)
     referral = Referral(
         case_id=case.id,
         code=_unused_code(session),
@@ -225,6 +236,7 @@ def _create(
         officer_language=officer.language,
         cascade=cascade,
         previous_id=previous.id if previous is not None else None,
+        capacity_request_id=place.id if place is not None else None,
         officer_note=note,
         link_token_sha256=token_digest(token),
         link_expires_at=now + policy.link_ttl,
