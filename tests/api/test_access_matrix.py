@@ -101,6 +101,8 @@ EXPECTED: dict[tuple[str, str], dict[str, Got]] = {
     ("GET", "/cases"): web(*CASE_VIEWERS),
     ("GET", "/cases/{reference}/disclosures"): web(*CASE_VIEWERS),
     ("GET", "/operations"): web(*OPERATION_VIEWERS),
+    ("GET", "/operations/new"): web(*OPERATION_VIEWERS),
+    ("POST", "/operations/new"): web(*OPERATION_VIEWERS),
     ("GET", "/operations/{code}"): web(*OPERATION_VIEWERS),
     ("GET", "/operations/{code}/board"): web(*OPERATION_VIEWERS),
     ("PUT", "/directory/service-at-locations/{service_at_location_id}/capacity"): {
@@ -228,6 +230,15 @@ def _request(
                 "password": PASSWORD,
                 "unit": "unit-east-1",
             }
+    if method == "POST" and path == "/operations/new":
+        options["data"] = {
+            "csrf": csrf,
+            "adults_female": "2",
+            "needs": "basic.housing",
+            "window_start": f"{CLOCK:%Y-%m-%dT%H:%M}",
+            "window_end": f"{CLOCK + timedelta(hours=12):%Y-%m-%dT%H:%M}",
+            "safe_site_region": "Almaty",
+        }
     if path.endswith("/capacity"):
         options["json"] = {"available": 3}
         options["headers"] = {"X-CSRF-Token": csrf}
