@@ -24,6 +24,10 @@ CASE_REFERENCE = "case_reference"
 ENROLMENT_CODE = "enrolment_code"
 INTAKE_ANSWER = "intake_answer"
 LISTEN = "action_listen"
+CHOICE = "choice"
+OPERATION_CODE = "operation_code"
+# actions.operations' action (it imports this module, so it is named here, not imported).
+OPERATION_ACTION = "action_operation"
 
 _ENROLMENT_REPLIES = {
     Outcome.ENROLLED: "utter_enrolled",
@@ -140,8 +144,8 @@ class ActionResumeCase(Action):
 
 class ActionNotUnderstood(Action):
     """What a message the model did not understand gets: the help line, unless it carries a
-    case reference code. The code's regex finds it whatever intent the model guessed, so a typed
-    code always resumes its case instead of being "not understood"."""
+    case reference or an operation code. The codes' regexes find them whatever intent the model
+    guessed, so a typed code always does what it does instead of being "not understood"."""
 
     def name(self) -> str:
         return "action_not_understood"
@@ -151,5 +155,24 @@ class ActionNotUnderstood(Action):
     ) -> list[EventType]:
         if next(tracker.get_latest_entity_values(CASE_REFERENCE), None):
             return [FollowupAction(ActionResumeCase().name())]
+        if next(tracker.get_latest_entity_values(OPERATION_CODE), None):
+            return [FollowupAction(OPERATION_ACTION)]
         dispatcher.utter_message(response="utter_default")
+        return []
+
+
+class ActionChoiceClosed(Action):
+    """A button of a question no longer open. Typed words the model took for a tap (a typed
+    case reference can look like one to it) carry no choice: they are read as any message
+    the model did not understand, so a typed reference still resumes its case."""
+
+    def name(self) -> str:
+        return "action_choice_closed"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        if next(tracker.get_latest_entity_values(CHOICE), None) is None:
+            return [FollowupAction(ActionNotUnderstood().name())]
+        dispatcher.utter_message(response="utter_choice_closed")
         return []

@@ -27,6 +27,7 @@ from actions.intake_view import (
 )
 from actions.interpreters import say_interpreters
 from actions.language_proposal import language_proposal
+from actions.operations import say_next_person, say_triaged
 from actions.policies import policies
 from actions.proposals import say_proposals
 from actions.referrals import tell_waiting_news
@@ -68,6 +69,13 @@ _OUTCOME_MESSAGES = {
     Outcome.INFORMATION_ONLY: "intake.information_only",
     Outcome.STALE: "intake.already_recorded",
 }
+# Outcomes that pause the case: for a person of an operation the officer goes on to the next.
+_PAUSED = (
+    Outcome.PAUSED_FOR_MEDICAL,
+    Outcome.PAUSED_FOR_SAFETY,
+    Outcome.NEED_INTERPRETER,
+    Outcome.NEED_REPRESENTATIVE,
+)
 # Outcomes of the consent question that recorded decisions.
 _DECIDED = (Outcome.NEXT, Outcome.INFORMATION_ONLY)
 # Questions the person answers themself, and what is shown to them before the officer asks.
@@ -202,6 +210,10 @@ class ValidateIntakeForm(FormValidationAction):
                 _say(dispatcher, tracker, "intake.child_rules")
             if outcome is Outcome.NEED_INTERPRETER:
                 say_interpreters(dispatcher, session, case, officer_language(tracker))
+            if outcome is Outcome.TRIAGED:
+                say_triaged(dispatcher, tracker, session, case)
+            elif outcome in _PAUSED:
+                say_next_person(dispatcher, tracker, session, case)
             if rights_handout_due(step, outcome):
                 # What to hand over, in the person's language with the officer's beside it.
                 language = officer_language(tracker)

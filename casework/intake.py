@@ -38,6 +38,7 @@ from casework.consent import (
 from casework.consent_categories import CONSENT_CATEGORIES
 from casework.intake_questions import DECLINED, NO, QUESTIONS, UNKNOWN, YES, Kind, Question, Stage
 from casework.models import Case, IntakeAnswer
+from casework.operation_triage import end_triage_if_done
 from casework.reflection import in_reflection_period
 from casework.risk import RISK_CODES, SAFETY_NEED, Occasion, recheck_due, record_risk
 from translations.catalog import shipped_catalogs
@@ -69,6 +70,8 @@ class Outcome(StrEnum):
     NEED_REPRESENTATIVE = "need_representative"
     EXPLAIN_AGAIN = "explain_again"
     INFORMATION_ONLY = "information_only"
+    # A case under a rescue operation paused after its quick triage (casework.operation_triage).
+    TRIAGED = "triaged"
     # The answer names another question than the one open now: a tap repeated after a lost
     # reply, or an old button. Nothing is recorded.
     STALE = "stale"
@@ -230,6 +233,11 @@ def answer(
         _save(session, case, question.id, " ".join(values), final=True, now=now)
     if outcome is Outcome.NEXT and summary_due(session, case, now=now):
         add_child_protection_need(session, case, now=now)
+    if outcome is Outcome.NEXT:
+        following = next_step(session, case, now=now)
+        following_id = following.question.id if following is not None else None
+        if end_triage_if_done(case, question.id, following_id, now=now):
+            return Outcome.TRIAGED
     return outcome
 
 

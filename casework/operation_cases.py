@@ -16,11 +16,12 @@ from sqlalchemy.orm import Session
 from casework.assessment import needed
 from casework.audit import record_audit
 from casework.case_status import GONE, RESUMABLE
+from casework.cases import open_case
 from casework.models import Case
 from casework.operation_models import OperationPlan
 from casework.operations import NotAllowed
 from casework.referral_models import Referral, ReferralNeed
-from casework.roles import Viewer, may_see_case, may_see_operation
+from casework.roles import Viewer, may_join_operation, may_see_case
 
 # The board's status of a need no referral was made for yet.
 NO_REFERRAL = "none"
@@ -40,7 +41,7 @@ def put_under_operation(
     """Groups the case under the plan. The viewer must see both; a case and a plan it may not
     see are the same refusal, so the answer tells nothing of the other. Nothing of consent
     changes. Putting a case again under the same plan does nothing."""
-    if not (may_see_case(viewer, case) and may_see_operation(viewer, plan)):
+    if not (may_see_case(viewer, case) and may_join_operation(viewer, plan)):
         raise NotAllowed("no such case and operation for this account")
     if case.status not in RESUMABLE:
         raise CaseNotOpen("only an open or paused case can be put under an operation")
@@ -58,6 +59,19 @@ def put_under_operation(
         detail=plan.code,
         now=now,
     )
+
+
+def open_case_under_operation(
+    session: Session, viewer: Viewer, plan: OperationPlan, *, channel: str, now: datetime
+) -> Case:
+    """A new case for one person found in the operation: their own case and their own consent
+    to come, grouped under the plan. Raises NotAllowed (casework.roles.may_join_operation) or
+    MayNotOpenCase."""
+    if not may_join_operation(viewer, plan):
+        raise NotAllowed("no such operation for this account")
+    case = open_case(session, channel=channel, now=now, officer=viewer)
+    put_under_operation(session, viewer, case, plan, now=now)
+    return case
 
 
 def cases_of(session: Session, plan: OperationPlan) -> list[Case]:

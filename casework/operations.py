@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from casework.audit import record_audit
 from casework.operation_models import OperationPlan
 from casework.references import ALPHABET
-from casework.roles import Viewer, may_plan_operation, may_see_operation
+from casework.roles import Viewer, may_join_operation, may_plan_operation, may_see_operation
 from referral_directory.needs import UnknownNeed, need
 
 # "OP-" and six characters: neither a case reference (four characters, a dash, four more), a
@@ -157,13 +157,15 @@ def new_code() -> str:
 
 
 def canonical_code(text: str) -> str | None:
-    """The code as plans store it, from what someone typed (any case, spaces around), or None
-    when the text cannot be an operation code."""
-    code = text.strip().upper()
-    body = code.removeprefix(PREFIX)
-    if code == body or len(body) != CODE_LENGTH or any(c not in ALPHABET for c in body):
+    """The code as plans store it, from what someone typed (any case, spaces, with or without
+    the dash), or None when the text cannot be an operation code."""
+    compact = "".join(text.split()).upper()
+    if not compact.startswith(PREFIX[:2]):
         return None
-    return code
+    body = compact[2:].removeprefix(PREFIX[2:])  # the dash is often left out on a phone
+    if len(body) != CODE_LENGTH or any(c not in ALPHABET for c in body):
+        return None
+    return PREFIX + body
 
 
 def plan_operation(
@@ -199,12 +201,26 @@ def details_of(plan: OperationPlan) -> OperationDetails:
 def operation_for(session: Session, viewer: Viewer, code: str) -> OperationPlan:
     """The plan with this code if the viewer may see it; NotAllowed otherwise (an unknown code
     and a plan of someone else are the same answer)."""
-    plan = session.scalars(
-        select(OperationPlan).where(OperationPlan.code == code.strip().upper())
-    ).first()
+    plan = _with_code(session, code)
     if plan is None or not may_see_operation(viewer, plan):
         raise NotAllowed("no operation with this code for this account")
     return plan
+
+
+def operation_to_join(session: Session, viewer: Viewer, code: str) -> OperationPlan:
+    """The plan with this code if the viewer may open cases under it
+    (casework.roles.may_join_operation); NotAllowed otherwise, as for operation_for."""
+    plan = _with_code(session, code)
+    if plan is None or not may_join_operation(viewer, plan):
+        raise NotAllowed("no operation with this code for this account")
+    return plan
+
+
+def _with_code(session: Session, code: str) -> OperationPlan | None:
+    canonical = canonical_code(code)
+    if canonical is None:
+        return None
+    return session.scalars(select(OperationPlan).where(OperationPlan.code == canonical)).first()
 
 
 def _unused_code(session: Session) -> str:

@@ -137,6 +137,20 @@ def may_see_operation(viewer: Viewer, plan: OwnedCase) -> bool:
     return may_plan_operation(viewer.role) and may_see_case(viewer, plan)
 
 
+def may_join_operation(viewer: Viewer, plan: OwnedCase) -> bool:
+    """Who may open a case for a person found in the operation: whoever sees the plan, and the
+    NGO caseworkers of its region, who take persons in at the safe site (they open cases, but
+    the readiness and the board stay with the officers and the coordinator)."""
+    if may_see_operation(viewer, plan):
+        return True
+    return (
+        viewer.role == CASEWORKER
+        and not viewer.disabled
+        and viewer.region is not None
+        and viewer.region == plan.region
+    )
+
+
 def may_receive_case_details(
     organization_type: str | None, *, police_sharing_consented: bool, reflection_period: bool
 ) -> bool:

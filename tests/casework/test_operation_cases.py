@@ -20,10 +20,17 @@ from casework.operation_cases import (
     UnderAnotherOperation,
     board,
     cases_of,
+    open_case_under_operation,
     put_under_operation,
 )
 from casework.operation_models import OperationPlan
-from casework.operations import NotAllowed, checked_details, plan_operation
+from casework.operations import (
+    NotAllowed,
+    checked_details,
+    operation_for,
+    operation_to_join,
+    plan_operation,
+)
 from casework.proposals import choose_provider
 from casework.referral_status import Reason, Status
 from casework.referrals import change_status, send_chosen_referral
@@ -83,7 +90,8 @@ def test_a_case_or_a_plan_the_account_may_not_see_is_refused_alike(
     others_plan = planned(session, "officer.two")  # officer.one does not see this plan
     own_plan = planned(session)
     south = account(session, "coord.south", role=COORDINATOR, unit=None, region="south")
-    caseworker = account(session, "cw.north", role=CASEWORKER)  # sees the case, not plans
+    # Sees the case (its unit), but works in another region than the plan's.
+    caseworker = account(session, "cw.south", role=CASEWORKER, region="south")
 
     refusals = []
     for viewer, plan in (
@@ -104,6 +112,21 @@ def test_a_case_or_a_plan_the_account_may_not_see_is_refused_alike(
     assert cases_of(session, own_plan) == [case]
     with pytest.raises(UnderAnotherOperation):
         put_under_operation(session, north, case, planned(session, "coord.north"), now=NOW)
+
+
+def test_a_caseworker_of_the_plans_region_takes_persons_in_but_does_not_see_the_plan(
+    session: Session, tmp_path: Path
+) -> None:
+    shelters(session, tmp_path)
+    plan = planned(session)
+    caseworker = account(session, "cw.north", role=CASEWORKER, region="north")
+
+    case = open_case_under_operation(session, caseworker, plan, channel="rest", now=NOW)
+
+    assert cases_of(session, plan) == [case] and case.officer_account_id == caseworker.id
+    with pytest.raises(NotAllowed):
+        operation_for(session, caseworker, plan.code)  # the readiness and board are not theirs
+    assert operation_to_join(session, caseworker, plan.code.lower()) == plan
 
 
 def test_a_closed_or_withdrawn_case_is_not_put_under_an_operation(

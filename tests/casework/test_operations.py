@@ -38,6 +38,7 @@ from referral_directory.importer import import_directory
 from referral_directory.match_values import MatchingRules
 from referral_directory.needs import CATEGORIES, NEEDS
 from tests.casework.account_builders import account
+from tests.provider_words import FORBIDDEN, FORBIDDEN_BY_LANGUAGE
 from tests.referral_directory.hsds_builders import ALMATY, box, service, write
 from translations.catalog import shipped_catalogs
 from translations.sms_segments import segments
@@ -47,17 +48,6 @@ START = NOW + timedelta(hours=20)
 END = START + timedelta(hours=12)
 SAFE_SITE = "Riverside district"
 CATALOGS = shipped_catalogs()
-
-# What an SMS to a provider must never say, in English and in each shipped language.
-FORBIDDEN = ("police", "raid", "rescue", "trafficking", "traffick", "operation")
-FORBIDDEN_BY_LANGUAGE = {
-    "en": (),
-    "fr": ("police", "descente", "sauvetage", "traite", "trafic", "opération"),
-    "km": ("ប៉ូលិស", "ឆ្មក់", "សង្គ្រោះ", "ជួញដូរ", "ប្រតិបត្តិការ"),
-    "ru": ("полиц", "рейд", "облав", "спасен", "спасат", "торговл", "операц"),
-    "th": ("ตำรวจ", "บุก", "จู่โจม", "ช่วยเหลือ", "ค้ามนุษย์", "ปฏิบัติการ"),
-    "vi": ("công an", "cảnh sát", "đột kích", "giải cứu", "buôn bán người", "chiến dịch"),
-}
 
 
 def details(**changes: Any) -> OperationDetails:

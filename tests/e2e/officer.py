@@ -30,14 +30,17 @@ def choose(code: str) -> str:
 class Officer:
     """One officer's chat: sends messages and remembers the case reference."""
 
-    def __init__(self, stack: Stack, language: str = "en", username: str = "") -> None:
-        """A new chat (a new device) enrolled to the account `username`, by default a new one."""
+    def __init__(
+        self, stack: Stack, language: str = "en", username: str = "", **account_fields: str
+    ) -> None:
+        """A new chat (a new device) enrolled to the account `username`, by default a new one
+        (an officer of unit-1 in the north unless `account_fields` say otherwise)."""
         self.stack = stack
         self.sender = f"officer-{uuid.uuid4().hex[:10]}"
         self.username = username or f"officer.{self.sender}"
         self.reference = ""
         self.language = language  # the language the officer chose; "en" needs no choosing
-        self.enrolment_code = stack.enrol(self.sender, self.username)
+        self.enrolment_code = stack.enrol(self.sender, self.username, **account_fields)
 
     def say(self, message: str) -> list[str]:
         return self.stack.texts(self.sender, message)
