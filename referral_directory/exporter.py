@@ -10,11 +10,12 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
+from jsonschema import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from referral_directory.db import DirectoryBase
-from referral_directory.hsds_checks import HSDS_DIR, tabular_fields, validator
+from referral_directory.hsds_checks import HSDS_DIR, bad_urls, tabular_fields, validator
 from referral_directory.hsds_layout import CSV_FILES, NESTING
 from referral_directory.models import TABLES, Location, XReferralEndpoint
 
@@ -110,53 +111,128 @@ def _json_value(value: Any) -> Any:
 
 
 def export_json(session: Session, out_dir: Path) -> list[Path]:
-    """One file per service; each is checked against the official compiled service schema."""
-    out_dir.mkdir(parents=True, exist_ok=True)
+    """One file per service; each is checked against the official compiled service schema
+    (and our rule for web addresses) before anything is written."""
     snapshot = DirectorySnapshotForExport(session)
+    services = {
+        service_id: snapshot.nest("service", snapshot.rows["service"][service_id], frozenset())
+        for service_id in sorted(snapshot.rows["service"])
+    }
+    problems = [problem for service in services.values() for problem in export_problems(service)]
+    if problems:
+        raise ExportInvalid(problems)
+    out_dir.mkdir(parents=True, exist_ok=True)
     written = []
-    for service_id in sorted(snapshot.rows["service"]):
-        service = snapshot.nest("service", snapshot.rows["service"][service_id], frozenset())
-        errors = [e.message for e in validator("service").iter_errors(service)]
-        if errors:
-            raise ExportInvalid(f"service {service_id}: {errors[0]}")
+    for service_id, service in services.items():
         path = out_dir / f"{service_id}.json"
         path.write_text(json.dumps(service, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
         written.append(path)
     return written
 
 
+def export_problems(service: dict[str, Any]) -> list[str]:
+    """What makes an exported service invalid HSDS: one line per problem, naming the record
+    (its table and id) and the field."""
+    found: list[tuple[tuple[str | int, ...], str]] = [
+        (tuple(error.absolute_path), _schema_message(error))
+        for error in validator("service").iter_errors(service)
+    ]
+    found += [
+        (tuple(int(p) if p.isdigit() else p for p in path.split(".")), reason)
+        for path, reason in bad_urls(service)
+    ]
+    return [_named(service, path, message) for path, message in found]
+
+
+def _schema_message(error: ValidationError) -> str:
+    if isinstance(error.instance, dict | list):
+        return f"{error.validator} {error.validator_value!r} not satisfied"[:200]
+    return error.message[:200]
+
+
+def _named(service: dict[str, Any], path: tuple[str | int, ...], message: str) -> str:
+    """`service <id>` or the innermost nested record holding the field, with the field."""
+    record: tuple[str, Any] = ("service", service.get("id"))
+    node: Any = service
+    field_start = 0
+    for index, part in enumerate(path):
+        try:
+            node = node[part]
+        except (KeyError, IndexError, TypeError):
+            break
+        if isinstance(node, dict) and "id" in node and index < len(path) - 1:
+            table = next(
+                (name for name in reversed(path[: index + 1]) if isinstance(name, str)), "service"
+            )
+            record = (_TABLE_OF_FIELD.get(table, table), node["id"])
+            field_start = index + 1
+    field = ".".join(str(part) for part in path[field_start:]) or "(record)"
+    return f"{record[0]} {str(record[1])[:80]} {field}: {message}"
+
+
+_TABLE_OF_FIELD = {field: how.table for fields in NESTING.values() for field, how in fields.items()}
+
+
 class ExportInvalid(Exception):
-    """An exported record does not validate: a bug of ours, never silently published."""
+    """An exported record does not validate: never silently published. Carries one line per
+    problem (record and field)."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("; ".join(problems[:5]))
+        self.problems = problems
 
 
 def export_csv(session: Session, out_dir: Path) -> list[Path]:
     """The HSDS tabular layout: one CSV per table and a datapackage.json describing them."""
-    out_dir.mkdir(parents=True, exist_ok=True)
     snapshot = DirectorySnapshotForExport(session)
-    official = tabular_fields()
-    written = []
-    resources = []
-    package = json.loads((HSDS_DIR / "datapackage.json").read_text())
-    by_path = {resource["path"]: resource for resource in package["resources"]}
-    for table, csv_name in CSV_FILES.items():
+    tables: dict[str, list[dict[str, Any]]] = {}
+    for table in CSV_FILES:
         if table == "x_confidential_address":
             continue
         if table == "x_referral_endpoint":
-            names = ["service_at_location_id", *endpoint_json_fields()]
-            records = [
+            tables[table] = [
                 {"service_at_location_id": key, **_csv_endpoint(e)}
                 for key, e in sorted(snapshot.endpoints.items())
             ]
         else:
-            ours = [c.name for c in TABLES[table].__table__.columns if c.name != "extra"]
-            names = [n for n in official.get(table, {}) if n in ours]
-            names += [n for n in ours if n not in names]
-            records = [
+            tables[table] = [
                 _csv_row(table, record) for _, record in sorted(snapshot.rows[table].items())
             ]
+    return write_datapackage(out_dir, tables)
+
+
+def csv_columns(table: str) -> list[str]:
+    """The columns of one CSV file: the official ones we keep, in HSDS's order, then ours."""
+    if table == "x_referral_endpoint":
+        return ["service_at_location_id", *endpoint_json_fields()]
+    if table == "x_confidential_address":
+        return [
+            "location_id",
+            "address_1",
+            "address_2",
+            "city",
+            "region",
+            "state_province",
+            "postal_code",
+            "country",
+        ]
+    ours = [c.name for c in TABLES[table].__table__.columns if c.name != "extra"]
+    names = [n for n in tabular_fields().get(table, {}) if n in ours]
+    return names + [n for n in ours if n not in names]
+
+
+def write_datapackage(out_dir: Path, tables: dict[str, list[dict[str, Any]]]) -> list[Path]:
+    """`tables` (rows by table name) as the HSDS datapackage layout in `out_dir`."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    package = json.loads((HSDS_DIR / "datapackage.json").read_text())
+    by_path = {resource["path"]: resource for resource in package["resources"]}
+    written = []
+    resources = []
+    for table, records in tables.items():
+        csv_name = CSV_FILES[table]
         path = out_dir / csv_name
         with path.open("w", newline="", encoding="utf-8") as handle:
-            writer = csv.DictWriter(handle, fieldnames=names, extrasaction="ignore")
+            writer = csv.DictWriter(handle, fieldnames=csv_columns(table), extrasaction="ignore")
             writer.writeheader()
             writer.writerows(records)
         written.append(path)

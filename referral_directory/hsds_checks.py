@@ -16,12 +16,16 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from jsonschema import Draft202012Validator, FormatChecker, ValidationError
-from sqlalchemy import Boolean, Float, Integer
+from sqlalchemy import Boolean, Float, Integer, String
 
 from passage.core.timestamps import UTCDateTime
 from referral_directory.hsds_layout import CSV_FILES
 from referral_directory.hsds_rows import Row, Rows
-from referral_directory.models import TABLES, XReferralEndpoint
+from referral_directory.models import (
+    TABLES,
+    XConfidentialAddress,
+    XReferralEndpoint,
+)
 from referral_directory.organization_types import ORGANIZATION_TYPES
 from referral_directory.report import Report
 
@@ -32,6 +36,31 @@ _SUBSCHEMA_PATHS: dict[str, tuple[str, ...]] = {
     "location": ("service_at_locations", "location"),
     "taxonomy_term": ("attributes", "taxonomy_term"),
     "taxonomy": ("attributes", "taxonomy_term", "taxonomy_detail"),
+}
+
+# Where each table's record sits in the compiled schemas: (compiled file, path of fields).
+_TABLE_SCHEMA_PATHS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "service": ("service", ()),
+    "organization": ("organization", ()),
+    "phone": ("service", ("phones",)),
+    "schedule": ("service", ("schedules",)),
+    "service_area": ("service", ("service_areas",)),
+    "service_at_location": ("service", ("service_at_locations",)),
+    "language": ("service", ("languages",)),
+    "contact": ("service", ("contacts",)),
+    "service_capacity": ("service", ("capacities",)),
+    "unit": ("service", ("capacities", "unit")),
+    "attribute": ("service", ("attributes",)),
+    "taxonomy_term": ("service", ("attributes", "taxonomy_term")),
+    "taxonomy": ("service", ("attributes", "taxonomy_term", "taxonomy_detail")),
+    "location": ("service", ("service_at_locations", "location")),
+    "address": ("service", ("service_at_locations", "location", "addresses")),
+}
+
+_MODELS: dict[str, Any] = {
+    **TABLES,
+    "x_referral_endpoint": XReferralEndpoint,
+    "x_confidential_address": XConfidentialAddress,
 }
 
 E164 = re.compile(r"^\+[1-9][0-9]{6,14}$")
@@ -54,6 +83,91 @@ def compiled_schema(kind: str) -> dict[str, Any]:
 @lru_cache(maxsize=8)
 def validator(kind: str) -> Draft202012Validator:
     return Draft202012Validator(compiled_schema(kind), format_checker=FormatChecker())
+
+
+@lru_cache(maxsize=32)
+def table_schema(table: str) -> dict[str, Any] | None:
+    """The official JSON Schema of one record of `table` (None for our `x_` tables)."""
+    if table not in _TABLE_SCHEMA_PATHS:
+        return None
+    kind, path = _TABLE_SCHEMA_PATHS[table]
+    schema = compiled_schema(kind)
+    for name in path:
+        schema = schema["properties"][name]
+        schema = schema.get("items", schema)
+    return schema
+
+
+@lru_cache(maxsize=32)
+def _table_validator(table: str) -> Draft202012Validator | None:
+    schema = table_schema(table)
+    if schema is None:
+        return None
+    flat = {**schema, "properties": schema.get("properties", {}), "required": []}
+    return Draft202012Validator(flat, format_checker=FormatChecker())
+
+
+@lru_cache(maxsize=1)
+def url_fields() -> frozenset[str]:
+    """Names of the fields HSDS declares as URIs (website, url, uri, term_uri, ...)."""
+    names: set[str] = set()
+    pending: list[Any] = [compiled_schema("service"), compiled_schema("organization")]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, dict):
+            for name, definition in (node.get("properties") or {}).items():
+                if isinstance(definition, dict) and definition.get("format") == "uri":
+                    names.add(name)
+            pending.extend(node.values())
+        elif isinstance(node, list):
+            pending.extend(node)
+    return frozenset(names)
+
+
+_URL_SCHEMES = ("http", "https")
+
+
+def url_problem(value: Any) -> str | None:
+    """Why `value` is not a web address we publish (None when it is one). The reason never
+    repeats the value: a `javascript:` link must not reach a report or a page."""
+    if not isinstance(value, str):
+        return "must be a web address (text)"
+    if any(ord(char) <= 0x20 or ord(char) == 0x7F for char in value):
+        return "a web address cannot contain spaces or control characters"
+    try:
+        parts = urlsplit(value)
+        host = parts.hostname
+    except ValueError:
+        return "not a valid web address"
+    if not parts.scheme:
+        return "a web address must start with http:// or https://"
+    if parts.scheme.lower() not in _URL_SCHEMES:
+        # urlsplit only takes letters, digits, + - . as a scheme: safe to name.
+        return f"must be an http:// or https:// address, not {parts.scheme[:20]}:"
+    if not host:
+        return "an http(s) address needs a host name"
+    return None
+
+
+def bad_urls(document: dict[str, Any], prefix: str = "") -> list[tuple[str, str]]:
+    """(field path, reason) for every URL field of `document`, nested objects included."""
+    found: list[tuple[str, str]] = []
+    names = url_fields()
+    pending: list[tuple[str, Any]] = [(prefix, document)]
+    while pending:
+        path, node = pending.pop()
+        if isinstance(node, dict):
+            for name, value in node.items():
+                where = f"{path}.{name}" if path else str(name)
+                if name in names and value is not None:
+                    reason = url_problem(value)
+                    if reason:
+                        found.append((where, reason))
+                elif isinstance(value, dict | list):
+                    pending.append((where, value))
+        elif isinstance(node, list):
+            pending.extend((f"{path}.{index}", item) for index, item in enumerate(node))
+    return sorted(found)
 
 
 @lru_cache(maxsize=1)
@@ -96,7 +210,9 @@ def check_rows(rows: Rows, report: Report) -> None:
         errors_before = len(report.errors)
         if row.tabular:
             _check_tabular_row(table, key, row, report)
+        _check_urls(table, key, row, report)
         _convert(table, key, row, report)
+        _check_lengths(table, key, row, report)
         _check_extensions(table, key, row, report)
         if len(report.errors) > errors_before:
             invalid.add(row.top)
@@ -112,19 +228,97 @@ def _message(error: ValidationError) -> str:
 
 
 def _check_tabular_row(table: str, key: str, row: Row, report: Report) -> None:
+    """A row of the tabular layout: required fields as datapackage.json says; values typed as
+    the official JSON Schema types them (a CSV cell is text), then checked against it, so
+    what was imported from CSV exports as valid HSDS JSON."""
     fields = tabular_fields().get(table, {})
     for name, definition in fields.items():
         if definition.get("constraints", {}).get("required") and row.values.get(name) is None:
             report.error(row.file, key, name, "required field is missing")
-    status = row.values.get("status")
-    if table == "service" and status not in (None, *_SERVICE_STATUSES):
-        report.error(row.file, key, "status", f"must be one of {', '.join(_SERVICE_STATUSES)}")
-    location_type = row.values.get("location_type")
-    if table == "location" and location_type not in (None, "physical", "postal", "virtual"):
-        report.error(row.file, key, "location_type", "must be physical, postal or virtual")
+    schema = table_schema(table)
+    if schema is None:
+        return
+    properties = schema.get("properties", {})
+    for values in (row.values, row.extra):
+        for name, value in list(values.items()):
+            kind = properties.get(name, {}).get("type")
+            if kind in _SCHEMA_TYPES and isinstance(value, str):
+                try:
+                    values[name] = _SCHEMA_TYPES[kind](value)
+                except ValueError as refused:
+                    report.error(row.file, key, name, str(refused))
+                    values.pop(name)
+    checker = _table_validator(table)
+    if checker is None:
+        return
+    document = {
+        name: value
+        for name, value in {**row.extra, **row.values}.items()
+        if value is not None and not name.startswith("x_")
+    }
+    for problem in checker.iter_errors(document):
+        path = ".".join(str(part) for part in problem.absolute_path)
+        report.error(row.file, key, path, _message(problem))
 
 
-_SERVICE_STATUSES = ("active", "inactive", "defunct", "temporarily closed")
+_NUMBER = re.compile(r"^-?[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?$")
+
+
+def _schema_number(text: str) -> int | float:
+    cleaned = text.strip()
+    if not _NUMBER.match(cleaned) or len(cleaned) > 40:
+        raise ValueError(f"{cleaned[:20]!r} is not a number")
+    if cleaned.lstrip("-").isdigit():
+        number: int | float = int(cleaned)
+    else:
+        number = float(cleaned)
+    if not math.isfinite(number) or abs(number) > 1e9:
+        raise ValueError(f"{cleaned[:20]!r} is not a number of a sensible size")
+    return number
+
+
+def _schema_integer(text: str) -> int:
+    number = _schema_number(text)
+    if isinstance(number, float):
+        if not number.is_integer():
+            raise ValueError(f"{text.strip()[:20]!r} is not a whole number")
+        return int(number)
+    return number
+
+
+def _schema_boolean(text: str) -> bool:
+    return parse_bool(text)
+
+
+_SCHEMA_TYPES: dict[str, Any] = {
+    "number": _schema_number,
+    "integer": _schema_integer,
+    "boolean": _schema_boolean,
+}
+
+
+def _check_urls(table: str, key: str, row: Row, report: Report) -> None:
+    if table in ("x_referral_endpoint", "x_confidential_address"):
+        return  # an endpoint's address has its own rule; a hidden address is never linked
+    for path, reason in bad_urls({**row.extra, **row.values}):
+        report.error(row.file, key, path, reason)
+
+
+def _check_lengths(table: str, key: str, row: Row, report: Report) -> None:
+    """Text longer than its column: SQLite would keep it, PostgreSQL refuses the import."""
+    model = _MODELS.get(table)
+    if model is None:
+        return
+    for column in model.__table__.columns:
+        length = getattr(column.type, "length", None) or math.inf
+        value = row.values.get(column.name)
+        if isinstance(column.type, String) and isinstance(value, str) and length < len(value):
+            report.error(
+                row.file,
+                key,
+                column.name,
+                f"longer than {length} characters ({len(value)}), the most it may have",
+            )
 
 
 def _convert(table: str, key: str, row: Row, report: Report) -> None:

@@ -1,7 +1,11 @@
 """HSDS data as rows of our tables: nested JSON is flattened, CSV files are read as they are."""
 
 import csv
+import io
 import json
+import os
+import stat
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -192,35 +196,95 @@ def flatten(
     return record_id
 
 
-def read_path(path: Path, report: Report) -> Rows:
-    """Read HSDS JSON (an object, a list, a paginated page, or a folder of files) or CSV."""
+# What an import reads at most: a file (or a folder's files together) beyond this is refused
+# before it is parsed, so a wrong path (/dev/zero, a disk image) cannot exhaust the memory.
+MAX_IMPORT_BYTES = 50 * 1024 * 1024
+# Longest CSV field read (a GeoJSON service area is the longest field HSDS has).
+MAX_CSV_FIELD_CHARS = 1024 * 1024
+
+
+class _Budget:
+    """Bytes an import may still read."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.left = limit
+
+
+def size_text(limit: int) -> str:
+    mega = 1024 * 1024
+    return f"{limit // mega} MB" if limit >= mega and limit % mega == 0 else f"{limit} bytes"
+
+
+def _read_bytes(file: Path, budget: _Budget, report: Report) -> bytes | None:
+    """The content of a regular file within the budget; None (with the reason reported) for
+    anything else. Opened without blocking, so a fifo cannot hang the import."""
+    name = str(file)
+    try:
+        descriptor = os.open(file, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError as error:
+        report.error(name, "", "", f"cannot be read: {error.strerror or error}")
+        return None
+    with os.fdopen(descriptor, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+            report.error(name, "", "", "not a regular file (a device, a fifo or a socket)")
+            return None
+        try:
+            content = handle.read(budget.left + 1)
+        except OSError as error:
+            report.error(name, "", "", f"cannot be read: {error.strerror or error}")
+            return None
+    if len(content) > budget.left:
+        if budget.left == budget.limit:
+            message = f"the file is larger than {size_text(budget.limit)}"
+        else:
+            message = f"the files given are larger than {size_text(budget.limit)} together"
+        report.error(name, "", "", f"{message}; nothing of it was read")
+        budget.left = -1
+        return None
+    budget.left -= len(content)
+    return content
+
+
+def read_path(path: Path, report: Report, *, max_bytes: int = MAX_IMPORT_BYTES) -> Rows:
+    """Read HSDS JSON (an object, a list, a paginated page, or a folder of files) or CSV,
+    at most `max_bytes` in all."""
     rows = Rows()
-    if not path.exists():
-        report.error(str(path), "", "", "no such file or folder")
+    budget = _Budget(max_bytes)
+    try:
+        if not path.exists():
+            report.error(str(path), "", "", "no such file or folder")
+            return rows
+        is_folder = path.is_dir()
+    except OSError as error:  # a name too long, a permission refused on the way
+        report.error(str(path)[:200], "", "", f"cannot be read: {error.strerror or error}")
         return rows
-    if path.is_dir():
+    if is_folder:
         if (
             any((path / name).exists() for name in _CSV_TABLES)
             or (path / "datapackage.json").exists()
         ):
-            _read_csv_folder(path, rows, report)
+            _read_csv_folder(path, rows, report, budget)
         for file in sorted(path.glob("*.json")):
-            if file.name != "datapackage.json":
-                _read_json_file(file, rows, report)
+            if file.name != "datapackage.json" and budget.left >= 0:
+                _read_json_file(file, rows, report, budget)
         if not rows.tables and report.ok:
             report.error(str(path), "", "", "no HSDS .json or .csv files in this folder")
         return rows
     if path.suffix.lower() == ".csv":
-        _read_csv_file(path, rows, report)
+        _read_csv_file(path, rows, report, budget)
     else:
-        _read_json_file(path, rows, report)
+        _read_json_file(path, rows, report, budget)
     return rows
 
 
-def _read_json_file(file: Path, rows: Rows, report: Report) -> None:
+def _read_json_file(file: Path, rows: Rows, report: Report, budget: _Budget) -> None:
     name = str(file)
+    content = _read_bytes(file, budget, report)
+    if content is None:
+        return
     try:
-        document = json.loads(file.read_text(encoding="utf-8"))
+        document = json.loads(content.decode("utf-8"))
     except (UnicodeDecodeError, ValueError) as error:  # JSONDecodeError, too-long integers
         report.error(name, "", "", f"not valid JSON: {str(error)[:200]}")
         return
@@ -255,17 +319,43 @@ def _read_json_file(file: Path, rows: Rows, report: Report) -> None:
         flatten(record, kind, rows, name, {})
 
 
-def _read_csv_folder(folder: Path, rows: Rows, report: Report) -> None:
+def _read_csv_folder(folder: Path, rows: Rows, report: Report, budget: _Budget) -> None:
     for file in sorted(folder.glob("*.csv")):
-        _read_csv_file(file, rows, report)
+        if budget.left >= 0:
+            _read_csv_file(file, rows, report, budget)
 
 
-def _read_csv_file(file: Path, rows: Rows, report: Report) -> None:
+_CSV_LOCK = threading.Lock()
+
+
+def _read_csv_file(file: Path, rows: Rows, report: Report, budget: _Budget) -> None:
+    if _CSV_TABLES.get(file.name) is None:
+        report.notes.append(f"{file}: {file.name} is not kept by Passage; skipped")
+        return
+    content = _read_bytes(file, budget, report)
+    if content is None:
+        return
+    reader: csv.DictReader[str] | None = None
     try:
-        with file.open(newline="", encoding="utf-8-sig") as handle:
-            table_rows = list(csv.DictReader(handle))
-    except (UnicodeDecodeError, csv.Error) as error:
+        text = content.decode("utf-8-sig")
+        # The field limit is the csv module's, for the whole process: set it for this read only.
+        with _CSV_LOCK:
+            before = csv.field_size_limit(MAX_CSV_FIELD_CHARS)
+            try:
+                reader = csv.DictReader(io.StringIO(text, newline=""))
+                table_rows = list(reader)
+            finally:
+                csv.field_size_limit(before)
+    except UnicodeDecodeError as error:
         report.error(str(file), "", "", f"not a readable CSV file: {error}")
+        return
+    except csv.Error as error:
+        line = f"line {reader.line_num + 1}" if reader is not None else ""
+        if "field limit" in str(error):
+            message = f"a field is longer than {MAX_CSV_FIELD_CHARS} characters"
+        else:
+            message = f"not a readable CSV file: {error}"
+        report.error(str(file), line, "", message)
         return
     _add_tabular(str(file), file.name, table_rows, rows, report)
 

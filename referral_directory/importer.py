@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from referral_directory.db import DirectoryBase
 from referral_directory.hsds_checks import check_rows
 from referral_directory.hsds_layout import KEY_COLUMN, NESTING, WRITE_ORDER
-from referral_directory.hsds_rows import Rows, read_path
+from referral_directory.hsds_rows import MAX_IMPORT_BYTES, Rows, read_path
 from referral_directory.models import TABLES, Location, XConfidentialAddress, XReferralEndpoint
 from referral_directory.report import Report
 from referral_directory.revision import bump
@@ -40,10 +40,12 @@ _NOT_NULL: dict[str, tuple[str, ...]] = {
 }
 
 
-def validate_directory(session: Session, path: Path) -> tuple[Report, Rows]:
-    """Everything import checks, without writing."""
+def validate_directory(
+    session: Session, path: Path, *, max_bytes: int = MAX_IMPORT_BYTES
+) -> tuple[Report, Rows]:
+    """Everything import checks, without writing; at most `max_bytes` are read."""
     report = Report()
-    rows = read_path(path, report)
+    rows = read_path(path, report, max_bytes=max_bytes)
     if rows.tables:
         check_rows(rows, report)
         _check_links(session, rows, report)
@@ -53,13 +55,19 @@ def validate_directory(session: Session, path: Path) -> tuple[Report, Rows]:
     return report, rows
 
 
-def import_directory(session: Session, path: Path, *, skip_invalid: bool = False) -> Report:
+def import_directory(
+    session: Session,
+    path: Path,
+    *,
+    skip_invalid: bool = False,
+    max_bytes: int = MAX_IMPORT_BYTES,
+) -> Report:
     """Import all of `path`, or nothing when anything is invalid (unless `skip_invalid`).
 
     Records are matched by id: importing the same data again updates, never duplicates.
     The caller's session is the transaction; it is not committed here.
     """
-    report, rows = validate_directory(session, path)
+    report, rows = validate_directory(session, path, max_bytes=max_bytes)
     if not report.ok and not skip_invalid:
         return report
     report.skipped_records = sorted({row.top for _t, _k, row in rows if row.invalid})

@@ -33,6 +33,14 @@ class Problem:
         }
 
 
+_LONGEST_NAME = 80
+
+
+def _short(text: str) -> str:
+    """An id or field name as reported: a hostile one may be megabytes long."""
+    return text if len(text) <= _LONGEST_NAME else text[: _LONGEST_NAME - 1] + "…"
+
+
 @dataclass
 class Report:
     problems: list[Problem] = field(default_factory=list)
@@ -43,10 +51,14 @@ class Report:
     notes: list[str] = field(default_factory=list)
 
     def error(self, file: str, record_id: str, field_name: str, message: str) -> None:
-        self.problems.append(Problem(Severity.ERROR, file, record_id, field_name, message))
+        self.problems.append(
+            Problem(Severity.ERROR, file, _short(record_id), _short(field_name), message)
+        )
 
     def warning(self, file: str, record_id: str, field_name: str, message: str) -> None:
-        self.problems.append(Problem(Severity.WARNING, file, record_id, field_name, message))
+        self.problems.append(
+            Problem(Severity.WARNING, file, _short(record_id), _short(field_name), message)
+        )
 
     @property
     def errors(self) -> list[Problem]:

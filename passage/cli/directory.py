@@ -62,17 +62,62 @@ def _validate(args: argparse.Namespace) -> int:
 
 def _export(args: argparse.Namespace) -> int:
     from passage.config import session_factory
-    from referral_directory.exporter import export_csv, export_json
+    from referral_directory.exporter import ExportInvalid, export_csv, export_json
 
     open_database()
     out = Path(args.out)
     if out.exists() and not out.is_dir():
         print(f"{out} is a file; give a folder to write into.", file=sys.stderr)
         return 2
-    with session_factory()() as session:
-        writer = export_json if args.format == "json" else export_csv
-        written = writer(session, out)
+    try:
+        with session_factory()() as session:
+            writer = export_json if args.format == "json" else export_csv
+            written = writer(session, out)
+    except ExportInvalid as invalid:
+        for line in invalid.problems:
+            print(f"error: {line}", file=sys.stderr)
+        print(
+            f"Nothing exported: {len(invalid.problems)} problem(s) would make it invalid HSDS. "
+            "Correct the records named (import them again, corrected).",
+            file=sys.stderr,
+        )
+        return 1
+    except OSError as error:
+        print(f"Cannot write to {out}: {error.strerror or error}", file=sys.stderr)
+        return 1
     print(f"Wrote {len(written)} file(s) to {out}/", file=sys.stderr)
+    return 0
+
+
+def _template(args: argparse.Namespace) -> int:
+    from referral_directory.hsds_layout import CSV_FILES
+    from referral_directory.template import write_template
+
+    out = Path(args.out)
+    if out.exists() and not out.is_dir():
+        print(f"{out} is a file; give a folder to write into.", file=sys.stderr)
+        return 2
+    present = sorted(
+        name for name in [*CSV_FILES.values(), "datapackage.json"] if (out / name).exists()
+    )
+    if present:
+        print(
+            f"{out} already holds {', '.join(present[:3])}{' ...' if len(present) > 3 else ''}: "
+            "give a new or empty folder (a filled template is never overwritten).",
+            file=sys.stderr,
+        )
+        return 1
+    try:
+        written = write_template(out)
+    except OSError as error:
+        print(f"Cannot write to {out}: {error.strerror or error}", file=sys.stderr)
+        return 1
+    print(f"Wrote {len(written)} file(s) to {out}/", file=sys.stderr)
+    print(
+        "Fill in one row per record (new ids: a UUID each), keep taxonomies.csv and "
+        f"taxonomy_terms.csv as they are, then: passage directory import {out}",
+        file=sys.stderr,
+    )
     return 0
 
 
@@ -255,6 +300,21 @@ def add_commands(commands: Any) -> None:
     )
     exporting.add_argument("out", help="folder to write into (created if missing)")
     exporting.set_defaults(handler=_export)
+
+    template = actions.add_parser(
+        "template",
+        help="write an HSDS CSV datapackage to fill in a spreadsheet",
+        description="Write an HSDS 3.1 CSV datapackage (one .csv per table and a "
+        "datapackage.json) to keep the directory in a spreadsheet. taxonomies.csv and "
+        "taxonomy_terms.csv hold Passage's service categories and eligibility terms with "
+        "their fixed ids (link a service to them in attributes.csv); every other file has "
+        "one example row (a women's shelter whose real address is in "
+        "x_confidential_addresses.csv). Replace the example rows with your own, each with a "
+        "new UUID as id, then `passage directory validate FOLDER` and `passage directory "
+        "import FOLDER`. The template imports as it is. See docs/directory.md.",
+    )
+    template.add_argument("out", help="a new or empty folder to write into (created if missing)")
+    template.set_defaults(handler=_template)
 
     capacity = actions.add_parser("capacity", help="record free places of a service now")
     capacity.add_argument("service_at_location_id")

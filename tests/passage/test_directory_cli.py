@@ -158,3 +158,51 @@ def test_the_demo_directory_loads_into_an_empty_directory_only(
     with session_factory()() as session:
         service_row = session.get(Service, renamed)
         assert service_row is not None and service_row.name == "Renamed by a coordinator"
+
+
+def test_import_of_a_device_is_a_clear_error(
+    database: Settings, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["directory", "import", "/dev/zero"]) == 1
+    err = capsys.readouterr().err
+    assert "error: /dev/zero: (no id): not a regular file" in err
+    assert "Traceback" not in err
+
+
+def test_an_export_that_would_be_invalid_is_refused_by_record_and_field(
+    database: Settings, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write(tmp_path / "p.json", [service("shelter")])
+    assert main(["directory", "import", str(path)]) == 0
+    with session_factory()() as session:
+        stored = session.scalars(select(Service)).one()
+        stored.url = "javascript:alert(1)"  # stored before imports checked addresses
+        stored_id = stored.id
+        session.commit()
+    capsys.readouterr()
+
+    assert main(["directory", "export", str(tmp_path / "out")]) == 1
+
+    err = capsys.readouterr().err
+    assert f"error: service {stored_id} url: must be an http:// or https:// address" in err
+    assert "Nothing exported" in err
+    assert not (tmp_path / "out").exists()
+
+
+def test_template_writes_a_datapackage_that_imports_and_never_overwrites(
+    database: Settings, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["directory", "template", "--help"])
+    assert exit_info.value.code == 0
+    assert "taxonomy_terms.csv" in capsys.readouterr().out
+
+    assert main(["directory", "template", str(tmp_path / "sheet")]) == 0
+    assert "passage directory import" in capsys.readouterr().err
+    assert main(["directory", "import", str(tmp_path / "sheet")]) == 0
+    assert _services() == 1
+
+    (tmp_path / "sheet" / "services.csv").write_text("filled in by a coordinator")
+    assert main(["directory", "template", str(tmp_path / "sheet")]) == 1
+    assert "never overwritten" in capsys.readouterr().err
+    assert (tmp_path / "sheet" / "services.csv").read_text() == "filled in by a coordinator"

@@ -92,7 +92,7 @@ def test_an_unknown_x_field_in_csv_is_refused_so_it_cannot_be_published(
     folder = tmp_path / "csv"
     folder.mkdir()
     (folder / "locations.csv").write_text(
-        "id,location_type,x_confidential_address\nloc-1,physical,6 Hidden Street\n"
+        f"id,location_type,x_confidential_address\n{uid('loc-1')},physical,6 Hidden Street\n"
     )
     report = import_directory(session, folder)
     assert _messages(report) == [("x_confidential_address", "unknown x_ extension")]

@@ -126,17 +126,20 @@ def test_a_csv_row_linking_to_a_missing_service_is_named(session: Session, tmp_p
     folder = tmp_path / "csv"
     folder.mkdir()
     (folder / "service_at_location.csv").write_text(
-        "id,service_id,location_id\nsal-1,no-such-service,no-such-place\nsal-2,,\n"
+        f"id,service_id,location_id\n{uid('sal-1')},{uid('nowhere')},{uid('no-place')}\n"
+        f"{uid('sal-2')},,\n"
     )
 
     report = import_directory(session, folder)
 
-    assert sorted((p.record_id, p.field, p.message) for p in report.errors) == [
-        ("sal-1", "location_id", "no location with id no-such-place"),
-        ("sal-1", "service_id", "no service with id no-such-service"),
-        ("sal-2", "location_id", "required field is missing"),
-        ("sal-2", "service_id", "required field is missing"),
-    ]
+    assert sorted((p.record_id, p.field, p.message) for p in report.errors) == sorted(
+        [
+            (uid("sal-1"), "location_id", f"no location with id {uid('no-place')}"),
+            (uid("sal-1"), "service_id", f"no service with id {uid('nowhere')}"),
+            (uid("sal-2"), "location_id", "required field is missing"),
+            (uid("sal-2"), "service_id", "required field is missing"),
+        ]
+    )
 
 
 def test_unreadable_input_is_an_error_not_a_crash(session: Session, tmp_path: Path) -> None:
