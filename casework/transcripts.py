@@ -4,9 +4,15 @@ Rasa is not importable in the app's environment, so the table is declared again 
 columns we use (rasa.core.tracker_store.SQLTrackerStore.SQLEvent). A conversation is every event
 of one sender id; it is linked to a case by the `case_reference` slot the case actions set, or
 by being the conversation a referral reports to (Referral.officer_conversation).
+
+Rasa's tracker store is ours (bot/encrypted_tracker_store.py): each event's `data` is encrypted
+with the app's data keys under the label `events.data`; rows written before it are plain JSON
+and read as they are. The columns selected on here (sender id, type, timestamp, `action_name`,
+which holds a slot event's slot name) stay plain.
 """
 
 import json
+from collections import Counter
 from collections.abc import Collection, Iterator
 from datetime import datetime
 from pathlib import Path
@@ -30,8 +36,12 @@ from sqlalchemy.orm import Session
 from casework.models import Case
 from casework.references import InvalidReference, normalize_reference
 from casework.referral_models import Referral
+from passage.core.field_crypto import Keyring, current_keyring
+from passage.core.field_crypto.rotation import EncryptedColumn, census, reencrypt
 
 CASE_SLOT = "case_reference"
+EVENT_DATA_LABEL = "events.data"  # the associated data bot/encrypted_tracker_store.py binds
+EVENT_DATA = EncryptedColumn("events", "id", "data", EVENT_DATA_LABEL)
 _BATCH = 500  # sender ids per statement: SQLite allows a limited number of bound parameters
 
 _metadata = MetaData()
@@ -57,7 +67,7 @@ def _batches(items: Collection[str]) -> Iterator[list[str]]:
 def _slot_reference(data: str | None) -> str | None:
     """The case reference a slot event sets, in canonical form; None for any other event."""
     try:
-        event = json.loads(data or "")
+        event = json.loads(current_keyring().decrypt(EVENT_DATA_LABEL, data or ""))
     except ValueError:
         return None
     if not isinstance(event, dict) or event.get("name") != CASE_SLOT:
@@ -113,7 +123,9 @@ class TranscriptStore:
             return set()
         wanted = set(references)
         query = select(EVENTS.c.sender_id, EVENTS.c.data).where(
-            EVENTS.c.type_name == "slot", EVENTS.c.data.contains(CASE_SLOT)
+            # The data is ciphertext; Rasa writes the slot's name to action_name as well.
+            EVENTS.c.type_name == "slot",
+            EVENTS.c.action_name == CASE_SLOT,
         )
         with engine.connect() as connection:
             rows = connection.execute(query).all()
@@ -133,6 +145,20 @@ class TranscriptStore:
                 connection.execute(delete(EVENTS).where(EVENTS.c.sender_id.in_(batch)))
                 deleted += len(present)
         return deleted
+
+    def key_census(self) -> Counter[str]:
+        """How many events are under each key id, or still plaintext (`passage keys status`)."""
+        engine = self._connect()
+        if engine is None:
+            return Counter()
+        return census(engine, [EVENT_DATA])[EVENT_DATA_LABEL]
+
+    def reencrypt(self, keyring: Keyring, batch_size: int = 500) -> int:
+        """Moves every event not under the current key to it (`passage keys reencrypt`)."""
+        engine = self._connect()
+        if engine is None:
+            return 0
+        return reencrypt(engine, [EVENT_DATA], keyring, batch_size=batch_size)
 
 
 def case_conversations(

@@ -14,6 +14,7 @@ from passage.runtime.migrate import open_database
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
+    from casework.transcripts import TranscriptStore
     from passage.core.field_crypto.rotation import EncryptedColumn
 
 ROTATION_STEPS = """rotation:
@@ -31,6 +32,14 @@ def _engine() -> "Engine":
 
     open_database()
     return make_engine(get_settings().resolved_database_url)
+
+
+def _tracker_store() -> "TranscriptStore":
+    """Rasa's tracker store, whose event data bot/encrypted_tracker_store.py encrypts."""
+    from casework.transcripts import TranscriptStore
+    from passage.config import get_settings
+
+    return TranscriptStore(get_settings().resolved_tracker_db)
 
 
 def rotated_columns() -> "list[EncryptedColumn]":
@@ -68,6 +77,11 @@ def _status(_args: argparse.Namespace) -> int:
         counts = census(engine, rotated_columns())
     finally:
         engine.dispose()
+    tracker = _tracker_store()
+    try:
+        counts["events.data (Rasa tracker)"] = tracker.key_census()
+    finally:
+        tracker.close()
     print("Values per column (key id: count):")
     missing = False
     for label, tally in counts.items():
@@ -99,6 +113,13 @@ def _reencrypt(args: argparse.Namespace) -> int:
         )
     finally:
         engine.dispose()
+    tracker = _tracker_store()
+    try:
+        moved = tracker.reencrypt(keyring, args.batch_size)
+    finally:
+        tracker.close()
+    print(f"Rasa tracker events: {moved} re-encrypted", flush=True)
+    changed += moved
     print(
         f"Re-encrypted {changed} values under key {keyring.current_key_id}. Check with "
         "`passage keys status` before removing an older key."

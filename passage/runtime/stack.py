@@ -13,6 +13,7 @@ from typing import IO
 from casework.heartbeat import latest_heartbeat
 from passage.config import Settings, SmsMode, make_engine
 from passage.config.process_keys import RELAYED_CHANNELS, channel_token, chat_key
+from passage.core.field_crypto import KEY_FILE_NAME, keyring_from
 from passage.runtime.processes import ManagedProcess, http_ok
 from passage.runtime.rasa_project import BOT_DIR, rasa_environment
 
@@ -32,6 +33,14 @@ def with_sandbox_if_needed(settings: Settings, *, demo: bool) -> Settings:
 
 def _passage_command(*args: str) -> list[str]:
     return [sys.executable, "-m", "passage.cli", *args]
+
+
+def tracker_key_environment(settings: Settings) -> dict[str, str]:
+    """What Rasa's tracker store (bot/encrypted_tracker_store.py) reads its keys from: the app's
+    data keys, or the app's key file, made here first when missing so Rasa never makes one."""
+    key_file = (settings.var_dir / KEY_FILE_NAME).absolute()
+    keyring_from(settings.data_keys, key_file)  # checks the keys; makes the file if needed
+    return {"PASSAGE_DATA_KEYS": settings.data_keys, "PASSAGE_DATA_KEY_FILE": str(key_file)}
 
 
 def _app_environment(settings: Settings) -> dict[str, str]:
@@ -63,6 +72,8 @@ def build_processes(
     rasa_env = rasa_environment()
     rasa_env["ACTION_SERVER_URL"] = f"http://{host}:{settings.actions_port}/webhook"
     rasa_env["PASSAGE_TRACKER_DB"] = str(settings.resolved_tracker_db.resolve())
+    if "rasa" in names:
+        rasa_env.update(tracker_key_environment(settings))
     rasa_env["PASSAGE_CHAT_MESSAGE_MAX_CHARS"] = str(settings.chat_message_max_chars)
     key = chat_key(settings)
     for channel in RELAYED_CHANNELS:

@@ -18,6 +18,8 @@ from casework.db import Base
 from casework.models import AssessedNeed, Case, IntakeAnswer, ProviderChoice
 from casework.outbox import enqueue
 from casework.referral_models import CaseFlag, Referral, ReferralEvent, ReferralNeed
+from casework.transcripts import EVENT_DATA_LABEL
+from passage.core.field_crypto import current_keyring
 
 NOW = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
 SCRIPT = ConsentScript("consent.adult", "1", "ru", "text")
@@ -46,30 +48,43 @@ def tracker_db(path: Path) -> Path:
     return path
 
 
-def _event(sender: str, type_name: str, at: datetime, **data: object) -> tuple[object, ...]:
+def _event(
+    sender: str, type_name: str, at: datetime, encrypted: bool, **data: object
+) -> tuple[object, ...]:
     payload = json.dumps({"event": type_name, "timestamp": at.timestamp(), **data})
+    if encrypted:  # as our tracker store writes it (bot/encrypted_tracker_store.py)
+        payload = current_keyring().encrypt(EVENT_DATA_LABEL, payload)
     intent = data.get("parse_data", {}) if type_name == "user" else None
     intent_name = intent.get("intent", {}).get("name") if isinstance(intent, dict) else None
     return (sender, type_name, at.timestamp(), intent_name, data.get("name"), payload)
 
 
 def add_conversation(
-    path: Path, sender: str, last_event_at: datetime, reference: str | None = None
+    path: Path,
+    sender: str,
+    last_event_at: datetime,
+    reference: str | None = None,
+    *,
+    encrypted: bool = True,
 ) -> None:
-    """A user message, the case slot (if any) and a bot answer, the last at `last_event_at`."""
+    """A user message, the case slot (if any) and a bot answer, the last at `last_event_at`;
+    `encrypted=False` writes them as Rasa's own SQL tracker store did (plain JSON)."""
     start = last_event_at - timedelta(minutes=5)
     rows = [
         _event(
             sender,
             "user",
             start,
+            encrypted,
             text="I met a person who needs shelter",
             parse_data={"intent": {"name": "open_case"}},
         )
     ]
     if reference is not None:
-        rows.append(_event(sender, "slot", start, name="case_reference", value=reference))
-    rows.append(_event(sender, "bot", last_event_at, text="Case opened."))
+        rows.append(
+            _event(sender, "slot", start, encrypted, name="case_reference", value=reference)
+        )
+    rows.append(_event(sender, "bot", last_event_at, encrypted, text="Case opened."))
     with sqlite3.connect(path) as connection:
         connection.executemany(
             "INSERT INTO events (sender_id, type_name, timestamp, intent_name, action_name, data)"

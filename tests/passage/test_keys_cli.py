@@ -141,3 +141,28 @@ def test_rotation_sees_every_encrypted_column_whatever_was_imported_before(
         check=True,
     )
     assert set(done.stdout.split()) == expected
+
+
+def test_rasa_tracker_events_are_counted_and_moved_to_the_current_key(
+    database: Settings, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Tracker rows (bot/encrypted_tracker_store.py) rotate with the app's columns, plain rows
+    from before that store included, so an older key can be removed."""
+    from datetime import UTC, datetime
+
+    from tests.casework.retention_builders import add_conversation, tracker_db
+
+    use_keys(monkeypatch, KEY_A)
+    tracker = tracker_db(database.resolved_tracker_db)
+    add_conversation(tracker, "chat-1", datetime.now(UTC), "KX7P-2M9Q")  # 3 events under a
+    add_conversation(tracker, "chat-2", datetime.now(UTC), encrypted=False)  # 2 plain
+    use_keys(monkeypatch, KEY_B, KEY_A)
+    assert main(["keys", "status"]) == 0
+    out = capsys.readouterr().out
+    assert "events.data (Rasa tracker)" in out and "a-2025: 3, plaintext: 2" in out
+
+    assert main(["keys", "reencrypt"]) == 0
+    assert "Rasa tracker events: 5 re-encrypted" in capsys.readouterr().out
+    use_keys(monkeypatch, KEY_B)  # a removed
+    assert main(["keys", "status"]) == 0
+    assert "events.data (Rasa tracker)         b-2026: 5" in capsys.readouterr().out
