@@ -52,11 +52,11 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     yield
 
 
-def create_app(policies: Policies, *, clock: Clock = time.monotonic) -> FastAPI:
+def create_app(policies: Policies, *, clock: Clock = time.time) -> FastAPI:
     """`policies` are the domain's, as the runtime built them from settings; `clock` drives
     the rate limits' windows, and tests pass one they can move."""
     settings = get_settings()
-    # Any route may answer 429 (the per-address limit is checked before routing). No /docs or
+    # Any route may answer 429 (the rate limits are checked before routing). No /docs or
     # /redoc: those pages run inline and third-party scripts, which the CSP forbids; partners
     # read /openapi.json and docs/partner-api.md.
     app = FastAPI(

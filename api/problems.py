@@ -31,7 +31,7 @@ def problem(description: str, headers: dict[str, Any] | None = None) -> dict[str
 # Any route (api.rate_limits).
 TOO_MANY_REQUESTS: Responses = {
     429: problem(
-        "Too many requests from this address, API key or chat sender in the last minute.",
+        "Too many requests from this address, account, API key or chat in the last minute.",
         headers={
             "Retry-After": {
                 "description": "Seconds until a request will be counted again.",

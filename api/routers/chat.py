@@ -8,7 +8,7 @@ tab id (`api.chat_identity`) and relays the message to Rasa's web chat channel
 
 import json
 from datetime import UTC, datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Cookie, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, Response
@@ -31,7 +31,7 @@ from api.templating import page_language, templates, texts_in
 from casework.forgetting import forget_chat
 from casework.transcripts import TranscriptStore
 from casework.web_chat_tabs import forget_tabs, remember_tab, tabs_of
-from passage.config import Settings
+from passage.config import Settings, get_settings
 from translations.bidi import balanced
 from translations.catalog import shipped_catalogs
 
@@ -110,9 +110,27 @@ def chat_page(
     return response
 
 
+# What str.strip() removes (every character for which str.isspace() holds), in \uXXXX escapes
+# that mean the same in pydantic's regex engine, in Python's and in the JSON Schema's (ECMA).
+_SPACE = r"\u0009-\u000d\u001c-\u0020\u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+# At least one character that is not a space, and no NUL anywhere.
+MESSAGE_PATTERN = rf"^[^\u0000]*[^\u0000{_SPACE}][^\u0000]*$"
+
+
+def _max_chars(schema: dict[str, Any]) -> None:
+    """The schema's maxLength: the setting, read when the OpenAPI document is made."""
+    schema["maxLength"] = get_settings().chat_message_max_chars
+
+
 class ChatMessage(BaseModel):
     tab: str = Field(pattern=TAB_PATTERN, description="The page's tab id (sessionStorage).")
-    message: str = Field(min_length=1)
+    message: str = Field(
+        min_length=1,
+        pattern=MESSAGE_PATTERN,
+        json_schema_extra=_max_chars,
+        description="What the officer typed: not blank, no NUL, at most "
+        "PASSAGE_CHAT_MESSAGE_MAX_CHARS characters (maxLength).",
+    )
     step: str | None = Field(
         default=None,
         pattern=STEP_PATTERN,
@@ -127,10 +145,16 @@ class ChatMessage(BaseModel):
     @field_validator("message")
     @classmethod
     def _not_blank(cls, value: str) -> str:
+        # Also what the pattern says, for a clear reason in the 422.
         if not value.strip():
             raise ValueError("message is empty")
         if "\x00" in value:
             raise ValueError("message contains a NUL character")
+        if len(value) > get_settings().chat_message_max_chars:
+            raise ValueError(
+                f"message is {len(value)} characters; at most "
+                f"{get_settings().chat_message_max_chars} are accepted"
+            )
         if not value.isascii():
             try:
                 value.encode("utf-8")
@@ -144,7 +168,6 @@ class ChatMessage(BaseModel):
     responses=BODY_ERRORS
     | {
         401: _NO_SESSION,
-        413: problem("The body, or the message in it, is longer than accepted."),
         502: problem("The assistant answered with something that is not a list of replies."),
         503: problem("The assistant (the Rasa server) is not reachable."),
     },
@@ -158,12 +181,6 @@ async def send_message(
 ) -> list[BotReply]:
     sender = _conversation(request, session, cookie, body.tab)
     limit_chat_sender(request, sender)
-    if len(body.message) > settings.chat_message_max_chars:
-        raise HTTPException(
-            status_code=413,
-            detail=f"message is {len(body.message)} characters; at most "
-            f"{settings.chat_message_max_chars} are accepted",
-        )
     metadata = {key: value for key, value in (("step", body.step), ("shown", body.shown)) if value}
     try:
         replies = await relay(

@@ -194,18 +194,33 @@ class Settings(BaseSettings):
     )
 
     # Hostile input (api.body_limit, api.rate_limits): bounds on what one client can make the API
-    # read or do. The rate limits count in this process only, over a sliding minute.
+    # read or do. The rate limits count over a moving minute, in this process or in Redis.
     max_request_bytes: int = Field(
         default=64 * 1024, ge=1024, description="Larger request bodies are refused with 413."
     )
     rate_limit_per_ip_per_minute: int = Field(
-        default=300, ge=1, description="Requests one client address may make per minute (429)."
+        default=300,
+        ge=1,
+        description="Anonymous requests (no valid API key, staff session or enrolled chat) "
+        "one client address may make per minute (429).",
+    )
+    rate_limit_per_account_per_minute: int = Field(
+        default=120,
+        ge=1,
+        description="Requests per minute of one account: its staff sessions and the web chats "
+        "enrolled to it (429).",
     )
     rate_limit_per_api_key_per_minute: int = Field(
         default=120, ge=1, description="Partner API requests per minute and API key (429)."
     )
     rate_limit_per_chat_sender_per_minute: int = Field(
         default=30, ge=1, description="Web chat messages per minute and chat sender id (429)."
+    )
+    rate_limit_storage_uri: str = Field(
+        default="",
+        description="Where the rate limits count: empty for this process's memory (embedded "
+        "profile), or a `limits` storage URI such as redis://127.0.0.1:6379/1 so that "
+        "replicas share their counts (scaled profile).",
     )
 
     @field_validator("log_level")

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from api.routers.chat import ChatMessage
+from passage.config import get_settings
 
 PROPERTIES = settings(max_examples=200, deadline=None, derandomize=True, database=None)
 TAB = "tab-0123456789abcdef"
@@ -51,7 +52,8 @@ def test_any_message_is_accepted_unchanged_or_refused_with_a_validation_error(te
 
     if accepted is not None:
         assert accepted.message == text
-    refusable = "\x00" in text or not text.strip() or not _encodable(text)
+    too_long = len(text) > get_settings().chat_message_max_chars
+    refusable = "\x00" in text or not text.strip() or not _encodable(text) or too_long
     assert (accepted is None) == refusable
 
 
