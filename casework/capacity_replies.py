@@ -3,6 +3,10 @@ language (`sms.word.hold`, `sms.word.no` in the catalogs), from the number it wa
 
 Answering twice is harmless (the last answer counts while the request is open), so a replayed
 message changes nothing; the SMS adapter still drops replays before calling this.
+
+An API partner answers the same request through the partner API (api.routers.partner_api):
+both paths call `answer_request`, which holds the rules of an answer: only while the request
+is open and before the window ends, and at most the places wanted (0 declines).
 """
 
 import re
@@ -78,6 +82,44 @@ class Outcome(StrEnum):
     HELD = "held"
     DECLINED = "declined"
     CLOSED = "closed"
+    TOO_MANY = "too_many"  # more places than were asked: nothing changed
+
+
+def answer_request(
+    session: Session, request: CapacityRequest, places: int, *, now: datetime
+) -> Outcome:
+    """Record a provider's answer to its request, by SMS or API: `places` held, 0 to decline.
+    CLOSED (nothing changed) once the request is no longer open or the window has ended;
+    TOO_MANY (nothing changed) for more places than were asked. Whoever calls it has checked
+    that the answer comes from the provider asked (its number, or its organization's key)."""
+    plan = session.get(OperationPlan, request.operation_id)
+    if plan is None or RequestState(request.state) not in OPEN_STATES:
+        return Outcome.CLOSED
+    if plan.released_at is not None or details_of(plan).window_end <= now:
+        return Outcome.CLOSED
+    if places > request.places_wanted:
+        return Outcome.TOO_MANY
+    request.answered_at = now
+    if places <= 0:
+        request.state = RequestState.DECLINED.value
+        request.places_held = 0
+        return Outcome.DECLINED
+    request.state = RequestState.HELD.value
+    request.places_held = places
+    return Outcome.HELD
+
+
+def request_for_organization(
+    session: Session, code: str, organization_id: str
+) -> CapacityRequest | None:
+    """The request with this code if it was sent to this organization; None otherwise (an
+    unknown code and another organization's request are the same answer)."""
+    return session.scalars(
+        select(CapacityRequest).where(
+            CapacityRequest.code == code.strip().upper(),
+            CapacityRequest.organization_id == organization_id,
+        )
+    ).first()
 
 
 @dataclass(frozen=True)
@@ -111,23 +153,13 @@ def handle_capacity_answer(
     ).first()
     if request is None:
         return CapacityReplyResult(Outcome.NOT_FOUND)
-    plan = session.get(OperationPlan, request.operation_id)
-    language = request.provider_language
+    places = 0 if parsed.answer is Answer.NO else parsed.places
+    outcome = answer_request(session, request, places, now=now)
     values = {"code": request.code}
-    if plan is None or RequestState(request.state) not in OPEN_STATES:
-        return CapacityReplyResult(Outcome.CLOSED, language, values)
-    end = details_of(plan).window_end
-    if plan.released_at is not None or end <= now:
-        return CapacityReplyResult(Outcome.CLOSED, language, values)
-    request.answered_at = now
-    if parsed.answer is Answer.NO or parsed.places == 0:
-        request.state = RequestState.DECLINED.value
-        request.places_held = 0
-        return CapacityReplyResult(Outcome.DECLINED, language, values)
-    request.state = RequestState.HELD.value
-    request.places_held = parsed.places
-    return CapacityReplyResult(
-        Outcome.HELD,
-        language,
-        values | {"held": str(parsed.places), "end": end.strftime(TIME_FORMAT)},
-    )
+    if outcome is Outcome.TOO_MANY:
+        values |= {"wanted": str(request.places_wanted)}
+    if outcome is Outcome.HELD:
+        plan = session.get(OperationPlan, request.operation_id)
+        end = details_of(plan).window_end if plan is not None else None
+        values |= {"held": str(places), "end": end.strftime(TIME_FORMAT) if end else ""}
+    return CapacityReplyResult(outcome, request.provider_language, values)

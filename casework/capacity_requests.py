@@ -4,7 +4,9 @@ Each expected need is matched in the safe site's region, for adults and for pres
 apart (a presumed child is never counted in a place held for adults), and for interpreters one
 language at a time. The SMS says only what a provider needs to prepare: places, for whom in
 numbers, languages, the time window and how to answer; never who plans it, why, or where.
-Providers reachable by SMS only, for now: a FHIR capacity request is not built yet.
+A provider whose endpoint is an API partner (`channel` "api") gets the same as a FHIR Task
+pushed through the outbox (casework.fhir_capacity) when a base URL is given for its code
+systems, and answers through the partner API (casework.capacity_replies).
 
 The operation's referrals take held places (casework.held_places); readiness counts them, and
 the release after the window gives back only the places no referral took.
@@ -18,6 +20,7 @@ from enum import StrEnum
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from casework.fhir_capacity import Release, capacity_body
 from casework.held_places import places_taken
 from casework.interpreters import INTERPRETATION_NEED
 from casework.operation_models import CapacityRequest, OperationPlan
@@ -47,6 +50,22 @@ class RequestState(StrEnum):
 
 # States a provider may still answer in.
 OPEN_STATES = frozenset({RequestState.REQUESTED, RequestState.HELD, RequestState.DECLINED})
+
+# XReferralEndpoint.channel of the providers asked, and how each is told.
+SMS_CHANNEL = "sms"
+API_CHANNEL = "api"
+_URL_STARTS = ("https://", "http://")
+
+
+def by_api(request: CapacityRequest) -> bool:
+    """True when the request went to an API partner: its recipient is the endpoint's URL (an
+    SMS recipient is a phone number)."""
+    return request.recipient.startswith(_URL_STARTS)
+
+
+def service_category(request: CapacityRequest) -> str:
+    """The kind of service asked: the top category of the need's first category."""
+    return top_category(need(request.need_id).categories[0])
 
 
 def new_code() -> str:
@@ -81,11 +100,13 @@ def request_capacity(
     *,
     now: datetime,
     providers_per_need: int = 1,
+    base_url: str | None = None,
 ) -> list[CapacityRequest]:
     """Match every expected need in the safe site's region and ask the best providers that
-    take SMS; returns the requests made (a need nobody serves gets none: readiness shows it).
-    Calling it again asks only for what was never asked (a provider added to the directory
-    since), and nothing once the window has ended."""
+    take SMS, or, with `base_url` (the public base of our FHIR code systems, as for referral
+    pushes), an API push; returns the requests made (a need nobody serves gets none:
+    readiness shows it). Calling it again asks only for what was never asked (a provider added
+    to the directory since), and nothing once the window has ended."""
     details = details_of(plan)
     if plan.released_at is not None or details.window_end <= now:
         return []
@@ -106,8 +127,10 @@ def request_capacity(
                 )
                 (match,) = index.match(wanted, now, {})
                 chosen = [p for p in match.proposals if language in p.candidate.languages]
-                for proposal in _reachable(session, chosen)[:providers_per_need]:
-                    made.append(_create(session, plan, need_id, False, language, 1, proposal, now))
+                for proposal in _reachable(session, chosen, base_url)[:providers_per_need]:
+                    made.append(
+                        _create(session, plan, need_id, False, language, 1, proposal, now, base_url)
+                    )
             continue
         for minors in groups_of(details, need_id):
             if (need_id, minors, None) in asked:
@@ -122,17 +145,22 @@ def request_capacity(
                 area=details.safe_site_region,
             )
             (match,) = index.match(wanted, now, {})
-            for proposal in _reachable(session, list(match.proposals))[:providers_per_need]:
+            reachable = _reachable(session, list(match.proposals), base_url)
+            for proposal in reachable[:providers_per_need]:
                 places = sum(counts.values())
-                made.append(_create(session, plan, need_id, minors, None, places, proposal, now))
+                made.append(
+                    _create(session, plan, need_id, minors, None, places, proposal, now, base_url)
+                )
     return made
 
 
-def _reachable(session: Session, proposals: list[Proposal]) -> list[Proposal]:
+def _reachable(session: Session, proposals: list[Proposal], base_url: str | None) -> list[Proposal]:
+    """Services taking referrals by SMS, or by API when a push can be built."""
+    channels = {SMS_CHANNEL, API_CHANNEL} if base_url else {SMS_CHANNEL}
     kept = []
     for proposal in proposals:
         endpoint = session.get(XReferralEndpoint, proposal.candidate.service_at_location_id)
-        if endpoint is not None and endpoint.channel == "sms" and endpoint.accepting_referrals:
+        if endpoint is not None and endpoint.channel in channels and endpoint.accepting_referrals:
             kept.append(proposal)
     return kept
 
@@ -146,6 +174,7 @@ def _create(
     places: int,
     proposal: Proposal,
     now: datetime,
+    base_url: str | None,
 ) -> CapacityRequest:
     endpoint = session.get(XReferralEndpoint, proposal.candidate.service_at_location_id)
     if endpoint is None:  # _reachable kept only services with an endpoint
@@ -167,13 +196,20 @@ def _create(
     )
     session.add(request)
     session.flush()
-    enqueue(
-        session,
-        Kind.SMS,
-        request.recipient,
-        request_sms(shipped_catalogs(), request, details_of(plan)),
-        now=now,
-    )
+    details = details_of(plan)
+    if endpoint.channel == API_CHANNEL and base_url:
+        body = capacity_body(
+            request, details, category=service_category(request), base_url=base_url, now=now
+        )
+        enqueue(session, Kind.PARTNER_PUSH, request.recipient, body, now=now)
+    else:
+        enqueue(
+            session,
+            Kind.SMS,
+            request.recipient,
+            request_sms(shipped_catalogs(), request, details),
+            now=now,
+        )
     return request
 
 
@@ -222,7 +258,7 @@ def request_sms(catalogs: Catalogs, request: CapacityRequest, details: Operation
             whom=whom(catalogs, details, language, everyone),
             **common,
         )
-    category = top_category(need(request.need_id).categories[0])
+    category = service_category(request)
     return catalogs.render(
         "sms.operation.request",
         language,
@@ -250,11 +286,13 @@ def release_sms(catalogs: Catalogs, request: CapacityRequest, taken: int = 0) ->
     )
 
 
-def release_after_window(session: Session, *, now: datetime) -> int:
+def release_after_window(session: Session, *, now: datetime, base_url: str | None = None) -> int:
     """Release the holds of every plan whose window has ended and tell each provider how many
-    of its places no referral took; a provider whose places were all taken is not told (it has
-    nothing to free), and unanswered requests expire silently. Returns the number of providers
-    told. The worker may call it on every tick: a plan is released once."""
+    of its places no referral took: by SMS, or to an API partner by a push of its Task
+    cancelled (casework.fhir_capacity, `base_url` as when it was asked); a provider whose
+    places were all taken is not told (it has nothing to free), and unanswered requests expire
+    silently. Returns the number of providers told. The worker may call it on every tick: a
+    plan is released once."""
     told = 0
     plans = session.scalars(select(OperationPlan).where(OperationPlan.released_at.is_(None)))
     for plan in plans:
@@ -267,19 +305,39 @@ def release_after_window(session: Session, *, now: datetime) -> int:
                 request.state = RequestState.RELEASED.value
                 used = min(taken.get(request.id, 0), request.places_held)
                 if used < request.places_held:
-                    enqueue(
-                        session,
-                        Kind.SMS,
-                        request.recipient,
-                        release_sms(shipped_catalogs(), request, used),
-                        now=now,
-                    )
+                    _tell_release(session, plan, request, used, now, base_url)
                     told += 1
             elif request.state == RequestState.REQUESTED.value:
                 request.state = RequestState.EXPIRED.value
         plan.released_at = now
     session.flush()
     return told
+
+
+def _tell_release(
+    session: Session,
+    plan: OperationPlan,
+    request: CapacityRequest,
+    used: int,
+    now: datetime,
+    base_url: str | None,
+) -> None:
+    text = release_sms(shipped_catalogs(), request, used)
+    if not by_api(request):
+        enqueue(session, Kind.SMS, request.recipient, text, now=now)
+        return
+    if not base_url:
+        raise ValueError("a base URL is needed to tell an API partner of a release")
+    release = Release(released=request.places_held - used, taken=used, text=text)
+    body = capacity_body(
+        request,
+        details_of(plan),
+        category=service_category(request),
+        base_url=base_url,
+        now=now,
+        release=release,
+    )
+    enqueue(session, Kind.PARTNER_PUSH, request.recipient, body, now=now)
 
 
 def requests_of(session: Session, plan: OperationPlan) -> list[CapacityRequest]:

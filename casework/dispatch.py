@@ -22,6 +22,7 @@ from twilio.base.exceptions import TwilioRestException
 from twilio.rest import Client
 from urllib3.exceptions import NewConnectionError
 
+from casework.fhir_capacity import owner_organization
 from casework.outbox import (
     Kind,
     claim_due,
@@ -98,14 +99,28 @@ def _never_connected(error: RequestsConnectionError) -> bool:
 
 
 class PartnerPushChannel:
-    """POSTs the FHIR Bundle, signed with the provider organization's shared secret."""
+    """POSTs the FHIR Bundle, signed with the provider organization's shared secret: the
+    referral's organization, or for a push of no referral (a capacity request) the owner of
+    its Task (casework.fhir_capacity)."""
 
-    def __init__(self, client: httpx.Client, secret_of: Callable[[int | None], str | None]) -> None:
+    def __init__(
+        self,
+        client: httpx.Client,
+        secret_of: Callable[[int | None], str | None],
+        secret_of_organization: Callable[[str], str | None] | None = None,
+    ) -> None:
         self._client = client
         self._secret_of = secret_of
+        self._secret_of_organization = secret_of_organization
+
+    def _secret(self, row: OutboxMessage) -> str | None:
+        if row.referral_id is not None or self._secret_of_organization is None:
+            return self._secret_of(row.referral_id)
+        organization = owner_organization(row.body)
+        return self._secret_of_organization(organization) if organization else None
 
     def send(self, row: OutboxMessage, now: datetime) -> Outcome:
-        secret = self._secret_of(row.referral_id)
+        secret = self._secret(row)
         if not secret:
             return Outcome(Result.DEAD, error="no shared secret for this provider")
         body = row.body.encode("utf-8")

@@ -116,7 +116,9 @@ def plan_submit(
         plan = plan_operation(session, staff.account, checked.details, now=now)
     except NotAllowed:  # a disabled account: its sessions end, but not within this request
         raise HTTPException(403) from None
-    request_capacity(session, plan, policies.matching, now=now)
+    request_capacity(
+        session, plan, policies.matching, now=now, base_url=policies.referrals.public_base_url
+    )
     session.commit()
     return RedirectResponse(f"/operations/{plan.code}?planned={JUST_PLANNED}", status_code=303)
 

@@ -1,14 +1,16 @@
 """The partner API: a provider's own system reads the referrals sent to its organization, answers
-them, and reports its free places, with an API key sent as a bearer token (docs/partner-api.md).
+them and the capacity requests sent to it before an operation, and reports its free places, with
+an API key sent as a bearer token (docs/partner-api.md).
 
 What a key may see and do is decided in casework.intake_access; this module only translates.
 """
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, HTTPException, Security
+from fastapi import APIRouter, Depends, HTTPException, Path, Security
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import (
@@ -27,9 +29,11 @@ from api.capacity import CapacityIn, CapacityOut
 from api.deps import NowDep, PoliciesDep, RowId, SessionDep, SettingsDep
 from api.officer_notices import tell_officers_now
 from api.problems import BODY_ERRORS
-from api.rate_limits import limit_api_key
 from casework.api_keys import api_key_prefix, organization_for_api_key
+from casework.capacity_replies import Outcome, answer_request, request_for_organization
+from casework.capacity_requests import service_category
 from casework.consent import ConsentRequired
+from casework.fhir_capacity import capacity_bundle
 from casework.fhir_referral import task_bundle
 from casework.intake_access import (
     MAX_NOTE,
@@ -42,6 +46,8 @@ from casework.intake_access import (
     update_capacity_for_organization,
 )
 from casework.models import Case
+from casework.operation_models import OperationPlan
+from casework.operations import details_of
 from casework.provider_messages import partner_view
 from casework.referral_models import Referral
 from casework.referral_policy import ReferralPolicy
@@ -53,6 +59,7 @@ from casework.referral_status import (
     Reason,
     Status,
 )
+from casework.sms_replies import MAX_PLACES
 from referral_directory.capacity import UnknownServiceAtLocation
 
 FHIR_JSON = "application/fhir+json"
@@ -126,6 +133,41 @@ class StatusChange(BaseModel):
         return self
 
 
+class CapacityAnswer(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    status: Literal["accepted", "rejected"] = Field(
+        title="Status",
+        description="accepted: you hold `places` places for the time window; rejected: none.",
+    )
+    places: int | None = Field(
+        default=None,
+        ge=1,
+        le=MAX_PLACES,
+        strict=True,
+        description="With accepted only: the places you hold, from 1 to the places asked (the "
+        "Task's `places` input).",
+    )
+
+    @model_validator(mode="after")
+    def _places_with_accepted(self) -> "CapacityAnswer":
+        if self.status == "accepted" and self.places is None:
+            raise ValueError("accepted needs places: how many you hold, 1 or more")
+        if self.status == "rejected" and self.places is not None:
+            raise ValueError("places go with accepted only")
+        return self
+
+
+CapacityCode = Annotated[
+    str,
+    Path(
+        min_length=1,
+        max_length=16,
+        description="The capacity request's code (`HXXXXXX`), the Task's identifier.",
+    ),
+]
+
+
 def _problem(description: str) -> dict[str, Any]:
     # Spelled out rather than `model=Problem`: FastAPI would give errors of the FHIR routes
     # their success media type, while every error is plain application/json.
@@ -162,7 +204,6 @@ router = APIRouter(
     prefix="/api/v1",
     tags=["partner"],
     responses=_UNAUTHORIZED,
-    dependencies=[Depends(limit_api_key)],
 )
 
 
@@ -299,6 +340,78 @@ def change_referral_status(
     answer = _bundle(session, referral, policy, now)
     answer.background = BackgroundTask(tell_officers_now, settings)
     return answer
+
+
+_CAPACITY_TASK: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "A FHIR R4 Bundle (collection) holding the capacity request's Task in its "
+        "new state: accepted with the places held as an output, or rejected.",
+        "content": {FHIR_JSON: {"schema": {"type": "object"}}},
+    }
+}
+
+
+@router.post(
+    "/capacity-requests/{code}/status",
+    summary="Hold places for a capacity request, or decline it",
+    response_class=FhirJSONResponse,
+    responses=_CAPACITY_TASK
+    | BODY_ERRORS
+    | {
+        404: _problem(
+            "There is no capacity request with this code for your organization (an unknown "
+            "code and another organization's request are answered alike)."
+        ),
+        409: _problem(
+            "The request is closed: its time window has ended, or its places were released."
+        ),
+    },
+)
+def answer_capacity_request(
+    code: CapacityCode,
+    body: CapacityAnswer,
+    caller: PartnerDep,
+    session: SessionDep,
+    policies: PoliciesDep,
+    now: NowDep,
+) -> FhirJSONResponse:
+    """Answer a capacity request pushed to you as a FHIR Task (docs/partner-push.md): accepted
+    with the places you hold, or rejected. You may change your answer until the time window
+    ends; the last answer counts.
+
+    422 when the body is not valid: an unknown status, an extra field, accepted without
+    places, places with rejected, places that are not a whole number from 1 to the places
+    asked.
+    """
+    request = request_for_organization(session, code, caller.organization_id)
+    plan = session.get(OperationPlan, request.operation_id) if request is not None else None
+    if request is None or plan is None:
+        raise HTTPException(404, "no such capacity request")
+    places = body.places if body.status == "accepted" and body.places is not None else 0
+    outcome = answer_request(session, request, places, now=now)
+    if outcome is Outcome.CLOSED:
+        raise HTTPException(409, "this capacity request is closed: its time window has ended")
+    if outcome is Outcome.TOO_MANY:
+        raise RequestValidationError(
+            [
+                {
+                    "type": "less_than_equal",
+                    "loc": ("body", "places"),
+                    "msg": f"at most {request.places_wanted} places were asked",
+                    "input": places,
+                    "ctx": {"le": request.places_wanted},
+                }
+            ]
+        )
+    session.commit()
+    bundle = capacity_bundle(
+        request,
+        details_of(plan),
+        category=service_category(request),
+        base_url=policies.referrals.public_base_url,
+        now=now,
+    )
+    return FhirJSONResponse(bundle)
 
 
 @router.put(

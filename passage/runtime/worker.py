@@ -52,9 +52,16 @@ def _push_secret(referral_id: int | None) -> str | None:
         return stored.secret if stored is not None else None
 
 
+def _organization_push_secret(organization_id: str) -> str | None:
+    """For pushes of no referral (capacity requests): the Task owner's secret."""
+    with session_factory()() as session:
+        stored = session.get(PartnerPushSecret, organization_id)
+        return stored.secret if stored is not None else None
+
+
 def build_channels(settings: Settings, http: httpx.Client) -> dict[Kind, Channel]:
     channels: dict[Kind, Channel] = {
-        Kind.PARTNER_PUSH: PartnerPushChannel(http, _push_secret),
+        Kind.PARTNER_PUSH: PartnerPushChannel(http, _push_secret, _organization_push_secret),
         Kind.OFFICER_NOTICE: OfficerNoticeChannel(http, settings.resolved_rasa_url),
     }
     account = settings.sms_account
@@ -74,7 +81,9 @@ def tick(worker_id: str, settings: Settings, channels: Mapping[Kind, Channel]) -
     with unit_of_work() as session:
         queue_reflection_reminders(session, now=_now())
     with unit_of_work() as session:
-        release_after_window(session, now=_now())
+        release_after_window(
+            session, now=_now(), base_url=policies_from(settings).referrals.public_base_url
+        )
     with unit_of_work() as session:
         seal_audit_trail(session, now=_now())
     try:

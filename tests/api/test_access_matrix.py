@@ -19,11 +19,14 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from casework.account_models import StaffAccount
+from casework.capacity_requests import RequestState, new_code
+from casework.operation_models import CapacityRequest
 from casework.operations import checked_details, plan_operation
 from passage.config import get_settings, session_factory, unit_of_work
 from passage.runtime.migrate import upgrade
 from tests.api.staff_world import (
     CLOCK,
+    ORG_A,
     PASSWORD,
     PEOPLE,
     World,
@@ -40,6 +43,7 @@ class Got(StrEnum):
     LOGIN = "login"  # sent to the login page (303), or shown only the login form
     UNAUTHORIZED = "401"
     FORBIDDEN = "403"
+    NOT_FOUND = "404"  # another organization's request: answered as an unknown one
 
 
 ANONYMOUS = "anonymous"
@@ -117,6 +121,7 @@ EXPECTED: dict[tuple[str, str], dict[str, Got]] = {
     ("PUT", "/api/v1/service-at-locations/{service_at_location_id}/capacity"): api(
         key_other=Got.FORBIDDEN
     ),
+    ("POST", "/api/v1/capacity-requests/{code}/status"): api(key_other=Got.NOT_FOUND),
 }
 
 
@@ -153,9 +158,11 @@ class Callers:
     world: World
     cookies: dict[str, httpx.Cookies]
     operation_code: str  # planned by the officer
+    capacity_code: str  # a capacity request of that plan to key_own's organization
 
 
-def _plan_operation(world: World) -> str:
+def _plan_operation(world: World) -> tuple[str, str]:
+    """The plan's code, and the code of a capacity request of it to shelter-a (key_own)."""
     with unit_of_work() as session:
         officer = session.get(StaffAccount, world.accounts["officer"])
         assert officer is not None
@@ -168,7 +175,24 @@ def _plan_operation(world: World) -> str:
             window_end=CLOCK + timedelta(hours=12),
             safe_site_region="Almaty",
         )
-        return plan_operation(session, officer, details, now=CLOCK).code
+        plan = plan_operation(session, officer, details, now=CLOCK)
+        request = CapacityRequest(
+            operation_id=plan.id,
+            code=new_code(),
+            need_id="basic.housing",
+            for_minors=False,
+            language=None,
+            service_at_location_id=sal_id("shelter-a"),
+            organization_id=ORG_A,  # key_own's organization
+            recipient="https://shelter-a.example.org/fhir/Task",
+            provider_language="en",
+            places_wanted=2,
+            places_held=0,
+            state=RequestState.REQUESTED.value,
+            created_at=CLOCK,
+        )
+        session.add(request)
+        return plan.code, request.code
 
 
 @pytest.fixture(scope="module")
@@ -189,7 +213,7 @@ def callers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callers]:
             client.cookies.clear()
             log_in(client, who, world)
             cookies[who] = httpx.Cookies(client.cookies)
-        yield Callers(world, cookies, _plan_operation(world))
+        yield Callers(world, cookies, *_plan_operation(world))
         get_settings.cache_clear()
         session_factory.cache_clear()
 
@@ -215,7 +239,7 @@ def _request(
         referral_id=world.referrals[referral_for.get(path, "read")].id,
         token=world.referrals["link"].token,
         reference=world.case_reference,
-        code=callers.operation_code,
+        code=callers.capacity_code if path.startswith("/api") else callers.operation_code,
         service_at_location_id=sal_id("shelter-a"),
         account_id=world.accounts[_ADMIN_TARGETS.get(path.rsplit("/", 1)[-1], "spare_officer")],
     )
@@ -244,6 +268,8 @@ def _request(
         options["headers"] = {"X-CSRF-Token": csrf}
     if path.endswith("/status") and path.startswith("/api"):
         options["json"] = {"status": "accepted"}
+        if "/capacity-requests/" in path:
+            options["json"] |= {"places": 1}
     return method, url, options
 
 
@@ -257,6 +283,8 @@ def _outcome(response: httpx.Response) -> Got | int:
         return Got.UNAUTHORIZED
     if response.status_code == 403:
         return Got.FORBIDDEN
+    if response.status_code == 404 and "/api/v1/capacity-requests/" in str(response.url):
+        return Got.NOT_FOUND
     if response.status_code < 400:
         return Got.OK
     return response.status_code  # anything else is a mistake in the request or the route
