@@ -311,17 +311,36 @@ class ActionIntakeFinish(Action):
 
 
 class ActionIntakeBack(Action):
+    """Going back forgets the latest answer. Words typed while a question that takes typed text
+    is open (the area) go back only when the model is sure: it reads some town names as "back"
+    ("Turkistan" at 0.90), and such a message is the answer, handled as the form handles any."""
+
     def name(self) -> str:
         return "action_intake_back"
 
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
+        if _typed_answer_taken_for_back(tracker):
+            text = str(tracker.latest_message.get("text") or "")
+            handled = ValidateIntakeForm().validate_intake_answer(text, dispatcher, tracker, domain)
+            return [SlotSet(SLOT, handled[SLOT])]
         with unit_of_work() as session:
             case = case_of(session, tracker)
             undone = back(session, case) if case is not None else None
         _say(dispatcher, tracker, "intake.went_back" if undone else "intake.nothing_to_go_back")
         return [SlotSet(SLOT, None)]
+
+
+def _typed_answer_taken_for_back(tracker: Tracker) -> bool:
+    text = str(tracker.latest_message.get("text") or "")
+    intent = tracker.latest_message.get("intent") or {}
+    if text.startswith("/") or float(intent.get("confidence") or 0.0) >= SURE_STOP_CONFIDENCE:
+        return False
+    with unit_of_work() as session:
+        case = case_of(session, tracker)
+        step = next_step(session, case, now=_now()) if case is not None else None
+        return step is not None and step.question.kind is Kind.TEXT
 
 
 class ActionIntakePause(Action):

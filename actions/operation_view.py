@@ -71,6 +71,7 @@ def readiness_text(session: Session, plan: OperationPlan, language: str, *, now:
                 need=option_title(catalogs, row.need_id, language),
                 group=_group(catalogs, row.for_minors, language),
                 held=row.held,
+                taken=row.taken,
                 wanted=row.wanted,
                 missing=row.missing,
                 silent=row.not_answering,

@@ -5,10 +5,7 @@ the fake Twilio. What they read is what the fakes were sent."""
 import re
 from pathlib import Path
 
-from sqlalchemy.orm import Session
-
 from passage.runtime.sandbox.fake_twilio import FakeMessage
-from referral_directory.importer import import_directory
 from tests.chat_texts import SEVERAL_ANSWERS, TYPICAL_CASE, en, title
 from tests.e2e.stack import Stack
 from tests.fakes.fake_telegram import BotMessage
@@ -33,9 +30,7 @@ def karaganda_shelter(stack: Stack, folder: Path) -> None:
         endpoint_address=PROVIDER,
         confidential_address=HIDDEN,
     )
-    with Session(stack.engine) as session:
-        assert import_directory(session, write(folder / "karaganda.json", [record])).ok
-        session.commit()
+    stack.import_directory(write(folder / "karaganda.json", [record]))
 
 
 class TelegramOfficer:

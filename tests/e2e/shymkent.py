@@ -8,7 +8,6 @@ from sqlalchemy.orm import Session
 
 from casework.referral_models import Referral
 from passage.runtime.sandbox.fake_twilio import FakeMessage
-from referral_directory.importer import import_directory
 from tests.e2e.conftest import Stack
 from tests.e2e.officer import ADULT_TO_CONSENT, Officer, choose, en, walk
 from tests.referral_directory.hsds_builders import ALMATY, box, service, write
@@ -34,10 +33,7 @@ def shymkent_shelters(stack: Stack, folder: Path) -> None:
         for rank, (key, number) in enumerate(NUMBERS.items())
     ]
     path: Path = write(folder / "shymkent.json", records)
-    with Session(stack.engine) as session:
-        report = import_directory(session, path)
-        assert report.ok, report.lines()
-        session.commit()
+    stack.import_directory(path)
 
 
 def assessed_in_shymkent(

@@ -22,6 +22,7 @@ from passage.runtime.processes import ManagedProcess, ProcessGroup
 from passage.runtime.rasa_project import RasaProject
 from passage.runtime.sandbox.fake_twilio import FakeTwilio
 from passage.runtime.stack import build_processes, with_sandbox_if_needed
+from referral_directory.importer import import_directory
 from tests.casework.account_builders import account
 from tests.fakes.fake_telegram import FakeTelegram
 from translations.catalog import shipped_catalogs
@@ -97,6 +98,14 @@ class Stack:
         )
         assert response.status_code == 200, response.text
         return list(response.json())
+
+    def import_directory(self, path: Path) -> None:
+        """Loads an HSDS file into the stack's database, as a coordinator's import does; every
+        record must be taken."""
+        with Session(self.engine) as session:
+            report = import_directory(session, path)
+            assert report.ok, report.lines()
+            session.commit()
 
     def texts(self, sender: str, message: str) -> list[str]:
         return [reply.get("text", "") for reply in self.say(sender, message)]

@@ -4,9 +4,7 @@ first, and no other referral before it has gone."""
 from pathlib import Path
 
 import pytest
-from sqlalchemy.orm import Session
 
-from referral_directory.importer import import_directory
 from tests.e2e.conftest import Stack
 from tests.e2e.officer import Officer, choose, en, walk
 from tests.e2e.shymkent import referral_by_code, sms_to
@@ -37,9 +35,7 @@ def child_services(stack: Stack, tmp_path_factory: pytest.TempPathFactory) -> No
         ),
     ]
     path: Path = write(tmp_path_factory.mktemp("children") / "children.json", records)
-    with Session(stack.engine) as session:
-        assert import_directory(session, path).ok
-        session.commit()
+    stack.import_directory(path)
 
 
 def _send(officer: Officer, proposals: dict) -> list[str]:

@@ -10,7 +10,6 @@ from sqlalchemy.orm import Session
 
 from casework.intake_questions import QUESTIONS
 from casework.referral_models import AuditEntry
-from referral_directory.importer import import_directory
 from tests.e2e.conftest import Stack
 from tests.e2e.officer import ADULT_TO_CONSENT, CATALOGS, Officer, choose, en, walk
 from tests.e2e.shymkent import NUMBERS, referral_by_code, send_referral, shymkent_shelters
@@ -43,10 +42,7 @@ def directory(stack: Stack, tmp_path_factory: pytest.TempPathFactory) -> None:
         organization="consent-clinic-ngo",
         endpoint_address=CLINIC,
     )
-    with Session(stack.engine) as session:
-        report = import_directory(session, write(folder / "clinic.json", [clinic]))
-        assert report.ok, report.lines()
-        session.commit()
+    stack.import_directory(write(folder / "clinic.json", [clinic]))
 
 
 def _assessed(stack: Stack, decisions: str) -> tuple[Officer, list[str], dict, dict]:

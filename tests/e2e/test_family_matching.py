@@ -5,9 +5,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy.orm import Session
 
-from referral_directory.importer import import_directory
 from tests.e2e.conftest import Stack
 from tests.e2e.officer import ADULT_TO_CONSENT, CATALOGS, Officer, choose, en, walk
 from tests.e2e.shymkent import send_referral, sms_to
@@ -59,10 +57,7 @@ def taldykorgan(stack: Stack, tmp_path_factory: pytest.TempPathFactory) -> None:
         ),
     ]
     path: Path = write(tmp_path_factory.mktemp("directory") / "taldykorgan.json", records)
-    with Session(stack.engine) as session:
-        report = import_directory(session, path)
-        assert report.ok, report.lines()
-        session.commit()
+    stack.import_directory(path)
 
 
 def _mother_of_two_assessed(stack: Stack) -> tuple[Officer, dict, dict]:

@@ -8,7 +8,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from casework.models import AssessedNeed, ConsentReceipt, IntakeAnswer
-from referral_directory.importer import import_directory
 from referral_directory.needs import Level, needs_of_level
 from tests.e2e.conftest import Stack
 from tests.e2e.officer import (
@@ -256,9 +255,7 @@ def test_a_burmese_person_without_an_interpreter_cannot_consent_yet(
             areas=[box("north", ALMATY)],  # the officer's region
         )
     ]
-    with Session(stack.engine) as session:
-        assert import_directory(session, write(tmp_path / "interpreters.json", records)).ok
-        session.commit()
+    stack.import_directory(write(tmp_path / "interpreters.json", records))
     officer = Officer(stack)
     officer.start()
     walk(officer, [(choose("no"), "present"), ("1", "person_language")])

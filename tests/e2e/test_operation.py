@@ -25,7 +25,6 @@ from casework.referral_models import Referral
 from casework.roles import CASEWORKER
 from passage.runtime.policies import policies_from
 from passage.runtime.sandbox.fake_twilio import OUTBOUND
-from referral_directory.importer import import_directory
 from tests.casework.account_builders import account
 from tests.e2e.conftest import Stack
 from tests.e2e.officer import CATALOGS, Officer, choose, en
@@ -114,10 +113,7 @@ def kapchagay(stack: Stack, tmp_path_factory: pytest.TempPathFactory) -> None:
         ),
     ]
     path: Path = write(tmp_path_factory.mktemp("directory") / "kapchagay.json", records)
-    with Session(stack.engine) as session:
-        report = import_directory(session, path)
-        assert report.ok, report.lines()
-        session.commit()
+    stack.import_directory(path)
 
 
 def _hold_code(body: str) -> str:
@@ -306,6 +302,9 @@ def test_an_operation_for_twelve_persons_from_the_plan_to_the_places_released(
     for reference in references:
         assert reference in board
     assert en("operation.board.no_referral") not in board
+    # The readiness counts the places the referrals took.
+    taken = planner.say(code)[0]
+    assert "9 of 9 places held (9 taken" in taken and "3 of 3 places held (3 taken" in taken
 
     # The window ends (moved to now: the test cannot wait six hours); the worker releases the
     # place nobody took, the Khmer interpreter's, and tells that provider only.

@@ -16,7 +16,6 @@ from casework.accounts import create_account
 from casework.api_keys import create_api_key
 from casework.referral_models import AuditEntry, Referral
 from casework.roles import CASEWORKER, INTAKE
-from referral_directory.importer import import_directory
 from tests.e2e.conftest import Stack
 from tests.e2e.officer import Officer, en
 from tests.e2e.shymkent import assessed_in_shymkent
@@ -44,10 +43,7 @@ def police_shelter(stack: Stack, tmp_path_factory: pytest.TempPathFactory) -> No
     )
     record["organization"]["x_organization_type"] = "police"
     path: Path = write(tmp_path_factory.mktemp("police") / "taraz.json", [record])
-    with Session(stack.engine) as session:
-        report = import_directory(session, path)
-        assert report.ok, report.lines()
-        session.commit()
+    stack.import_directory(path)
 
 
 def _account(

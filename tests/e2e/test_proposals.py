@@ -7,7 +7,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from casework.models import ProviderChoice
-from referral_directory.importer import import_directory
 from tests.e2e.conftest import Stack
 from tests.e2e.officer import ADULT_TO_CONSENT, CATALOGS, Officer, choose, en, walk
 from tests.referral_directory.hsds_builders import ALMATY, box, sal_id, service, write
@@ -26,10 +25,7 @@ def almaty_directory(stack: Stack, tmp_path_factory: pytest.TempPathFactory) -> 
         ),
     ]
     path = write(tmp_path_factory.mktemp("directory") / "almaty.json", records)
-    with Session(stack.engine) as session:
-        report = import_directory(session, path)
-        assert report.ok, report.lines()
-        session.commit()
+    stack.import_directory(path)
 
 
 def _assessed(officer: Officer) -> list[dict]:

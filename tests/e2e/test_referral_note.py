@@ -17,7 +17,6 @@ from sqlalchemy.orm import Session
 from casework.accounts import create_account
 from casework.referral_models import Referral
 from casework.roles import INTAKE
-from referral_directory.importer import import_directory
 from tests.e2e.conftest import Stack
 from tests.e2e.officer import CATALOGS, en
 from tests.e2e.shymkent import assessed_in_shymkent, sms_to
@@ -48,10 +47,7 @@ def russian_shelter(stack: Stack, tmp_path_factory: pytest.TempPathFactory) -> N
         endpoint_address=NUMBER,
     )
     path: Path = write(tmp_path_factory.mktemp("turkestan") / "turkestan.json", [record])
-    with Session(stack.engine) as session:
-        report = import_directory(session, path)
-        assert report.ok, report.lines()
-        session.commit()
+    stack.import_directory(path)
 
 
 @pytest.fixture(scope="module")
