@@ -66,7 +66,7 @@ def readiness_text(session: Session, plan: OperationPlan, language: str, *, now:
     for row in ready.needs:
         lines.append(
             catalogs.render(
-                "operation.readiness.need",
+                "operation.readiness.need" if row.asked else "operation.readiness.nobody_asked",
                 language,
                 need=option_title(catalogs, row.need_id, language),
                 group=_group(catalogs, row.for_minors, language),

@@ -368,6 +368,9 @@ class NeedReadiness:
     # Places referrals of the operation's cases took (casework.held_places), within `held`
     # while the holds last; after the window they stay counted, the persons being there.
     taken: int = 0
+    # Providers asked at all: none means nobody in the region takes SMS or API referrals for it,
+    # which waiting will not mend (a coordinator must find one).
+    asked: int = 0
 
 
 @dataclass(frozen=True)
@@ -405,6 +408,7 @@ def readiness(session: Session, plan: OperationPlan) -> Readiness:
                     missing=max(0, wanted - got),
                     not_answering=sum(r.state == RequestState.REQUESTED.value for r in mine),
                     taken=sum(taken.get(r.id, 0) for r in mine),
+                    asked=len(mine),
                 )
             )
     interpreters = {

@@ -52,5 +52,5 @@ def test_a_column_shows_the_places_referrals_took_once_there_are_some(
             "Providers not answering",
         ],
         [pages.HOUSING, "Adults", "4", "3", "1", "1", "1"],
-        [pages.HOUSING, "Presumed minors", "2", "0", "0", "2", "0"],
+        [pages.HOUSING, "Presumed minors", "2", "0", "0", "2", pages.NOBODY_ASKED],
     ]
