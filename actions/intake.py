@@ -27,7 +27,7 @@ from actions.intake_view import (
 )
 from actions.interpreters import say_interpreters
 from actions.language_proposal import language_proposal
-from actions.operations import say_next_person, say_triaged
+from actions.operation_prompts import say_next_person, say_triaged
 from actions.policies import policies
 from actions.proposals import say_proposals
 from actions.referrals import tell_waiting_news

@@ -48,7 +48,7 @@ def _group(catalogs: Catalogs, for_minors: bool, language: str) -> str:
     ).text
 
 
-def readiness_text(session: Session, plan: OperationPlan, language: str, *, now: datetime) -> str:
+def readiness_text(session: Session, plan: OperationPlan, language: str) -> str:
     catalogs = shipped_catalogs()
     details = details_of(plan)
     ready = readiness(session, plan)
@@ -83,7 +83,7 @@ def readiness_text(session: Session, plan: OperationPlan, language: str, *, now:
             for lang, count in ready.interpreters.items()
         )
         lines.append(catalogs.render("operation.readiness.interpreters", language, held=held))
-    if plan.released_at is not None or details.window_end <= now:
+    if plan.released_at is not None:  # the worker released them; before, they still hold
         lines.append(catalogs.lookup("operation.readiness.released", language).text)
     return "\n".join(lines)
 

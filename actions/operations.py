@@ -14,7 +14,6 @@ from typing import Any
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
-from sqlalchemy.orm import Session
 
 from actions.cases import (
     CASE_REFERENCE,
@@ -25,18 +24,16 @@ from actions.cases import (
     tell_not_enrolled,
 )
 from actions.conversation import INTAKE_FORM, chat_channel, enrolled_account, officer_language
+from actions.intake import ValidateIntakeForm
 from actions.operation_view import (
     NEW_PERSON_ONLY,
     STEPS,
     board_text,
     menu,
     readiness_text,
-    triage_text,
 )
 from casework.cases import MayNotOpenCase
-from casework.models import Case
 from casework.operation_cases import open_case_under_operation
-from casework.operation_models import OperationPlan
 from casework.operations import NotAllowed, canonical_code, operation_to_join
 from casework.roles import may_see_operation
 from passage.config import unit_of_work
@@ -76,17 +73,25 @@ class ActionOperation(Action):
         language = officer_language(tracker)
         catalogs = shipped_catalogs()
         channel = tracker.get_latest_input_channel()
-        events: list[EventType] = []
-        if tracker.active_loop_name == INTAKE_FORM:
-            events += [ActiveLoop(None), SlotSet("requested_slot", None)]
         typed = _entity(tracker, CODE_ENTITY) or ""
         code = canonical_code(typed)
+        in_interview = tracker.active_loop_name == INTAKE_FORM
+        if code is None and in_interview:
+            # Words the model took for an operation but with no code in them: the answer to
+            # the open question, handled as the form handles any (never lost, never stuck).
+            text = str(tracker.latest_message.get("text") or "")
+            handled = ValidateIntakeForm().validate_intake_answer(text, dispatcher, tracker, domain)
+            return [SlotSet(INTAKE_ANSWER, handled[INTAKE_ANSWER]), FollowupAction(INTAKE_FORM)]
+        # The interview waits only once the operation is found: the officer moves on to it.
+        events: list[EventType] = (
+            [ActiveLoop(None), SlotSet("requested_slot", None)] if in_interview else []
+        )
         now = datetime.now(UTC)
         with unit_of_work() as session:
             account = enrolled_account(session, tracker)
             if account is None:
                 tell_not_enrolled(dispatcher)
-                return events
+                return []
             step = _step(tracker)
             try:
                 plan = operation_to_join(session, account, code or "")
@@ -94,7 +99,7 @@ class ActionOperation(Action):
                 dispatcher.utter_message(
                     text=catalogs.render("operation.not_found", language, code=typed.upper())
                 )
-                return events
+                return [FollowupAction(INTAKE_FORM)] if in_interview else []
             if step == NEW_PERSON:
                 try:
                     case = open_case_under_operation(
@@ -121,36 +126,9 @@ class ActionOperation(Action):
                 dispatcher.utter_message(
                     text=board_text(session, plan, language, now=now)
                     if step == BOARD
-                    else readiness_text(session, plan, language, now=now)
+                    else readiness_text(session, plan, language)
                 )
                 dispatcher.utter_message(**menu(plan.code, language, channel))
             else:  # takes persons in; the readiness and the board are the planners'
                 dispatcher.utter_message(**menu(plan.code, language, channel, NEW_PERSON_ONLY))
         return [*events, FollowupAction(LISTEN)]
-
-
-def say_triaged(
-    dispatcher: CollectingDispatcher, tracker: Tracker, session: Session, case: Case
-) -> None:
-    """The triage of one person is in: what it found, and the way to the next person."""
-    language = officer_language(tracker)
-    dispatcher.utter_message(text=triage_text(case, language))
-    say_next_person(dispatcher, tracker, session, case)
-
-
-def say_next_person(
-    dispatcher: CollectingDispatcher, tracker: Tracker, session: Session, case: Case
-) -> None:
-    """For a paused case of an operation: the menu, so the officer goes on to the next person."""
-    plan_code = _plan_code(session, case)
-    if plan_code is not None:
-        dispatcher.utter_message(
-            **menu(plan_code, officer_language(tracker), tracker.get_latest_input_channel())
-        )
-
-
-def _plan_code(session: Session, case: Case) -> str | None:
-    if case.operation_id is None:
-        return None
-    plan = session.get(OperationPlan, case.operation_id)
-    return plan.code if plan is not None else None

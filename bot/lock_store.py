@@ -10,10 +10,11 @@ Messages of one conversation that arrive at the same moment on two replicas are 
 after the other, in no promised order (they had none). Redis out of reach fails closed: the
 message is refused with a LockError, never processed without the lock.
 
-Loaded by module path from endpoints.yml:
+Loaded by module path from endpoints.yml (`passage run` puts bot/ on Rasa's path, as for the
+tracker store):
 
     lock_store:
-      type: bot.lock_store.AtomicRedisLockStore
+      type: lock_store.AtomicRedisLockStore
       url: redis://127.0.0.1:6379/0
 """
 

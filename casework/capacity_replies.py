@@ -25,6 +25,7 @@ from casework.capacity_requests import (
     TIME_FORMAT,
     RequestState,
 )
+from casework.held_places import places_taken
 from casework.operation_models import CapacityRequest, OperationPlan
 from casework.operations import details_of
 from casework.references import ALPHABET
@@ -83,6 +84,9 @@ class Outcome(StrEnum):
     DECLINED = "declined"
     CLOSED = "closed"
     TOO_MANY = "too_many"  # more places than were asked: nothing changed
+    # Fewer than referrals of the operation's persons already took: nothing changed (those
+    # persons are on their way or there).
+    BELOW_TAKEN = "below_taken"
 
 
 def answer_request(
@@ -90,7 +94,8 @@ def answer_request(
 ) -> Outcome:
     """Record a provider's answer to its request, by SMS or API: `places` held, 0 to decline.
     CLOSED (nothing changed) once the request is no longer open or the window has ended;
-    TOO_MANY (nothing changed) for more places than were asked. Whoever calls it has checked
+    TOO_MANY (nothing changed) for more places than were asked; BELOW_TAKEN (nothing changed)
+    for fewer than referrals already took. Whoever calls it has checked
     that the answer comes from the provider asked (its number, or its organization's key)."""
     plan = session.get(OperationPlan, request.operation_id)
     if plan is None or RequestState(request.state) not in OPEN_STATES:
@@ -99,6 +104,8 @@ def answer_request(
         return Outcome.CLOSED
     if places > request.places_wanted:
         return Outcome.TOO_MANY
+    if places < places_taken(session, [request]).get(request.id, 0):
+        return Outcome.BELOW_TAKEN
     request.answered_at = now
     if places <= 0:
         request.state = RequestState.DECLINED.value
@@ -158,6 +165,8 @@ def handle_capacity_answer(
     values = {"code": request.code}
     if outcome is Outcome.TOO_MANY:
         values |= {"wanted": str(request.places_wanted)}
+    if outcome is Outcome.BELOW_TAKEN:
+        values |= {"taken": str(places_taken(session, [request]).get(request.id, 0))}
     if outcome is Outcome.HELD:
         plan = session.get(OperationPlan, request.operation_id)
         end = details_of(plan).window_end if plan is not None else None

@@ -15,9 +15,9 @@ from sqlalchemy.orm import Session
 
 from casework.assessment import needed
 from casework.audit import record_audit
-from casework.case_status import GONE, RESUMABLE
+from casework.case_status import GONE, RESUMABLE, CaseStatus
 from casework.cases import open_case
-from casework.models import Case
+from casework.models import Case, IntakeAnswer
 from casework.operation_models import OperationPlan
 from casework.operations import NotAllowed
 from casework.referral_models import Referral, ReferralNeed
@@ -69,9 +69,27 @@ def open_case_under_operation(
     MayNotOpenCase."""
     if not may_join_operation(viewer, plan):
         raise NotAllowed("no such operation for this account")
+    untouched = _untouched_case(session, viewer, plan)
+    if untouched is not None:
+        # The same tap again (a reply lost on a bad line): the case it opened, not a second
+        # one that the board would count as another person.
+        return untouched
     case = open_case(session, channel=channel, now=now, officer=viewer)
     put_under_operation(session, viewer, case, plan, now=now)
     return case
+
+
+def _untouched_case(session: Session, viewer: Viewer, plan: OperationPlan) -> Case | None:
+    latest = session.scalars(
+        select(Case)
+        .where(Case.operation_id == plan.id, Case.officer_account_id == viewer.id)
+        .order_by(Case.opened_at.desc(), Case.id.desc())
+        .limit(1)
+    ).first()
+    if latest is None or latest.status != CaseStatus.OPEN:
+        return None
+    answered = session.scalar(select(IntakeAnswer.id).where(IntakeAnswer.case_id == latest.id))
+    return latest if answered is None else None
 
 
 def cases_of(session: Session, plan: OperationPlan) -> list[Case]:

@@ -391,6 +391,10 @@ def answer_capacity_request(
     outcome = answer_request(session, request, places, now=now)
     if outcome is Outcome.CLOSED:
         raise HTTPException(409, "this capacity request is closed: its time window has ended")
+    if outcome is Outcome.BELOW_TAKEN:
+        raise HTTPException(
+            409, "persons were already referred into some of these places: hold at least those"
+        )
     if outcome is Outcome.TOO_MANY:
         raise RequestValidationError(
             [

@@ -6,6 +6,7 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from actions.operation_view import board_text, readiness_text
+from casework.capacity_requests import release_after_window
 from tests.casework.held_place_builders import grouped, hold, planned, shelters
 from tests.casework.referral_builders import NOW
 from translations.catalog import shipped_catalogs
@@ -21,7 +22,7 @@ def test_readiness_says_held_and_taken_places_and_a_group_nobody_could_be_asked_
     plan = planned(session)
     hold(session, plan, "shelter-b", 2)  # for the three women; nobody asked for the girl
 
-    lines = readiness_text(session, plan, "en", now=NOW).splitlines()
+    lines = readiness_text(session, plan, "en").splitlines()
 
     assert lines[1] == CATALOGS.render(
         "operation.readiness.need",
@@ -42,7 +43,8 @@ def test_readiness_says_held_and_taken_places_and_a_group_nobody_could_be_asked_
         wanted=1,
     )
     assert CATALOGS.lookup("operation.readiness.released", "en").text not in lines
-    after = readiness_text(session, plan, "en", now=NOW + timedelta(days=1))
+    release_after_window(session, now=NOW + timedelta(days=1))
+    after = readiness_text(session, plan, "en")
     assert after.endswith(CATALOGS.lookup("operation.readiness.released", "en").text)
 
 

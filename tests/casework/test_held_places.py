@@ -7,6 +7,8 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from casework.capacity_replies import Outcome as CapacityOutcome
+from casework.capacity_replies import handle_capacity_answer
 from casework.capacity_requests import readiness, release_after_window, release_sms
 from casework.held_places import HeldForAdults, held_places
 from casework.models import Case
@@ -277,3 +279,23 @@ def test_a_case_not_under_an_operation_is_unchanged(session: Session, tmp_path: 
     assert held_reasons(result) == []
     assert send(session, case, "shelter-c").capacity_request_id is None
     assert held_places(session, case, now=NOW) is None
+
+
+def test_a_provider_cannot_hold_fewer_places_than_referrals_already_took(
+    session: Session, tmp_path: Path
+) -> None:
+    shelters(session, tmp_path)
+    plan = planned(session)
+    request = hold(session, plan, "shelter-c", 2)
+    case = grouped(session, plan)
+    send(session, case, "shelter-c")
+    sender = request.recipient
+
+    for body in (f"NO {request.code}", f"HOLD {request.code} 0"):
+        refused = handle_capacity_answer(session, sender=sender, body=body, now=NOW)
+        assert refused is not None and refused.outcome is CapacityOutcome.BELOW_TAKEN
+        assert refused.values["taken"] == "1"
+    assert (request.state, request.places_held) == ("held", 2)
+    lowered = handle_capacity_answer(session, sender=sender, body=f"HOLD {request.code} 1", now=NOW)
+    assert lowered is not None and lowered.outcome is CapacityOutcome.HELD
+    assert taken(session, case) == [(False, 1, 1), (True, 0, 0)]

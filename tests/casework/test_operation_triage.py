@@ -116,3 +116,17 @@ def test_only_an_account_that_sees_the_plan_opens_a_case_under_it(session: Sessi
     assert plan is not None
     with pytest.raises(NotAllowed):
         open_case_under_operation(session, stranger, plan, channel="rest", now=NOW)
+
+
+def test_the_same_next_person_tap_again_gives_the_case_it_opened(session: Session) -> None:
+    case = _plan_and_case(session)
+    plan = session.get(OperationPlan, case.operation_id)
+    assert plan is not None
+    officer = account(session)
+
+    again = open_case_under_operation(session, officer, plan, channel="rest", now=NOW)
+
+    assert again is case  # untouched: the tap's reply was lost, not a second person
+    _answer(session, case, "urgent_medical", ["no"])
+    following = open_case_under_operation(session, officer, plan, channel="rest", now=NOW)
+    assert following is not case and following.operation_id == plan.id

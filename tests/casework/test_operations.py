@@ -247,10 +247,10 @@ def _all_provider_texts(language: str) -> list[str]:
     )
     texts.append(request_sms(CATALOGS, interpreter, plan_details))
     texts.append(release_sms(CATALOGS, interpreter))
-    values = {"code": "H234567", "held": "9", "end": "2026-12-06 10:00"}
+    values = {"code": "H234567", "held": "9", "end": "2026-12-06 10:00", "wanted": "9"}
     texts += [
-        CATALOGS.render(f"sms.operation.{answer}", language, **values)
-        for answer in ("held", "declined", "closed")
+        CATALOGS.render(f"sms.operation.{answer}", language, **values, taken="2")
+        for answer in ("held", "declined", "closed", "too_many", "below_taken")
     ]
     return texts
 
