@@ -21,6 +21,8 @@ from casework.operations import (
     MAX_PERSONS,
     MAX_REGION_CHARS,
     MAX_WINDOW,
+    OPERATION_NEEDS,
+    InvalidDetail,
     OperationDetails,
     checked_details,
 )
@@ -28,21 +30,6 @@ from translations.catalog import shipped_catalogs
 
 GROUPS = ("adults", "minors")
 COUNT_FIELDS = tuple(f"{group}_{gender}" for group in GROUPS for gender in GENDER_KEYS)
-# What services prepare places for before the persons reach the safe site: a roof, food and
-# clothes, the ride there, a doctor, crisis support, interpreters, help with immigration status,
-# and child protection for presumed minors. Assessment items that follow later (court, job
-# training, compensation, ...) are asked per person, in their case.
-OPERATION_NEEDS = (
-    "basic.housing",
-    "basic.food",
-    "basic.clothing",
-    "basic.transportation",
-    "services.medical",
-    "services.crisis_intervention",
-    "services.interpretation",
-    "services.immigration",
-    "child.protection",
-)
 # Digits as typed on any keyboard, but only ASCII ones: int() would take other scripts' digits.
 _COUNT = re.compile(r"[0-9]{1,4}")
 # What a datetime-local input sends ("2026-11-23T14:00"), seconds optional; a space for the T
@@ -142,9 +129,8 @@ def check(form: PlanFields, *, now: datetime) -> Checked:
             window_end=end,
             safe_site_region=form.safe_site_region,
         )
-    except ValueError as error:
-        named = str(error).split(":", 1)[0]
-        place, text = _DOMAIN_ERRORS.get(named, ("form", "inbox.plan.error.other"))
+    except InvalidDetail as error:
+        place, text = _DOMAIN_ERRORS.get(error.field, ("form", "inbox.plan.error.other"))
         return Checked(None, {place: FieldError(text)})
     return Checked(details, {})
 

@@ -33,6 +33,30 @@ MAX_PERSONS = 500
 MAX_WINDOW = timedelta(days=14)
 MAX_REGION_CHARS = 64
 GENDER_KEYS = ("female", "male", "unknown")
+# What services prepare places for before the persons reach the safe site: a roof, food and
+# clothes, the ride there, a doctor, crisis support, interpreters, help with immigration status,
+# and child protection for presumed minors. Assessment items that follow later (court, job
+# training, compensation, ...) are asked per person, in their case.
+OPERATION_NEEDS = (
+    "basic.housing",
+    "basic.food",
+    "basic.clothing",
+    "basic.transportation",
+    "services.medical",
+    "services.crisis_intervention",
+    "services.interpretation",
+    "services.immigration",
+    "child.protection",
+)
+
+
+class InvalidDetail(ValueError):
+    """A plan's detail that cannot be: `field` names it (never the value), for the page to show
+    its message next to it."""
+
+    def __init__(self, field: str, rule: str) -> None:
+        super().__init__(f"{field}: {rule}")
+        self.field = field
 
 
 class NotAllowed(PermissionError):
@@ -93,24 +117,26 @@ def checked_details(
     """The details, checked field by field; ValueError names the field, never the value."""
     counts = {"adults": _counts(adults, "adults"), "minors": _counts(minors, "minors")}
     if sum(counts["adults"].values()) + sum(counts["minors"].values()) == 0:
-        raise ValueError("adults, minors: at least one person is expected")
+        raise InvalidDetail("adults, minors", "at least one person is expected")
     if sum(counts["adults"].values()) + sum(counts["minors"].values()) > MAX_PERSONS:
-        raise ValueError(f"adults, minors: at most {MAX_PERSONS} persons in one operation")
+        raise InvalidDetail("adults, minors", f"at most {MAX_PERSONS} persons in one operation")
     codes = tuple(dict.fromkeys(_language(code) for code in languages))
     wanted = tuple(dict.fromkeys(_need(item) for item in needs))
     if not wanted:
-        raise ValueError("needs: at least one need id")
+        raise InvalidDetail("needs", "at least one need id")
+    if not set(wanted) <= set(OPERATION_NEEDS):
+        raise InvalidDetail("needs", "only what services prepare for before an operation")
     for name, moment in (("window_start", window_start), ("window_end", window_end)):
         if not isinstance(moment, datetime) or moment.utcoffset() != timedelta(0):
-            raise ValueError(f"{name}: a date and time in UTC")
+            raise InvalidDetail(name, "a date and time in UTC")
     if window_end <= window_start:
-        raise ValueError("window_end: must be after window_start")
+        raise InvalidDetail("window_end", "must be after window_start")
     if window_end - window_start > MAX_WINDOW:
-        raise ValueError(f"window_end: a window lasts at most {MAX_WINDOW.days} days")
+        raise InvalidDetail("window_end", f"a window lasts at most {MAX_WINDOW.days} days")
     region = safe_site_region.strip() if isinstance(safe_site_region, str) else ""
     if not region or len(region) > MAX_REGION_CHARS:
-        raise ValueError(
-            f"safe_site_region: the name of a region, 1 to {MAX_REGION_CHARS} characters"
+        raise InvalidDetail(
+            "safe_site_region", f"the name of a region, 1 to {MAX_REGION_CHARS} characters"
         )
     return OperationDetails(
         adults=counts["adults"],
@@ -125,21 +151,21 @@ def checked_details(
 
 def _counts(value: Any, name: str) -> dict[str, int]:
     if not isinstance(value, dict) or not set(value) <= set(GENDER_KEYS):
-        raise ValueError(f"{name}: counts by gender ({', '.join(GENDER_KEYS)})")
+        raise InvalidDetail(name, f"counts by gender ({', '.join(GENDER_KEYS)})")
     counts = {}
     for key in GENDER_KEYS:
         count = value.get(key, 0)
         if isinstance(count, bool) or not isinstance(count, int) or not 0 <= count <= MAX_PERSONS:
-            raise ValueError(f"{name}: a whole number from 0 to {MAX_PERSONS} for {key}")
+            raise InvalidDetail(name, f"a whole number from 0 to {MAX_PERSONS} for {key}")
         counts[key] = count
     return counts
 
 
 def _language(code: Any) -> str:
     if not isinstance(code, str) or not 2 <= len(code) <= 3 or not code.isalpha():
-        raise ValueError("languages: ISO 639 codes such as km or vi")
+        raise InvalidDetail("languages", "ISO 639 codes such as km or vi")
     if not localedata.exists(code.lower()):
-        raise ValueError("languages: a code that names no known language")
+        raise InvalidDetail("languages", "a code that names no known language")
     return code.lower()
 
 
@@ -149,7 +175,7 @@ def _need(item: Any) -> str:
             return need(item).id
         except UnknownNeed:
             pass
-    raise ValueError("needs: an id that is not in the needs catalog")
+    raise InvalidDetail("needs", "an id that is not in the needs catalog")
 
 
 def new_code() -> str:

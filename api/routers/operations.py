@@ -28,7 +28,6 @@ from api.pages import PageRoute, render_page
 from api.plan_form import (
     GROUPS,
     LIMITS,
-    OPERATION_NEEDS,
     FieldError,
     PlanFields,
     check,
@@ -40,6 +39,7 @@ from casework.operation_cases import board
 from casework.operation_models import OperationPlan
 from casework.operations import (
     GENDER_KEYS,
+    OPERATION_NEEDS,
     NotAllowed,
     canonical_code,
     details_of,

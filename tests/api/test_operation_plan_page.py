@@ -11,11 +11,10 @@ from fastapi.testclient import TestClient
 from markupsafe import escape
 from sqlalchemy import func, select
 
-from api.plan_form import OPERATION_NEEDS
 from casework.capacity_requests import requests_of
 from casework.operation_models import OperationPlan
 from casework.operations import GENDER_KEYS as GENDERS
-from casework.operations import details_of
+from casework.operations import OPERATION_NEEDS, details_of
 from casework.outbox import Kind
 from casework.referral_models import OutboxMessage
 from passage.config import Settings, session_factory

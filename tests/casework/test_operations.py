@@ -26,6 +26,7 @@ from casework.capacity_requests import (
 )
 from casework.operation_models import CapacityRequest, OperationPlan
 from casework.operations import (
+    InvalidDetail,
     NotAllowed,
     OperationDetails,
     checked_details,
@@ -85,13 +86,16 @@ INTERP = "services.interpretation"
         ({"window_start": START.replace(tzinfo=None)}, "window_start"),
         ({"safe_site_region": "  "}, "safe_site_region"),
         ({"safe_site_region": "x" * 65}, "safe_site_region"),
+        # In the catalog, but asked per person later, not prepared for before an operation.
+        ({"needs": ["rights.compensation_claim"]}, "needs"),
     ],
 )
 def test_a_bad_plan_is_refused_naming_the_field_and_not_the_value(
     changes: dict[str, Any], field: str
 ) -> None:
-    with pytest.raises(ValueError, match=f"^{field}: ") as refused:
+    with pytest.raises(InvalidDetail, match=f"^{field}: ") as refused:
         details(**changes)
+    assert refused.value.field == field
     assert SAFE_SITE not in str(refused.value)
     assert "xx" not in str(refused.value) and "raid" not in str(refused.value)
 
