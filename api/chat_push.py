@@ -5,8 +5,15 @@ conversation, so every page of that conversation gets each push. On every (re)co
 page asks for the conversation so far (`history`), which is how a reload or a lost connection
 shows what it missed. When the page has shown a referral notice it says so (`shown`), and only
 then is the notice told (`casework.referral_notices.mark_shown`).
+
+With several API replicas (`PASSAGE_SOCKETIO_REDIS_URL`), the replicas share their emits through
+Redis pub/sub (`socketio.AsyncRedisManager`): a push that reaches any replica goes to every page
+of the conversation, whichever replica holds its socket, and the page's `shown` goes to the
+replica that holds it, which marks the notice told in the shared database.
 """
 
+import hashlib
+import hmac
 import logging
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -39,6 +46,22 @@ def _cookie(environ: dict[str, Any]) -> str | None:
     return morsel.value if morsel is not None else None
 
 
+def redis_channel(key: bytes) -> str:
+    """The pub/sub channel of this deployment's replicas. Redis pub/sub ignores the database
+    number, so the name comes from the chat key (which the replicas share): two deployments
+    (or two test runs) on one Redis never see each other's pushes, and the key is not shown."""
+    digest = hmac.new(key, b"webchat-socketio-channel", hashlib.sha256).hexdigest()
+    return f"passage-webchat-{digest[:24]}"
+
+
+def _client_manager(key: bytes, redis_url: str) -> socketio.AsyncManager:
+    if not redis_url:
+        return socketio.AsyncManager()  # python-socketio's default: this process only
+    # Connects on the first emit or the first page; while Redis is down, an emit is logged and
+    # lost (the page shows it from the conversation's history on its next connection).
+    return socketio.AsyncRedisManager(redis_url, channel=redis_channel(key), logger=log)
+
+
 class ChatPush:
     def __init__(
         self,
@@ -47,9 +70,12 @@ class ChatPush:
         open_session: Callable[[], Session],
         code_placeholder: Callable[[], str],
         over_limit: Callable[[str], float | None],
+        redis_url: str = "",
     ) -> None:
         """`over_limit(conversation)` counts a request of the conversation against its rate
-        limit; a number is the wait when it is over."""
+        limit; a number is the wait when it is over. `redis_url` empty keeps the sockets'
+        rooms in this process only (embedded profile); a Redis URL shares every emit with the
+        other replicas on it (scaled profile)."""
         self._key = key
         self._rasa_url = rasa_url
         self._open_session = open_session
@@ -58,7 +84,11 @@ class ChatPush:
         # Same-origin only (python-engineio checks the Origin header against the Host), no
         # long-polling: one transport, and no sticky sessions needed behind a balancer.
         self.server = socketio.AsyncServer(
-            async_mode="asgi", transports=["websocket"], logger=False, engineio_logger=False
+            async_mode="asgi",
+            transports=["websocket"],
+            logger=False,
+            engineio_logger=False,
+            client_manager=_client_manager(key, redis_url),
         )
         self.server.on("connect", self._connect)
         self.server.on("history", self._history)
@@ -80,7 +110,8 @@ class ChatPush:
         return str(session["sender"])
 
     async def push(self, sender: str, message: dict[str, Any]) -> int:
-        """Emit to every page of the conversation; returns how many were connected."""
+        """Emit to every page of the conversation, on every replica; returns how many of them
+        this process holds (pages held by other replicas get it too, uncounted)."""
         pages = sum(1 for _ in self.server.manager.get_participants("/", sender))
         await self.server.emit("bot", message, room=sender)
         return pages

@@ -37,7 +37,8 @@ async def push_to_officer(
     authorization: str = Header(default=""),
 ) -> dict[str, int]:
     """Called by Rasa with the channel's token only. Answers how many messages went out (or
-    pages were open); a message that cannot go now leaves its news untold, for later."""
+    pages of this replica were open: with the Redis manager, pages held by other replicas get
+    the push too, uncounted); a message that cannot go now leaves its news untold, for later."""
     if not token_matches(request.app.state.chat_key, channel, authorization):
         raise HTTPException(status_code=403, detail="only Rasa's channel may push")
     message = bot_reply(body.message).model_dump()
