@@ -11,6 +11,7 @@ import httpx
 from casework.dispatch import OfficerNoticeChannel, dispatch_due
 from casework.outbox import Kind
 from passage.config import Settings, session_factory
+from passage.config.service_tokens import rasa_api_token
 
 _TIMEOUT = httpx.Timeout(15.0, connect=3.0)
 
@@ -20,7 +21,11 @@ def tell_officers_now(settings: Settings) -> None:
     with httpx.Client(timeout=_TIMEOUT, trust_env=False) as http:
         dispatch_due(
             session_factory(),
-            {Kind.OFFICER_NOTICE: OfficerNoticeChannel(http, settings.resolved_rasa_url)},
+            {
+                Kind.OFFICER_NOTICE: OfficerNoticeChannel(
+                    http, settings.resolved_rasa_url, rasa_api_token(settings)
+                )
+            },
             now=lambda: datetime.now(UTC),
             max_attempts=settings.outbox_max_attempts,
             stale_after=timedelta(seconds=settings.outbox_stale_after_seconds),

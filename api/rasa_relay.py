@@ -2,7 +2,8 @@
 tokens the API and those channels show each other.
 
 Rasa gets a conversation id (a keyed hash), the message and two metadata fields; never an
-address. Its answers to the message come back in the response.
+address. Its answers to the message come back in the response. The channels' webhooks are not
+Rasa's HTTP API; reading a tracker is, and carries the API's token (`rasa_api_params`).
 """
 
 import hmac
@@ -10,7 +11,9 @@ from typing import Any
 
 import httpx
 
+from passage.config import get_settings
 from passage.config.process_keys import channel_token
+from passage.config.service_tokens import rasa_api_token
 
 _TIMEOUT = httpx.Timeout(30.0, connect=3.0)
 _RECENT_EVENTS = 400
@@ -60,11 +63,17 @@ async def relay(
     return [item for item in replies if isinstance(item, dict)]
 
 
+def rasa_api_params(**params: str) -> dict[str, str]:
+    """The query of a call to Rasa's HTTP API: `params` and the token Rasa was started with
+    (`--auth-token`; Rasa answers 401 without it)."""
+    return {**params, "token": rasa_api_token(get_settings())}
+
+
 async def _tracker(rasa_url: str, conversation: str) -> dict[str, Any]:
     url = f"{rasa_url}/conversations/{conversation}/tracker"
     try:
         async with httpx.AsyncClient(timeout=_TIMEOUT, trust_env=False) as client:
-            response = await client.get(url)
+            response = await client.get(url, params=rasa_api_params())
         tracker = response.json() if response.is_success else {}
     except (httpx.HTTPError, ValueError):
         return {}

@@ -138,18 +138,21 @@ class PartnerPushChannel:
 
 
 class OfficerNoticeChannel:
-    """Asks the Rasa server to run the notice action in the officer's conversation."""
+    """Asks the Rasa server to run the notice action in the officer's conversation, through
+    Rasa's HTTP API, which refuses a call without its token (`?token=`)."""
 
-    def __init__(self, client: httpx.Client, rasa_url: str) -> None:
+    def __init__(self, client: httpx.Client, rasa_url: str, token: str) -> None:
         self._client = client
         self._rasa_url = rasa_url
+        self._token = token
 
     def send(self, row: OutboxMessage, now: datetime) -> Outcome:
-        url = f"{self._rasa_url}/conversations/{row.recipient}/trigger_intent?output_channel=latest"
+        url = f"{self._rasa_url}/conversations/{row.recipient}/trigger_intent"
+        params = {"output_channel": "latest", "token": self._token}
         # The action tells every change not yet told, so the row's own event id is not needed.
         payload = {"name": "referral_news"}
         try:
-            response = self._client.post(url, content=json.dumps(payload))
+            response = self._client.post(url, params=params, content=json.dumps(payload))
         except httpx.TransportError as error:
             return Outcome(Result.RETRY, error=type(error).__name__)
         if response.is_success:

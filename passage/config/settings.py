@@ -171,6 +171,22 @@ class Settings(BaseSettings):
         "on first use. Every API process must share it.",
     )
 
+    rasa_api_token: str = Field(
+        default="",
+        repr=False,
+        description="Token (32+ characters) every caller of Rasa's HTTP API (`/conversations/...`, "
+        "`/status`, `/model/...`) must show; the channels' webhooks are not the HTTP API. Empty "
+        "means the key file <var_dir>/rasa-api-token, made on first use. The API, the worker "
+        "and Rasa must share it.",
+    )
+    action_server_token: str = Field(
+        default="",
+        repr=False,
+        description="Token (32+ characters) Rasa shows the action server on every call; the "
+        "action server answers 401 without it (`/health` excepted). Empty means the key file "
+        "<var_dir>/action-server-token, made on first use.",
+    )
+
     telegram_bot_token: str = Field(
         default="",
         repr=False,
@@ -221,6 +237,15 @@ class Settings(BaseSettings):
         description="Where the rate limits count: empty for this process's memory (embedded "
         "profile), or a `limits` storage URI such as redis://127.0.0.1:6379/1 so that "
         "replicas share their counts (scaled profile).",
+    )
+
+    # The web chat's push (api.chat_push) with several API replicas.
+    socketio_redis_url: str = Field(
+        default="",
+        description="Where the API replicas share the web chat's pushes: empty for this "
+        "process only (embedded profile), or a Redis URL such as redis://127.0.0.1:6379/2 so "
+        "that a push reaching any replica goes to the page whichever replica holds its socket "
+        "(scaled profile; no sticky routing needed).",
     )
 
     @field_validator("log_level")

@@ -9,15 +9,18 @@ from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import IO
+from urllib.parse import urlencode
 
 from casework.heartbeat import latest_heartbeat
 from passage.config import Settings, SmsMode, make_engine
 from passage.config.process_keys import RELAYED_CHANNELS, channel_token, chat_key
+from passage.config.service_tokens import action_server_token, rasa_api_token
 from passage.core.field_crypto import KEY_FILE_NAME, keyring_from
 from passage.runtime.processes import ManagedProcess, http_ok
 from passage.runtime.rasa_project import BOT_DIR, rasa_environment
 
 ALL_PROCESSES = ("actions", "rasa", "api", "worker")
+_RASA_LAUNCHER = Path(__file__).with_name("rasa_launcher.py")
 
 
 def with_sandbox_if_needed(settings: Settings, *, demo: bool) -> Settings:
@@ -41,6 +44,26 @@ def tracker_key_environment(settings: Settings) -> dict[str, str]:
     key_file = (settings.var_dir / KEY_FILE_NAME).absolute()
     keyring_from(settings.data_keys, key_file)  # checks the keys; makes the file if needed
     return {"PASSAGE_DATA_KEYS": settings.data_keys, "PASSAGE_DATA_KEY_FILE": str(key_file)}
+
+
+def rasa_interpreter(rasa_executable: Path) -> Path:
+    """The Python of the `rasa` command: its script's #! line, else the `python` beside it."""
+    try:
+        with rasa_executable.open("rb") as script:
+            first = script.readline(4096)
+    except OSError:
+        first = b""
+    if first.startswith(b"#!"):
+        shebang = first[2:].decode(errors="replace").strip().split()
+        if shebang and Path(shebang[0]).name.startswith("python") and Path(shebang[0]).exists():
+            return Path(shebang[0])
+    return rasa_executable.with_name("python")
+
+
+def rasa_command(settings: Settings, *args: str) -> list[str]:
+    """`rasa <args>` with the HTTP API token added by rasa_launcher.py from the environment
+    (PASSAGE_RASA_API_TOKEN), so that it never shows on the command line."""
+    return [str(rasa_interpreter(settings.rasa_executable)), str(_RASA_LAUNCHER), *args]
 
 
 def _app_environment(settings: Settings) -> dict[str, str]:
@@ -71,6 +94,14 @@ def build_processes(
     app_env = _app_environment(settings)
     rasa_env = rasa_environment()
     rasa_env["ACTION_SERVER_URL"] = f"http://{host}:{settings.actions_port}/webhook"
+    # Tokens reach the children through their environment only (never a command line): Rasa's
+    # launcher hands the first to `--auth-token`; endpoints.yml puts the second on each call to
+    # the action server. The API, the worker and the action server read theirs from settings.
+    api_token, actions_token = rasa_api_token(settings), action_server_token(settings)
+    rasa_env["PASSAGE_RASA_API_TOKEN"] = api_token
+    rasa_env["PASSAGE_ACTION_SERVER_TOKEN"] = actions_token
+    app_env["PASSAGE_RASA_API_TOKEN"] = api_token
+    app_env["PASSAGE_ACTION_SERVER_TOKEN"] = actions_token
     rasa_env["PASSAGE_TRACKER_DB"] = str(settings.resolved_tracker_db.resolve())
     if "rasa" in names:
         rasa_env.update(tracker_key_environment(settings))
@@ -94,8 +125,8 @@ def build_processes(
         ),
         "rasa": ManagedProcess(
             name="Rasa server",
-            command=[
-                str(settings.rasa_executable),
+            command=rasa_command(
+                settings,
                 "run",
                 "--enable-api",
                 "--interface",
@@ -108,12 +139,12 @@ def build_processes(
                 str(BOT_DIR / "credentials.yml"),
                 "--endpoints",
                 str(BOT_DIR / "endpoints.yml"),
-            ],
+            ),
             env=rasa_env,
             log_file=logs / "rasa.log",
             # /status names the loaded model only once the model is ready to answer.
             is_healthy=http_ok(
-                f"{settings.resolved_rasa_url}/status",
+                f"{settings.resolved_rasa_url}/status?{urlencode({'token': api_token})}",
                 lambda r: r.is_success and bool(r.json().get("model_file")),
             ),
             url=settings.resolved_rasa_url,

@@ -33,6 +33,7 @@ from casework.referrals import expire_overdue
 from casework.reflection import queue_reflection_reminders
 from casework.twilio_transport import twilio_client
 from passage.config import Settings, SmsMode, get_settings, session_factory, unit_of_work
+from passage.config.service_tokens import rasa_api_token
 from passage.runtime.policies import policies_from
 from passage.runtime.retention_job import run_retention_if_due
 
@@ -62,7 +63,9 @@ def _organization_push_secret(organization_id: str) -> str | None:
 def build_channels(settings: Settings, http: httpx.Client) -> dict[Kind, Channel]:
     channels: dict[Kind, Channel] = {
         Kind.PARTNER_PUSH: PartnerPushChannel(http, _push_secret, _organization_push_secret),
-        Kind.OFFICER_NOTICE: OfficerNoticeChannel(http, settings.resolved_rasa_url),
+        Kind.OFFICER_NOTICE: OfficerNoticeChannel(
+            http, settings.resolved_rasa_url, rasa_api_token(settings)
+        ),
     }
     account = settings.sms_account
     if account is not None:

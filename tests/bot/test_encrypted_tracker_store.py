@@ -62,6 +62,7 @@ def _script(env: dict[str, str], db: Path, events: list[dict[str, Any]]) -> Any:
     env = env | {
         "PASSAGE_TRACKER_DB": str(db.resolve()),
         "ACTION_SERVER_URL": "http://127.0.0.1:9/webhook",
+        "PASSAGE_ACTION_SERVER_TOKEN": "unused-here",
     }
     command = [str(RASA_PYTHON), "-W", "ignore", str(SCRIPT), str(db.resolve()), SENDER]
     return subprocess.run(

@@ -234,12 +234,14 @@ class _Receiver:
     def __init__(self) -> None:
         self.status = 200
         self.requests: list[tuple[bytes, dict[str, str]]] = []
+        self.paths: list[str] = []
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers["Content-Length"]))
                 receiver.requests.append((body, dict(self.headers)))
+                receiver.paths.append(self.path)
                 self.send_response(receiver.status)
                 self.send_header("Content-Length", "0")
                 self.end_headers()
@@ -326,7 +328,7 @@ def test_kinds_without_a_channel_stay_pending_and_untouched(receiver: _Receiver)
     notice_id = _enqueue(Kind.OFFICER_NOTICE, "officer-conversation-1")
     rasa = receiver.url.removesuffix("/fhir/Task")
 
-    channels = {Kind.OFFICER_NOTICE: OfficerNoticeChannel(receiver.client, rasa)}
+    channels = {Kind.OFFICER_NOTICE: OfficerNoticeChannel(receiver.client, rasa, "t0k/en")}
     assert _dispatch(channels) == DispatchReport(sent=1)
 
     sms = _row(sms_id)
@@ -334,6 +336,10 @@ def test_kinds_without_a_channel_stay_pending_and_untouched(receiver: _Receiver)
     assert _row(notice_id).state == "sent"
     ((body, _),) = receiver.requests
     assert json.loads(body) == {"name": "referral_news"}
+    # Rasa's HTTP API takes its auth token as `?token=`.
+    assert receiver.paths == [
+        "/conversations/officer-conversation-1/trigger_intent?output_channel=latest&token=t0k%2Fen"
+    ]
 
 
 def test_two_dispatchers_never_claim_the_same_row() -> None:

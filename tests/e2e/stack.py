@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from casework.enrolment import issue_code
 from casework.roles import OFFICER
 from passage.config import Settings, make_engine
+from passage.config.service_tokens import rasa_api_token
 from passage.runtime.migrate import upgrade
 from passage.runtime.processes import ManagedProcess, ProcessGroup
 from passage.runtime.rasa_project import RasaProject
@@ -75,10 +76,17 @@ class Stack:
     def tracker_texts(self, sender: str) -> list[str]:
         """What the bot said in a conversation, proactive messages included."""
         response = httpx.get(
-            f"{self.settings.resolved_rasa_url}/conversations/{sender}/tracker", timeout=30
+            f"{self.settings.resolved_rasa_url}/conversations/{sender}/tracker",
+            params=self.rasa_api_params,
+            timeout=30,
         )
         assert response.status_code == 200, response.text
         return [e.get("text") or "" for e in response.json()["events"] if e["event"] == "bot"]
+
+    @property
+    def rasa_api_params(self) -> dict[str, str]:
+        """The query every call to Rasa's HTTP API needs: the token Rasa was started with."""
+        return {"token": rasa_api_token(self.settings)}
 
     @property
     def rest_webhook(self) -> str:

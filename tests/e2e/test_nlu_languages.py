@@ -75,6 +75,7 @@ class Score:
 def _parse(stack: Stack, text: str) -> dict[str, Any]:
     response = httpx.post(
         f"{stack.settings.resolved_rasa_url}/model/parse",
+        params=stack.rasa_api_params,
         content=json.dumps({"text": text}),
         headers={"Content-Type": "application/json"},
         timeout=60,
