@@ -6,7 +6,6 @@ import os
 import signal
 import socket
 import sys
-import time
 from types import FrameType
 from typing import TYPE_CHECKING
 
@@ -174,6 +173,10 @@ def _run(_args: argparse.Namespace) -> int:
 
 
 def _supervise(group: "ProcessGroup", settings: Settings, welcome: list[str]) -> int:
+    """Start the group, restart what exits (passage/runtime/supervision.py) until Ctrl-C or
+    SIGTERM, or until one process exits too often (exit 1); then stop all."""
+    from passage.runtime.supervision import Supervisor
+
     stopping = False
 
     def _request_stop(_signum: int, _frame: FrameType | None) -> None:
@@ -184,14 +187,7 @@ def _supervise(group: "ProcessGroup", settings: Settings, welcome: list[str]) ->
     signal.signal(signal.SIGTERM, _request_stop)
     group.start_all(timeout=300, progress=lambda line: print(line, flush=True))
     print("\n".join(running_banner(settings, welcome)), flush=True)
-    code = 0
-    while not stopping:
-        crashed = group.first_exited()
-        if crashed is not None:
-            print(f"{crashed.name} stopped unexpectedly:\n{crashed.log_tail()}", file=sys.stderr)
-            code = 1
-            break
-        time.sleep(0.5)
+    code = Supervisor(group).run(should_stop=lambda: stopping)
     print("Stopping ...", flush=True)
     group.stop_all()
     print("Stopped.", flush=True)

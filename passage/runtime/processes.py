@@ -1,4 +1,5 @@
-"""Starting, watching and stopping the four Passage processes.
+"""Starting, watching and stopping the four Passage processes (restarting them:
+passage/runtime/supervision.py).
 
 Each child runs in its own session (process group) so that Ctrl-C reaches only the supervisor,
 which then stops every group in order; on Linux each child also dies if the supervisor is killed.
@@ -13,6 +14,7 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO
 
@@ -40,10 +42,16 @@ class ManagedProcess:
     url: str = ""
     popen: subprocess.Popen[bytes] | None = field(default=None, repr=False)
     _log: IO[bytes] | None = field(default=None, repr=False)
+    # When it was last started: a health check that reads what the process wrote (the worker's
+    # heartbeat) must not take what an earlier run of it wrote for a sign of life.
+    started_at: datetime | None = None
 
     def start(self) -> None:
+        """Start the command; again after it exited, appending to the same log."""
+        self.close()
         self.log_file.parent.mkdir(parents=True, exist_ok=True)
         self._log = self.log_file.open("ab")
+        self.started_at = datetime.now(UTC)
         self.popen = subprocess.Popen(  # noqa: S603  (our own commands, no shell)
             list(self.command),
             env=self.env,
@@ -117,9 +125,6 @@ class ProcessGroup:
         raise StartupFailed(
             f"{process.name} was not healthy after {timeout:.0f} s; see {process.log_file}"
         )
-
-    def first_exited(self) -> ManagedProcess | None:
-        return next((p for p in self.processes if p.exited() is not None), None)
 
     def stop_all(self, grace_seconds: float = 15.0) -> None:
         for process in reversed(self.processes):

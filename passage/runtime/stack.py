@@ -6,7 +6,7 @@ import secrets
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import IO
 from urllib.parse import urlencode
@@ -87,6 +87,21 @@ def _worker_beats_since(settings: Settings, started: datetime) -> bool:
     return beat is not None and beat >= started - timedelta(seconds=1)
 
 
+def _worker_process(settings: Settings, env: dict[str, str], logs: Path) -> ManagedProcess:
+    """Healthy once it has beaten since its latest start (after a restart too)."""
+    worker = ManagedProcess(
+        name="worker",
+        command=_passage_command("serve", "worker"),
+        env=env,
+        log_file=logs / "worker.log",
+        is_healthy=lambda: False,
+    )
+    worker.is_healthy = lambda: (
+        worker.started_at is not None and _worker_beats_since(settings, worker.started_at)
+    )
+    return worker
+
+
 def build_processes(
     settings: Settings, model: Path, names: tuple[str, ...] = ALL_PROCESSES
 ) -> list[ManagedProcess]:
@@ -113,7 +128,6 @@ def build_processes(
             f"http://{host}:{settings.api_port}/channels/{channel}/push"
         )
         rasa_env[f"{variable}_TOKEN"] = channel_token(key, channel)
-    started = datetime.now(UTC)
     available = {
         "actions": ManagedProcess(
             name="action server",
@@ -157,13 +171,7 @@ def build_processes(
             is_healthy=http_ok(f"http://{host}:{settings.api_port}/health"),
             url=f"http://{host}:{settings.api_port}",
         ),
-        "worker": ManagedProcess(
-            name="worker",
-            command=_passage_command("serve", "worker"),
-            env=app_env,
-            log_file=logs / "worker.log",
-            is_healthy=lambda: _worker_beats_since(settings, started),
-        ),
+        "worker": _worker_process(settings, app_env, logs),
     }
     chosen = [available[name] for name in names]
     if settings.sms_mode is SmsMode.SANDBOX and "worker" in names:
