@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 
 from api.chat_identity import COOKIE_NAME, sender_for
 from api.chat_transcript import page_messages
+from api.rasa_relay import rasa_api_params
 from casework.enrolment import account_for_sender
 from casework.referral_notices import mark_shown
 
@@ -123,7 +124,7 @@ class ChatPush:
         url = f"{self._rasa_url}/conversations/{sender}/tracker"
         try:
             async with httpx.AsyncClient(timeout=_RASA_TIMEOUT, trust_env=False) as client:
-                answer = await client.get(url, params={"include_events": "ALL"})
+                answer = await client.get(url, params=rasa_api_params(include_events="ALL"))
         except httpx.HTTPError:
             return None  # the page says the assistant is unreachable and tries again
         if not answer.is_success:
