@@ -110,8 +110,9 @@ def chat_page(
     return response
 
 
-# What str.strip() removes (every character for which str.isspace() holds), in \uXXXX escapes
-# that mean the same in pydantic's regex engine, in Python's and in the JSON Schema's (ECMA).
+# What str.strip() removes (every character for which str.isspace() holds), written as
+# backslash-u escapes of four hex digits, which mean the same in pydantic's regex engine, in
+# Python's and in the JSON Schema's (ECMA).
 _SPACE = r"\u0009-\u000d\u001c-\u0020\u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
 # At least one character that is not a space, and no NUL anywhere.
 MESSAGE_PATTERN = rf"^[^\u0000]*[^\u0000{_SPACE}][^\u0000]*$"

@@ -163,7 +163,7 @@ CapacityCode = Annotated[
     Path(
         min_length=1,
         max_length=16,
-        description="The capacity request's code (`HXXXXXX`), the Task's identifier.",
+        description="The capacity request's code (H and six characters), the Task's identifier.",
     ),
 ]
 
