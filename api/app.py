@@ -92,7 +92,7 @@ def create_app(policies: Policies, *, clock: Clock = time.time) -> FastAPI:
         session_factory(),
         lambda: shipped_catalogs().lookup("web.chat.code_hidden", settings.default_language).text,
         limits.per_chat_sender.hit,
-        settings.socketio_redis_url,
+        settings.resolved_socketio_redis_url,
     )
     app.mount("/socket.io", chat_push.asgi_app(), name="socket.io")
     # The last added runs first: headers go on every answer, refusals included; a client over

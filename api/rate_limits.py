@@ -145,7 +145,7 @@ class RateLimits:
 
     @classmethod
     def from_settings(cls, settings: Settings, clock: Clock = time.time) -> "RateLimits":
-        uri = settings.rate_limit_storage_uri or MEMORY_STORAGE
+        uri = settings.resolved_rate_limit_storage_uri or MEMORY_STORAGE
         options = {} if uri == MEMORY_STORAGE else {"wrap_exceptions": True}
         storage = storage_from_string(uri, **options)
         if not isinstance(storage, MovingWindowSupport):

@@ -29,8 +29,10 @@ from sqlalchemy import (
     create_engine,
     delete,
     func,
+    inspect,
     select,
 )
+from sqlalchemy.engine import URL, make_url
 from sqlalchemy.orm import Session
 
 from casework.models import Case
@@ -82,19 +84,41 @@ def _slot_reference(data: str | None) -> str | None:
         return None
 
 
-class TranscriptStore:
-    """The tracker database of one deployment; a missing file holds no transcripts."""
+def _app_driver(url: URL) -> URL:
+    """The same database through the app's PostgreSQL driver (psycopg 3): a tracker URL is
+    written for Rasa, whose SQLAlchemy 1.4 takes `postgresql://` as psycopg2."""
+    if url.get_backend_name() == "postgresql":
+        return url.set(drivername="postgresql+psycopg")
+    return url
 
-    def __init__(self, path: Path) -> None:
-        self._path = path
+
+class TranscriptStore:
+    """The tracker database of one deployment: a SQLite file (a Path), or any SQLAlchemy URL
+    (the scaled profile's PostgreSQL). A missing file, or a database where Rasa has not made
+    its table yet, holds no transcripts."""
+
+    def __init__(self, location: Path | str) -> None:
+        self._path = location if isinstance(location, Path) else None
+        self._url = _app_driver(make_url(location)) if isinstance(location, str) else None
+        if self._url is not None and self._url.get_backend_name() == "sqlite":
+            self._path, self._url = Path(self._url.database or ""), None
         self._engine: Engine | None = None
 
     def _connect(self) -> Engine | None:
-        if not self._path.is_file():
-            return None
         if self._engine is None:
-            # Rasa writes to the same file: wait for its lock rather than fail.
-            self._engine = create_engine(f"sqlite:///{self._path}", connect_args={"timeout": 15})
+            if self._path is not None:
+                if not self._path.is_file():
+                    return None
+                # Rasa writes to the same file: wait for its lock rather than fail.
+                self._engine = create_engine(
+                    f"sqlite:///{self._path}", connect_args={"timeout": 15}
+                )
+            elif self._url is not None:
+                engine = create_engine(self._url, pool_pre_ping=True)
+                if not inspect(engine).has_table(EVENTS.name):
+                    engine.dispose()
+                    return None
+                self._engine = engine
         return self._engine
 
     def close(self) -> None:

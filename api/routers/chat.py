@@ -217,7 +217,7 @@ def forget_this_chat(
     sender = sender_for(key, cookie, body.tab)
     if sender is not None and cookie is not None:
         tabs = sorted({sender, *tabs_of(session, browser_of(key, cookie))})
-        store = TranscriptStore(settings.resolved_tracker_db)
+        store = TranscriptStore(settings.resolved_tracker_url)
         try:
             for conversation in tabs:
                 forget_chat(session, store, WEB_CHAT_CHANNEL, conversation, now=datetime.now(UTC))

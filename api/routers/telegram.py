@@ -291,7 +291,7 @@ async def _forget(
         except TelegramError as error:  # deleted already by the officer, or Telegram refused
             log.warning("%s", error)
             kept += 1
-    store = TranscriptStore(settings.resolved_tracker_db)
+    store = TranscriptStore(settings.resolved_tracker_url)
     try:
         forget_chat(session, store, TELEGRAM, conversation, now=now)
         session.commit()

@@ -188,7 +188,7 @@ async def _forget_phone(settings: Settings, session: Session, conversation: str)
     """FORGET: the transcript, the phone's address and its enrolment go; what is on the phone
     stays there, and the answer says so."""
     said = await _channel_text(settings, conversation, "chat.forgotten_phone")
-    store = TranscriptStore(settings.resolved_tracker_db)
+    store = TranscriptStore(settings.resolved_tracker_url)
     try:
         forget_chat(session, store, TWILIO, conversation, now=datetime.now(UTC))
         session.commit()

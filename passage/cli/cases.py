@@ -134,7 +134,7 @@ def _erase(args: argparse.Namespace) -> int:
 
     settings = get_settings()
     open_database()
-    store = TranscriptStore(settings.resolved_tracker_db)
+    store = TranscriptStore(settings.resolved_tracker_url)
     refused: ErasureRefused | None = None
     report: ErasureReport | None = None
     try:

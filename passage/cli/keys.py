@@ -39,7 +39,7 @@ def _tracker_store() -> "TranscriptStore":
     from casework.transcripts import TranscriptStore
     from passage.config import get_settings
 
-    return TranscriptStore(get_settings().resolved_tracker_db)
+    return TranscriptStore(get_settings().resolved_tracker_url)
 
 
 def rotated_columns() -> "list[EncryptedColumn]":

@@ -122,12 +122,14 @@ def _ports_busy(host: str, ports: dict[str, int]) -> bool:
     return bool(busy)
 
 
-def _run(_args: argparse.Namespace) -> int:
+def _run(args: argparse.Namespace) -> int:
     from passage.cli.directory import load_demo_if_empty
     from passage.core.field_crypto import FieldCryptoError, current_keyring
+    from passage.runtime.load_balancer import all_replica_ports
     from passage.runtime.migrate import upgrade
     from passage.runtime.processes import ProcessGroup, StartupFailed
     from passage.runtime.rasa_project import RasaProject
+    from passage.runtime.scaled_profile import scaled_profile_problems
     from passage.runtime.stack import (
         AlreadyRunning,
         build_processes,
@@ -137,6 +139,14 @@ def _run(_args: argparse.Namespace) -> int:
     from passage.runtime.welcome import demo_directory_present, demo_welcome
 
     settings = get_settings()
+    if args.replicas is not None:
+        settings = settings.model_copy(update={"replicas": args.replicas})
+    problems = scaled_profile_problems(settings)
+    if problems:
+        print(f"Cannot start {settings.replicas} replicas of each process:", file=sys.stderr)
+        print("\n".join(f"- {problem}" for problem in problems), file=sys.stderr)
+        print("docs/deployment.md says how to set up the scaled profile.", file=sys.stderr)
+        return 1
     try:
         with exclusive_run(settings.var_dir):
             ports = {
@@ -144,6 +154,8 @@ def _run(_args: argparse.Namespace) -> int:
                 "PASSAGE_RASA_PORT": settings.rasa_port,
                 "PASSAGE_API_PORT": settings.api_port,
             }
+            if settings.replicas > 1:
+                ports |= all_replica_ports(settings)
             if _ports_busy(settings.host, ports):
                 return 1
             # The data keys, before the migrations and processes need them: bad
@@ -204,6 +216,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     run = commands.add_parser(
         "run", help="start action server, Rasa, API and worker; stop all with Ctrl-C"
+    )
+    run.add_argument(
+        "--replicas",
+        type=int,
+        choices=range(1, 9),
+        metavar="N",
+        help="start N (1-8) of each process behind nginx: the scaled profile, which needs "
+        "PASSAGE_DATABASE_URL and PASSAGE_TRACKER_URL on PostgreSQL and PASSAGE_REDIS_URL "
+        "(docs/deployment.md); default PASSAGE_REPLICAS, else 1",
     )
     run.set_defaults(handler=_run)
 

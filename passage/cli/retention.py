@@ -19,7 +19,7 @@ def _run(args: argparse.Namespace) -> int:
 
     settings = get_settings()
     open_database()
-    store = TranscriptStore(settings.resolved_tracker_db)
+    store = TranscriptStore(settings.resolved_tracker_url)
     try:
         with unit_of_work() as session:
             report = run_retention(

@@ -12,13 +12,14 @@ from sqlalchemy.orm import Session, sessionmaker
 from passage.config.settings import get_settings
 
 
-def make_engine(url: str) -> Engine:
+def make_engine(url: str, pool_size: int = 5) -> Engine:
+    """`pool_size` connections kept, and as many more in a burst (not SQLite: a file)."""
     if url.startswith("sqlite:///"):
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, connect_args={"timeout": 15})
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    return create_engine(url, pool_pre_ping=True, pool_size=pool_size, max_overflow=pool_size)
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -32,7 +33,11 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 @lru_cache(maxsize=1)
 def session_factory() -> sessionmaker[Session]:
-    return sessionmaker(make_engine(get_settings().resolved_database_url), expire_on_commit=False)
+    settings = get_settings()
+    return sessionmaker(
+        make_engine(settings.resolved_database_url, settings.database_pool_size),
+        expire_on_commit=False,
+    )
 
 
 @contextmanager

@@ -42,6 +42,12 @@ class Settings(BaseSettings):
         default=Path(""),
         description="SQLite file of the Rasa tracker store; empty means <var_dir>/tracker.db.",
     )
+    tracker_url: str = Field(
+        default="",
+        description="SQLAlchemy URL of the Rasa tracker store's database, such as "
+        "postgresql://passage@db.internal:5432/passage_tracker (scaled profile); empty means "
+        "the SQLite file tracker_db.",
+    )
     model_cache_dir: Path = Field(
         default=Path.home() / ".cache" / "passage" / "models",
         description="Trained Rasa models, kept across clones and keyed by a hash of their inputs.",
@@ -239,6 +245,33 @@ class Settings(BaseSettings):
         "replicas share their counts (scaled profile).",
     )
 
+    # The scaled profile: several replicas of every process (passage.runtime.scaled_profile).
+    replicas: int = Field(
+        default=1,
+        ge=1,
+        le=8,
+        description="How many of each process `passage run` starts: 1 is the embedded profile; "
+        "more need PostgreSQL (database_url, tracker_url) and Redis (redis_url), and put nginx "
+        "in front on the api, rasa and actions ports.",
+    )
+    nginx_executable: Path = Field(
+        default=Path("/usr/sbin/nginx"),
+        description="The load balancer of the scaled profile (Debian's nginx-light package).",
+    )
+    database_pool_size: int = Field(
+        default=5,
+        ge=1,
+        le=100,
+        description="Connections each process keeps open to a PostgreSQL app database, and at "
+        "most as many again in a burst: the sum over all processes must fit max_connections.",
+    )
+    redis_url: str = Field(
+        default="",
+        description="Redis for the scaled profile, such as redis://127.0.0.1:6379/0: Rasa's "
+        "conversation locks, and the rate limits and web chat pushes unless their own settings "
+        "name another.",
+    )
+
     # The web chat's push (api.chat_push) with several API replicas.
     socketio_redis_url: str = Field(
         default="",
@@ -267,6 +300,20 @@ class Settings(BaseSettings):
             if str(self.tracker_db) not in {"", "."}
             else self.var_dir / "tracker.db"
         )
+
+    @property
+    def resolved_tracker_url(self) -> str:
+        return self.tracker_url or f"sqlite:///{self.resolved_tracker_db.absolute()}"
+
+    @property
+    def resolved_rate_limit_storage_uri(self) -> str:
+        """Empty means this process's memory."""
+        return self.rate_limit_storage_uri or self.redis_url
+
+    @property
+    def resolved_socketio_redis_url(self) -> str:
+        """Empty means this process only."""
+        return self.socketio_redis_url or self.redis_url
 
     @property
     def resolved_argos_packages_dir(self) -> Path:

@@ -24,7 +24,7 @@ def run_retention_if_due(settings: Settings, now: Callable[[], datetime]) -> Ret
         due = claim_due_run(session, RETENTION, interval=interval, now=now())
     if not due:
         return None
-    store = TranscriptStore(settings.resolved_tracker_db)
+    store = TranscriptStore(settings.resolved_tracker_url)
     try:
         with unit_of_work() as session:
             report = run_retention(

@@ -11,11 +11,12 @@ from pathlib import Path
 from typing import IO
 from urllib.parse import urlencode
 
-from casework.heartbeat import latest_heartbeat
+from casework.heartbeat import latest_heartbeat, worker_id_of
 from passage.config import Settings, SmsMode, make_engine
 from passage.config.process_keys import RELAYED_CHANNELS, channel_token, chat_key
 from passage.config.service_tokens import action_server_token, rasa_api_token
 from passage.core.field_crypto import KEY_FILE_NAME, keyring_from
+from passage.runtime.load_balancer import ReplicaPorts, load_balancer_process, replica_ports
 from passage.runtime.processes import ManagedProcess, http_ok
 from passage.runtime.rasa_project import BOT_DIR, rasa_environment
 
@@ -73,13 +74,13 @@ def _app_environment(settings: Settings) -> dict[str, str]:
     return env
 
 
-def _worker_beats_since(settings: Settings, started: datetime) -> bool:
+def _worker_beats_since(settings: Settings, worker_pid: int, started: datetime) -> bool:
     from sqlalchemy.orm import Session
 
-    engine = make_engine(settings.resolved_database_url)
+    engine = make_engine(settings.resolved_database_url, pool_size=1)
     try:
         with Session(engine) as session:
-            beat = latest_heartbeat(session)
+            beat = latest_heartbeat(session, worker_id_of(worker_pid))
     except Exception:  # the table may be locked or not there yet; ask again shortly
         return False
     finally:
@@ -87,37 +88,50 @@ def _worker_beats_since(settings: Settings, started: datetime) -> bool:
     return beat is not None and beat >= started - timedelta(seconds=1)
 
 
-def _worker_process(settings: Settings, env: dict[str, str], logs: Path) -> ManagedProcess:
-    """Healthy once it has beaten since its latest start (after a restart too)."""
+def _worker_process(
+    settings: Settings, env: dict[str, str], logs: Path, suffix: str
+) -> ManagedProcess:
+    """Healthy once it has beaten since its latest start (after a restart too); with several
+    workers, each by its own heartbeat."""
     worker = ManagedProcess(
-        name="worker",
+        name=f"worker{suffix}",
         command=_passage_command("serve", "worker"),
         env=env,
-        log_file=logs / "worker.log",
+        log_file=logs / f"worker{suffix.replace(' ', '-')}.log",
         is_healthy=lambda: False,
     )
     worker.is_healthy = lambda: (
-        worker.started_at is not None and _worker_beats_since(settings, worker.started_at)
+        worker.started_at is not None
+        and worker.popen is not None
+        and _worker_beats_since(settings, worker.popen.pid, worker.started_at)
     )
     return worker
 
 
-def build_processes(
-    settings: Settings, model: Path, names: tuple[str, ...] = ALL_PROCESSES
-) -> list[ManagedProcess]:
-    host, logs = settings.host, settings.var_dir / "log"
-    app_env = _app_environment(settings)
+def _rasa_tracker_url(settings: Settings) -> str:
+    """The tracker database as Rasa's SQLAlchemy 1.4 names it: its PostgreSQL driver is
+    psycopg2 (`postgresql://`), the app's is psycopg 3 (`postgresql+psycopg://`)."""
+    url = settings.resolved_tracker_url
+    scheme, _, rest = url.partition("://")
+    return f"{scheme.split('+')[0]}://{rest}"
+
+
+def _rasa_env(settings: Settings, names: tuple[str, ...]) -> dict[str, str]:
+    host = settings.host
     rasa_env = rasa_environment()
     rasa_env["ACTION_SERVER_URL"] = f"http://{host}:{settings.actions_port}/webhook"
     # Tokens reach the children through their environment only (never a command line): Rasa's
     # launcher hands the first to `--auth-token`; endpoints.yml puts the second on each call to
-    # the action server. The API, the worker and the action server read theirs from settings.
-    api_token, actions_token = rasa_api_token(settings), action_server_token(settings)
-    rasa_env["PASSAGE_RASA_API_TOKEN"] = api_token
-    rasa_env["PASSAGE_ACTION_SERVER_TOKEN"] = actions_token
-    app_env["PASSAGE_RASA_API_TOKEN"] = api_token
-    app_env["PASSAGE_ACTION_SERVER_TOKEN"] = actions_token
+    # the action server.
+    rasa_env["PASSAGE_RASA_API_TOKEN"] = rasa_api_token(settings)
+    rasa_env["PASSAGE_ACTION_SERVER_TOKEN"] = action_server_token(settings)
     rasa_env["PASSAGE_TRACKER_DB"] = str(settings.resolved_tracker_db.resolve())
+    if settings.replicas > 1:
+        rasa_env["PASSAGE_TRACKER_URL"] = _rasa_tracker_url(settings)
+        rasa_env["PASSAGE_REDIS_URL"] = settings.redis_url
+        # Rasa's own default is 50 + 100 connections per replica; PostgreSQL allows 100 in all.
+        rasa_env["SQL_POOL_SIZE"] = str(settings.database_pool_size)
+        rasa_env["SQL_MAX_OVERFLOW"] = str(settings.database_pool_size)
     if "rasa" in names:
         rasa_env.update(tracker_key_environment(settings))
     rasa_env["PASSAGE_CHAT_MESSAGE_MAX_CHARS"] = str(settings.chat_message_max_chars)
@@ -128,17 +142,40 @@ def build_processes(
             f"http://{host}:{settings.api_port}/channels/{channel}/push"
         )
         rasa_env[f"{variable}_TOKEN"] = channel_token(key, channel)
-    available = {
-        "actions": ManagedProcess(
-            name="action server",
-            command=_passage_command("serve", "actions", "--port", str(settings.actions_port)),
+    return rasa_env
+
+
+def _endpoints_file(settings: Settings) -> Path:
+    """Embedded: the tracker in SQLite, conversations locked in memory. Scaled: the tracker in
+    PostgreSQL, conversations locked in Redis across the Rasa replicas."""
+    return BOT_DIR / ("endpoints.scaled.yml" if settings.replicas > 1 else "endpoints.yml")
+
+
+def _server(
+    settings: Settings,
+    name: str,
+    model: Path,
+    ports: ReplicaPorts,
+    envs: tuple[dict[str, str], dict[str, str]],
+    suffix: str,
+) -> ManagedProcess:
+    host, logs = settings.host, settings.var_dir / "log"
+    app_env, rasa_env = envs
+    log_name = suffix.replace(" ", "-")
+    if name == "actions":
+        return ManagedProcess(
+            name=f"action server{suffix}",
+            command=_passage_command("serve", "actions", "--port", str(ports.actions)),
             env=app_env,
-            log_file=logs / "actions.log",
-            is_healthy=http_ok(f"http://{host}:{settings.actions_port}/health"),
-            url=f"http://{host}:{settings.actions_port}",
-        ),
-        "rasa": ManagedProcess(
-            name="Rasa server",
+            log_file=logs / f"actions{log_name}.log",
+            is_healthy=http_ok(f"http://{host}:{ports.actions}/health"),
+            url=f"http://{host}:{ports.actions}",
+        )
+    if name == "rasa":
+        rasa_url = f"http://{host}:{ports.rasa}"
+        token = rasa_env["PASSAGE_RASA_API_TOKEN"]
+        return ManagedProcess(
+            name=f"Rasa server{suffix}",
             command=rasa_command(
                 settings,
                 "run",
@@ -146,37 +183,60 @@ def build_processes(
                 "--interface",
                 host,
                 "--port",
-                str(settings.rasa_port),
+                str(ports.rasa),
                 "--model",
                 str(model),
                 "--credentials",
                 str(BOT_DIR / "credentials.yml"),
                 "--endpoints",
-                str(BOT_DIR / "endpoints.yml"),
+                str(_endpoints_file(settings)),
             ),
             env=rasa_env,
-            log_file=logs / "rasa.log",
+            log_file=logs / f"rasa{log_name}.log",
             # /status names the loaded model only once the model is ready to answer.
             is_healthy=http_ok(
-                f"{settings.resolved_rasa_url}/status?{urlencode({'token': api_token})}",
+                f"{rasa_url}/status?{urlencode({'token': token})}",
                 lambda r: r.is_success and bool(r.json().get("model_file")),
             ),
-            url=settings.resolved_rasa_url,
-        ),
-        "api": ManagedProcess(
-            name="API and web chat",
-            command=_passage_command("serve", "api", "--port", str(settings.api_port)),
+            url=rasa_url,
+        )
+    if name == "api":
+        return ManagedProcess(
+            name=f"API and web chat{suffix}",
+            command=_passage_command("serve", "api", "--port", str(ports.api)),
             env=app_env,
-            log_file=logs / "api.log",
-            is_healthy=http_ok(f"http://{host}:{settings.api_port}/health"),
-            url=f"http://{host}:{settings.api_port}",
-        ),
-        "worker": _worker_process(settings, app_env, logs),
-    }
-    chosen = [available[name] for name in names]
+            log_file=logs / f"api{log_name}.log",
+            is_healthy=http_ok(f"http://{host}:{ports.api}/health"),
+            url=f"http://{host}:{ports.api}",
+        )
+    return _worker_process(settings, app_env, logs, suffix)
+
+
+def build_processes(
+    settings: Settings, model: Path, names: tuple[str, ...] = ALL_PROCESSES
+) -> list[ManagedProcess]:
+    """The processes to start, in order. Embedded profile: one of each on the front ports.
+    Scaled (settings.replicas > 1): nginx on the front ports, then every replica of each."""
+    app_env = _app_environment(settings)
+    # The API, the worker and the action server read their tokens from settings.
+    app_env["PASSAGE_RASA_API_TOKEN"] = rasa_api_token(settings)
+    app_env["PASSAGE_ACTION_SERVER_TOKEN"] = action_server_token(settings)
+    envs = (app_env, _rasa_env(settings, names))
+    chosen: list[ManagedProcess] = []
+    if settings.replicas == 1:
+        front = ReplicaPorts(settings.actions_port, settings.rasa_port, settings.api_port)
+        chosen = [_server(settings, name, model, front, envs, "") for name in names]
+    else:
+        if set(names) & {"actions", "rasa", "api"}:
+            chosen.append(load_balancer_process(settings, app_env))
+        chosen += [
+            _server(settings, name, model, replica_ports(settings, i), envs, f" {i}")
+            for name in names
+            for i in range(1, settings.replicas + 1)
+        ]
     if settings.sms_mode is SmsMode.SANDBOX and "worker" in names:
         # Before the API and the worker, which send to it and read from it.
-        chosen.insert(0, _sandbox_process(settings, app_env, logs))
+        chosen.insert(0, _sandbox_process(settings, app_env, settings.var_dir / "log"))
     return chosen
 
 
