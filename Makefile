@@ -5,13 +5,14 @@ SHELL := /bin/bash
 VENV       := .venv
 RASA_VENV  := .venv-rasa
 CHROMIUM   := /usr/bin/chromium
+NGINX      := /usr/sbin/nginx
 PASSAGE    := $(VENV)/bin/passage
 RASA       := $(RASA_VENV)/bin/rasa
 export RASA_TELEMETRY_ENABLED := false
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: help venvs model migrate run test lint typecheck rasa-validate rasa-test-core pytest bench clean
+.PHONY: help venvs model migrate run test lint typecheck rasa-validate rasa-test-core pytest pytest-scaled bench clean
 
 help:
 	@echo "make run    set up what is missing, then start the assistant (Ctrl-C stops it)"
@@ -70,8 +71,28 @@ $(CHROMIUM):
 	  exit 1; \
 	fi
 
+# The scaled profile's load balancer (passage run --replicas N): Debian's nginx.
+$(NGINX):
+	@if [ "$$(id -u)" = 0 ]; then \
+	  echo "Installing Debian's nginx-light for the scaled profile (a minute) ..."; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light >/dev/null; \
+	else \
+	  echo "The scaled profile needs Debian's nginx: run 'sudo apt-get install nginx-light'." >&2; \
+	  exit 1; \
+	fi
+
+# Every test on the embedded profile; then, where PostgreSQL and Redis answer, the end-to-end
+# suite again on the scaled profile (2 replicas of each process behind nginx).
 pytest: venvs $(CHROMIUM)
 	$(VENV)/bin/pytest
+	@if scripts/scaled-services; then \
+	  $(MAKE) --no-print-directory pytest-scaled; \
+	else \
+	  echo "The scaled profile's end-to-end run is skipped: it needs PostgreSQL and Redis."; \
+	fi
+
+pytest-scaled: venvs $(NGINX)
+	PASSAGE_E2E_PROFILE=scaled $(VENV)/bin/pytest tests/e2e
 
 test: lint typecheck rasa-validate rasa-test-core pytest
 

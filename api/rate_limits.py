@@ -255,8 +255,9 @@ _REFUSALS = {
 
 class PerIpRateLimitMiddleware:
     """Before anything else is done: counts each request for its verified identity, or else for
-    its client address (`limiter`, the anonymous budget). The address is the TCP peer's:
-    X-Forwarded-For is not trusted, as the API is not meant to sit behind a proxy
+    its client address (`limiter`, the anonymous budget). The address is the TCP peer's, or, when
+    the peer is a load balancer named in PASSAGE_FORWARDED_ALLOW_IPS (uvicorn's proxy headers;
+    default 127.0.0.1, the scaled profile's nginx), the X-Forwarded-For address it set
     (docs/security.md). The identity budgets are the app's `state.rate_limits`."""
 
     def __init__(self, app: ASGIApp, limiter: WindowLimiter) -> None:

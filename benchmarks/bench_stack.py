@@ -113,5 +113,4 @@ def whole_stack(twilio: "FakeTwilio | None", **overrides: Any) -> Iterator["Stac
         try:
             yield stack
         finally:
-            stack.group.stop_all()
-            stack.engine.dispose()
+            stack.stop()

@@ -48,6 +48,14 @@ class PushFailed(RuntimeError):
     worker tries again later."""
 
 
+_MESSAGE_ID = re.compile(r"^[0-9a-f]{32}$")
+
+
+def checked_message_id(raw: Any) -> str | None:
+    """The API's id for the message (32 hex digits), or None: Rasa then makes one."""
+    return raw if isinstance(raw, str) and _MESSAGE_ID.match(raw) else None
+
+
 def checked_metadata(raw: Any) -> dict[str, str]:
     if not isinstance(raw, dict):
         return {}
@@ -160,6 +168,9 @@ class RelayInput(InputChannel):
                         sender,
                         input_channel=self.CHANNEL,
                         metadata=checked_metadata(body.get("metadata")),
+                        # The API's id for the message: it reads the tracker by it when the
+                        # replica that took the message died before answering.
+                        message_id=checked_message_id(body.get("message_id")),
                     )
                 )
             except Exception as error:  # the reply must not be a bare 500

@@ -44,6 +44,9 @@ def _serve(args: argparse.Namespace) -> int:
             log_level=settings.log_level.lower(),
             # An access log line is a URL: SMS links carry a token in theirs.
             access_log=False,
+            # The client address behind a load balancer: X-Forwarded-For, from these only.
+            proxy_headers=True,
+            forwarded_allow_ips=settings.forwarded_allow_ips,
         )
     elif args.what == "actions":
         from passage.runtime.action_server import serve_actions

@@ -254,6 +254,12 @@ class Settings(BaseSettings):
         "more need PostgreSQL (database_url, tracker_url) and Redis (redis_url), and put nginx "
         "in front on the api, rasa and actions ports.",
     )
+    forwarded_allow_ips: str = Field(
+        default="127.0.0.1",
+        description="Comma-separated addresses of load balancers whose X-Forwarded-For the API "
+        "takes for the client's address (rate limits of anonymous requests); a request from "
+        "any other peer counts for that peer.",
+    )
     nginx_executable: Path = Field(
         default=Path("/usr/sbin/nginx"),
         description="The load balancer of the scaled profile (Debian's nginx-light package).",

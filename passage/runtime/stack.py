@@ -132,6 +132,10 @@ def _rasa_env(settings: Settings, names: tuple[str, ...]) -> dict[str, str]:
         # Rasa's own default is 50 + 100 connections per replica; PostgreSQL allows 100 in all.
         rasa_env["SQL_POOL_SIZE"] = str(settings.database_pool_size)
         rasa_env["SQL_MAX_OVERFLOW"] = str(settings.database_pool_size)
+        # How long a replica that died holding a conversation keeps it locked: the message it
+        # was handling goes to another replica after this (api/rasa_relay.py), within the
+        # relay's 30 s. A turn takes about a second; Rasa's default is 60 s.
+        rasa_env["TICKET_LOCK_LIFETIME"] = "20"
     if "rasa" in names:
         rasa_env.update(tracker_key_environment(settings))
     rasa_env["PASSAGE_CHAT_MESSAGE_MAX_CHARS"] = str(settings.chat_message_max_chars)
@@ -212,15 +216,27 @@ def _server(
     return _worker_process(settings, app_env, logs, suffix)
 
 
+def _app_env(settings: Settings) -> dict[str, str]:
+    app_env = _app_environment(settings)
+    # The API, the worker and the action server read their tokens from settings.
+    app_env["PASSAGE_RASA_API_TOKEN"] = rasa_api_token(settings)
+    app_env["PASSAGE_ACTION_SERVER_TOKEN"] = action_server_token(settings)
+    return app_env
+
+
+def replica_process(settings: Settings, model: Path, name: str, index: int) -> ManagedProcess:
+    """Replica `index` (from 1) of one kind of process of the scaled profile, on its own port:
+    to start again one that stopped."""
+    envs = (_app_env(settings), _rasa_env(settings, (name,)))
+    return _server(settings, name, model, replica_ports(settings, index), envs, f" {index}")
+
+
 def build_processes(
     settings: Settings, model: Path, names: tuple[str, ...] = ALL_PROCESSES
 ) -> list[ManagedProcess]:
     """The processes to start, in order. Embedded profile: one of each on the front ports.
     Scaled (settings.replicas > 1): nginx on the front ports, then every replica of each."""
-    app_env = _app_environment(settings)
-    # The API, the worker and the action server read their tokens from settings.
-    app_env["PASSAGE_RASA_API_TOKEN"] = rasa_api_token(settings)
-    app_env["PASSAGE_ACTION_SERVER_TOKEN"] = action_server_token(settings)
+    app_env = _app_env(settings)
     envs = (app_env, _rasa_env(settings, names))
     chosen: list[ManagedProcess] = []
     if settings.replicas == 1:

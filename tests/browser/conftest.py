@@ -67,8 +67,7 @@ def demo_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoStack]:
             session.commit()
         yield DemoStack(stack, demo)
     finally:
-        stack.engine.dispose()
-        stack.group.stop_all()
+        stack.stop()
         if saved_keys is None:
             os.environ.pop("PASSAGE_DATA_KEYS", None)
         else:

@@ -40,8 +40,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     try:
         yield stack
     finally:
-        stack.engine.dispose()
-        stack.group.stop_all()
+        stack.stop()
         twilio.stop()
         telegram.stop()
         if saved_keys is None:

@@ -5,26 +5,29 @@ developer's data."""
 import json
 import signal
 import socket
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import httpx
-from sqlalchemy import Engine
+from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.orm import Session
 
 from casework.enrolment import issue_code
 from casework.roles import OFFICER
 from passage.config import Settings, make_engine
 from passage.config.service_tokens import rasa_api_token
+from passage.runtime.load_balancer import REPLICA_PORT_STEP
 from passage.runtime.migrate import upgrade
 from passage.runtime.processes import ManagedProcess, ProcessGroup
 from passage.runtime.rasa_project import RasaProject
 from passage.runtime.sandbox.fake_twilio import FakeTwilio
-from passage.runtime.stack import build_processes, with_sandbox_if_needed
+from passage.runtime.stack import build_processes, replica_process, with_sandbox_if_needed
 from referral_directory.importer import import_directory
 from tests.casework.account_builders import account
+from tests.e2e.scaled_profile import scaled_requested, scaled_settings
 from tests.fakes.fake_telegram import FakeTelegram
 from translations.catalog import shipped_catalogs
 
@@ -39,6 +42,24 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+def _is_free(port: int) -> bool:
+    with socket.socket() as probe:
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
+def _front_port(replicas: int) -> int:
+    """A free port whose replicas' ports (passage.runtime.load_balancer) are free too."""
+    while True:
+        port = _free_port()
+        replica_ports = [port + REPLICA_PORT_STEP * i for i in range(1, replicas + 1)]
+        if replicas == 1 or all(p <= 65535 and _is_free(p) for p in replica_ports):
+            return port
+
+
 @dataclass
 class Stack:
     settings: Settings
@@ -47,6 +68,37 @@ class Stack:
     model: Path
     twilio: FakeTwilio | None
     telegram: FakeTelegram | None = None
+    # What stop() undoes besides the processes (the scaled profile's databases).
+    cleanups: list[Callable[[], None]] = field(default_factory=list)
+
+    def stop(self) -> None:
+        self.engine.dispose()
+        self.group.stop_all()
+        for cleanup in self.cleanups:
+            cleanup()
+
+    def tracker_rows(self) -> list[tuple[str, str]]:
+        """Every (sender id, data) row of Rasa's tracker store, as stored."""
+        engine = create_engine(_app_driver(self.settings.resolved_tracker_url))
+        try:
+            with engine.connect() as connection:
+                rows = connection.execute(text("SELECT sender_id, data FROM events")).all()
+        finally:
+            engine.dispose()
+        return [(sender, data) for sender, data in rows]
+
+    def tracker_stored_text(self) -> str:
+        """All that the tracker store's database holds where a search can find it: the SQLite
+        file's bytes, or every column of every row on PostgreSQL."""
+        if self.settings.replicas == 1:
+            return self.settings.resolved_tracker_db.read_bytes().decode("latin-1")
+        engine = create_engine(_app_driver(self.settings.resolved_tracker_url))
+        try:
+            with engine.connect() as connection:
+                rows = connection.execute(text("SELECT events::text FROM events")).scalars()
+                return "\n".join(rows)
+        finally:
+            engine.dispose()
 
     def restart(self) -> None:
         """Stop every server and start them again on the same databases."""
@@ -57,21 +109,46 @@ class Stack:
     def process(self, name: str) -> ManagedProcess:
         return next(p for p in self.group.processes if p.name == name)
 
-    def worker(self) -> ManagedProcess:
-        return next(p for p in self.group.processes if p.name == "worker")
+    def workers(self) -> list[ManagedProcess]:
+        """The worker, or every worker replica."""
+        return [p for p in self.group.processes if p.name.split()[0] == "worker"]
 
-    def kill_worker(self) -> None:
-        """SIGKILL, as a crash: no cleanup runs."""
-        worker = self.worker()
-        worker.signal_group(signal.SIGKILL)
-        worker.wait(10)
-        worker.close()
-        self.group.processes.remove(worker)
+    def kill_workers(self) -> None:
+        """SIGKILL, as a crash: no cleanup runs; no worker is left."""
+        for worker in self.workers():
+            worker.signal_group(signal.SIGKILL)
+            worker.wait(10)
+            worker.close()
+            self.group.processes.remove(worker)
 
-    def start_worker(self) -> None:
-        (worker,) = build_processes(self.settings, self.model, names=("worker",))
-        self.group.processes.append(worker)
-        ProcessGroup([worker]).start_all(timeout=60)
+    def start_workers(self) -> None:
+        workers = build_processes(self.settings, self.model, names=("worker",))
+        self.group.processes.extend(workers)
+        ProcessGroup(workers).start_all(timeout=60)
+
+    def kill_replica(self, name: str) -> ManagedProcess:
+        """SIGKILL one replica of the scaled profile, e.g. "Rasa server 1"; the others run on."""
+        process = self.process(name)
+        process.signal_group(signal.SIGKILL)
+        process.wait(10)
+        process.close()
+        self.group.processes.remove(process)
+        return process
+
+    def start_replica(self, kind: str, index: int) -> None:
+        """Start replica `index` of "actions", "rasa", "api" or "worker" again."""
+        process = replica_process(self.settings, self.model, kind, index)
+        self.group.processes.append(process)
+        ProcessGroup([process]).start_all(timeout=300)
+
+    def tracker_events(self, sender: str) -> list[dict[str, Any]]:
+        response = httpx.get(
+            f"{self.settings.resolved_rasa_url}/conversations/{sender}/tracker",
+            params=self.rasa_api_params,
+            timeout=30,
+        )
+        assert response.status_code == 200, response.text
+        return list(response.json()["events"])
 
     def tracker_texts(self, sender: str) -> list[str]:
         """What the bot said in a conversation, proactive messages included."""
@@ -142,14 +219,25 @@ def free_port() -> int:
     return _free_port()
 
 
+def _app_driver(url: str) -> str:
+    """The tracker's URL as Rasa takes it, for this process's PostgreSQL driver (psycopg 3)."""
+    return url.replace("postgresql://", "postgresql+psycopg://", 1)
+
+
 def start_stack(var_dir: Path, twilio: FakeTwilio | None, **overrides: Any) -> Stack:
     """Every server of `make run`, healthy; with `twilio`, SMS go to that fake, without it the
-    stack runs the phone sandbox as `make run` does without a Twilio account."""
-    api_port = _free_port()
-    fields: dict[str, Any] = {
+    stack runs the phone sandbox as `make run` does without a Twilio account. With
+    PASSAGE_E2E_PROFILE=scaled, the scaled profile (tests/e2e/scaled_profile.py)."""
+    profile: dict[str, Any] = {}
+    drop_databases: Callable[[], None] | None = None
+    if scaled_requested():
+        profile, drop_databases = scaled_settings()
+    replicas = int(profile.get("replicas", 1))
+    api_port = _front_port(replicas)
+    fields: dict[str, Any] = profile | {
         "var_dir": var_dir,
-        "actions_port": _free_port(),
-        "rasa_port": _free_port(),
+        "actions_port": _front_port(replicas),
+        "rasa_port": _front_port(replicas),
         "api_port": api_port,
         "sms_sandbox_port": _free_port(),
         "chat_message_max_chars": 2000,
@@ -177,5 +265,11 @@ def start_stack(var_dir: Path, twilio: FakeTwilio | None, **overrides: Any) -> S
     stack = Stack(
         settings, make_engine(settings.resolved_database_url), ProcessGroup([]), model, twilio
     )
-    stack.restart()
+    if drop_databases is not None:
+        stack.cleanups.append(drop_databases)
+    try:
+        stack.restart()
+    except BaseException:
+        stack.stop()
+        raise
     return stack

@@ -4,7 +4,6 @@ accepted referral whose news arrives unasked on that app. What the officer sees 
 fake Telegram and the fake Twilio were sent."""
 
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select, update
@@ -99,7 +98,7 @@ def test_forget_on_telegram_deletes_the_messages_and_the_transcript(stack: Stack
     assert len(officer.telegram.called("deleteMessage")) >= len(shown)
     with Session(stack.engine) as session:
         assert session.get(ChatAddress, conversation) is None
-    store = TranscriptStore(stack.settings.resolved_tracker_db)
+    store = TranscriptStore(stack.settings.resolved_tracker_url)
     try:
         assert conversation not in store.idle_since(datetime.now(UTC) + timedelta(days=1))
     finally:
@@ -133,9 +132,9 @@ def test_a_whole_case_by_sms_and_whatsapp_with_numbers_to_news_pushed_unasked(
     assert HIDDEN["address_1"] in news[0]  # type: ignore[index]
     assert case_turns <= 15, case_turns
     # No phone number in Rasa's tracker store: the conversation id is a keyed hash.
-    tracker_db = Path(stack.settings.resolved_tracker_db).read_bytes()
-    assert address.removeprefix("whatsapp:").encode() not in tracker_db
-    assert address.removeprefix("whatsapp:+").encode() not in tracker_db
+    stored = stack.tracker_stored_text()
+    assert address.removeprefix("whatsapp:") not in stored
+    assert address.removeprefix("whatsapp:+") not in stored
 
 
 def test_whatsapp_news_after_the_24_hour_window_is_a_template_then_the_news(

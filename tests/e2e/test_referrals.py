@@ -74,14 +74,14 @@ def test_status_callbacks_are_checked_deduplicated_and_never_move_backwards(
 def test_worker_killed_between_commit_and_send_sends_exactly_once(
     stack: Stack, shelters: None
 ) -> None:
-    stack.kill_worker()
+    stack.kill_workers()
     try:
         officer, housing = assessed_in_shymkent(stack)
         code = send_referral(stack, officer, housing, "send")
         time.sleep(2)
         assert not [m for m in stack.twilio.messages if code in m.body]
     finally:
-        stack.start_worker()
+        stack.start_workers()
     eventually(lambda: [m for m in stack.twilio.messages if code in m.body] or None, "the send")
     time.sleep(3)
     assert len([m for m in stack.twilio.messages if code in m.body]) == 1
@@ -93,7 +93,7 @@ def test_the_officer_is_told_without_waiting_for_the_worker(stack: Stack, shelte
     officer, housing = assessed_in_shymkent(stack)
     code = send_referral(stack, officer, housing, "send")
     sms_to(stack, NUMBERS["ref-a"])
-    stack.kill_worker()
+    stack.kill_workers()
     try:
         provider_replies(stack, NUMBERS["ref-a"], f"ACCEPT {code}")
 
@@ -111,7 +111,7 @@ def test_the_officer_is_told_without_waiting_for_the_worker(stack: Stack, shelte
 
         eventually(lambda: notice_sent() or None, "the notice sent by the API", timeout=10)
     finally:
-        stack.start_worker()
+        stack.start_workers()
     assert officer_was_told(stack, officer, f"referral {code}")
 
 
@@ -136,9 +136,9 @@ def test_worker_killed_during_send_does_not_send_again(stack: Stack, shelters: N
     sms = eventually(
         lambda: next((m for m in stack.twilio.messages if code in m.body), None), "the hung send"
     )
-    stack.kill_worker()
+    stack.kill_workers()
     stack.twilio.release()
-    stack.start_worker()
+    stack.start_workers()
 
     def state() -> str | None:
         with Session(stack.engine) as session:

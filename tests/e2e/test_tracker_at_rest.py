@@ -3,8 +3,6 @@ shelter address released to the officer and a provider's note with a name and a 
 are in the conversation Rasa serves back, and nowhere in the tracker database file; the app
 still finds the case's conversation there (erasure, legal hold, purge)."""
 
-import sqlite3
-
 import pytest
 
 from casework.transcripts import TranscriptStore
@@ -54,19 +52,17 @@ def test_the_tracker_store_keeps_transcripts_encrypted(stack: Stack, shelters: N
     assert HIDDEN["address_1"] in said and NOTE_NAME in said
 
     # ... and its database holds none of it.
-    path = stack.settings.resolved_tracker_db
-    with sqlite3.connect(path) as connection:
-        rows = connection.execute("SELECT sender_id, data FROM events").fetchall()
+    rows = stack.tracker_rows()
     senders = {sender for sender, _data in rows}
     assert {accepted.sender, declined.sender} <= senders
     keyring = current_keyring()  # the stack's keys (PASSAGE_DATA_KEYS of the e2e session)
     assert {keyring.key_id_of(data) for _sender, data in rows} == {keyring.current_key_id}
-    stored = path.read_bytes().decode("latin-1")
+    stored = stack.tracker_stored_text()
     for personal in ("Quiet Yard", "Karatau", NOTE_NAME, NOTE_PHONE, "5550199", accepted.reference):
         assert personal not in stored, personal
 
     # The app still links the case to its conversation, to erase it or keep it under a hold.
-    store = TranscriptStore(path)
+    store = TranscriptStore(stack.settings.resolved_tracker_url)
     try:
         assert accepted.sender in store.naming({accepted.reference})
     finally:
