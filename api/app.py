@@ -9,10 +9,16 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
 from fastapi.staticfiles import StaticFiles
+from sqlalchemy.exc import DisconnectionError, OperationalError
 
 from api.body_limit import BodyLimitMiddleware
 from api.chat_push import ChatPush
-from api.problems import TOO_MANY_REQUESTS, validation_error
+from api.problems import (
+    DATABASE_UNREACHABLE,
+    TOO_MANY_REQUESTS,
+    database_unreachable,
+    validation_error,
+)
 from api.rate_limits import Clock, PerIpRateLimitMiddleware, RateLimits
 from api.routers import (
     admin,
@@ -62,10 +68,16 @@ def create_app(policies: Policies, *, clock: Clock = time.time) -> FastAPI:
     app = FastAPI(
         title="Passage API",
         version="0.1.0",
-        responses=TOO_MANY_REQUESTS,
+        responses=TOO_MANY_REQUESTS | DATABASE_UNREACHABLE,
         docs_url=None,
         redoc_url=None,
-        exception_handlers={RequestValidationError: validation_error},
+        exception_handlers={
+            RequestValidationError: validation_error,
+            # Connection lost or refused: SQLAlchemy raises OperationalError (and the pool's
+            # DisconnectionError for a dead connection it could not replace).
+            OperationalError: database_unreachable,
+            DisconnectionError: database_unreachable,
+        },
         lifespan=_lifespan,
     )
     app.include_router(health.router)

@@ -2,6 +2,7 @@
 (the fuzz test holds the routes to it). The bodies are FastAPI's: {"detail": "..."}."""
 
 import json
+import logging
 import math
 from typing import Any
 
@@ -12,6 +13,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 Responses = dict[int | str, dict[str, Any]]
+log = logging.getLogger(__name__)
 
 
 class Problem(BaseModel):
@@ -29,6 +31,18 @@ def problem(description: str, headers: dict[str, Any] | None = None) -> dict[str
 
 
 # Any route (api.rate_limits).
+DATABASE_UNREACHABLE: Responses = {
+    503: problem(
+        "The database (or, where the route says so, the assistant) did not answer; try again.",
+        headers={
+            "Retry-After": {
+                "description": "Seconds to wait before trying again.",
+                "schema": {"type": "integer", "minimum": 1},
+            }
+        },
+    )
+}
+
 TOO_MANY_REQUESTS: Responses = {
     429: problem(
         "Too many requests from this address, account, API key or chat in the last minute.",
@@ -70,3 +84,15 @@ async def validation_error(request: Request, error: RequestValidationError) -> J
     which may hold NaN or a lone surrogate (`"\\ud800"`): FastAPI's own answer raised on
     both, and the client got a 500."""
     return _AsciiJSONResponse({"detail": jsonable_encoder(error.errors())}, status_code=422)
+
+
+async def database_unreachable(request: Request, error: Exception) -> JSONResponse:
+    """The app database did not answer (a restart, a failover, the network): 503 and a line to
+    try again, not a 500 with a traceback in the log. SQLAlchemy's message names the statement
+    and its parameters, so only the error's type is logged."""
+    log.warning("the database did not answer: %s", type(error).__name__)
+    return JSONResponse(
+        {"detail": "the database is not reachable; try again in a moment"},
+        status_code=503,
+        headers={"Retry-After": "5"},
+    )

@@ -50,9 +50,15 @@ class Counted:
         self.last = [r.get("text", "") for r in replies]
 
 
-def run_intake(settings: Settings, chosen: dict[Level, list[str]], *, mode: str) -> Counted:
+def run_intake(
+    settings: Settings,
+    chosen: dict[Level, list[str]],
+    *,
+    mode: str,
+    web_chat: type[WebChat] = WebChat,
+) -> Counted:
     web = mode == "web chat controls"
-    chat = Counted(enrolled(WebChat(settings) if web else RestChat(settings), settings))
+    chat = Counted(enrolled(web_chat(settings) if web else RestChat(settings), settings))
     chat.turns = 0  # the enrolment is not part of the intake
     chat.say("/start_case")
     for answer in PROFILE:

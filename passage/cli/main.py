@@ -146,7 +146,10 @@ def _run(args: argparse.Namespace) -> int:
         settings = settings.model_copy(update={"replicas": args.replicas})
     problems = scaled_profile_problems(settings)
     if problems:
-        print(f"Cannot start {settings.replicas} replicas of each process:", file=sys.stderr)
+        print(
+            f"Cannot start the scaled profile ({settings.replicas} of each process):",
+            file=sys.stderr,
+        )
         print("\n".join(f"- {problem}" for problem in problems), file=sys.stderr)
         print("docs/deployment.md says how to set up the scaled profile.", file=sys.stderr)
         return 1

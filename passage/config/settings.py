@@ -312,6 +312,12 @@ class Settings(BaseSettings):
         return self.tracker_url or f"sqlite:///{self.resolved_tracker_db.absolute()}"
 
     @property
+    def scaled(self) -> bool:
+        """The scaled profile: Rasa's tracker on a server database with conversations locked in
+        Redis, ready for replicas (nginx in front when there are several)."""
+        return self.replicas > 1 or bool(self.tracker_url)
+
+    @property
     def resolved_rate_limit_storage_uri(self) -> str:
         """Empty means this process's memory."""
         return self.rate_limit_storage_uri or self.redis_url

@@ -56,11 +56,12 @@ def _worker_app(executor: "ActionExecutor", policies: Policies, token: str) -> "
 
 def serve_actions(host: str, port: int) -> None:
     from rasa_sdk import utils
-    from rasa_sdk.executor import ActionExecutor
     from sanic import Sanic
     from sanic.worker.loader import AppLoader
 
-    executor = ActionExecutor()
+    from passage.runtime.outage_executor import OutageTolerantExecutor
+
+    executor = OutageTolerantExecutor()
     executor.register_package("actions")
     # What rasa_sdk.endpoint.run does, with our factory instead of its own (no TLS: the action
     # server listens on the loopback or a private network, TLS is the balancer's; every call

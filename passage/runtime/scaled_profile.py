@@ -54,8 +54,8 @@ def _redis_problem(url: str) -> str | None:
 
 
 def scaled_profile_problems(settings: Settings) -> list[str]:
-    """Empty when the settings can run `settings.replicas` replicas (always, for one)."""
-    if settings.replicas == 1:
+    """Empty when the settings can run the scaled profile, or are not for it."""
+    if not settings.scaled:
         return []
     found = [
         _postgres_problem("PASSAGE_DATABASE_URL", settings.database_url),
@@ -65,7 +65,7 @@ def scaled_profile_problems(settings: Settings) -> list[str]:
     too_high = [name for name, port in all_replica_ports(settings).items() if port > 65535]
     if too_high:
         found.append(f"Replica ports past 65535 ({', '.join(too_high)}): lower those settings.")
-    if not settings.nginx_executable.is_file():
+    if settings.replicas > 1 and not settings.nginx_executable.is_file():
         found.append(
             f"nginx, the load balancer, is not at {settings.nginx_executable}: install Debian's "
             "nginx-light package, or set PASSAGE_NGINX_EXECUTABLE."

@@ -126,7 +126,7 @@ def _rasa_env(settings: Settings, names: tuple[str, ...]) -> dict[str, str]:
     rasa_env["PASSAGE_RASA_API_TOKEN"] = rasa_api_token(settings)
     rasa_env["PASSAGE_ACTION_SERVER_TOKEN"] = action_server_token(settings)
     rasa_env["PASSAGE_TRACKER_DB"] = str(settings.resolved_tracker_db.resolve())
-    if settings.replicas > 1:
+    if settings.scaled:
         rasa_env["PASSAGE_TRACKER_URL"] = _rasa_tracker_url(settings)
         rasa_env["PASSAGE_REDIS_URL"] = settings.redis_url
         # Rasa's own default is 50 + 100 connections per replica; PostgreSQL allows 100 in all.
@@ -152,7 +152,7 @@ def _rasa_env(settings: Settings, names: tuple[str, ...]) -> dict[str, str]:
 def _endpoints_file(settings: Settings) -> Path:
     """Embedded: the tracker in SQLite, conversations locked in memory. Scaled: the tracker in
     PostgreSQL, conversations locked in Redis across the Rasa replicas."""
-    return BOT_DIR / ("endpoints.scaled.yml" if settings.replicas > 1 else "endpoints.yml")
+    return BOT_DIR / ("endpoints.scaled.yml" if settings.scaled else "endpoints.yml")
 
 
 def _server(

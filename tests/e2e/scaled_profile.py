@@ -1,14 +1,20 @@
 """The scaled profile for the end-to-end and browser tests: `PASSAGE_E2E_PROFILE=scaled` starts
 every stack with 2 replicas of each process behind nginx, the app database and Rasa's tracker
-on fresh PostgreSQL databases (dropped afterwards) and Redis for locks, limits and pushes.
+on fresh PostgreSQL databases (dropped afterwards) and a Redis server of its own for locks,
+limits and pushes.
 `make test` runs the end-to-end suite this way a second time when PostgreSQL and Redis answer.
 """
 
 import os
+import socket
+import subprocess
+import time
 import uuid
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
+import redis
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
@@ -17,9 +23,51 @@ REPLICAS = 2
 POSTGRES_ADMIN_URL = os.environ.get(
     "PASSAGE_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 )
-# A database of its own, away from a developer's db 0; keys are per conversation, so two runs
-# sharing it do not meet.
-REDIS_URL = os.environ.get("PASSAGE_TEST_REDIS_URL", "redis://127.0.0.1:6379/14")
+REDIS_SERVER = Path("/usr/bin/redis-server")
+
+
+class PrivateRedis:
+    """A Redis server of the test run's own (Debian's redis-server, nothing kept on disk), so a
+    fault test can stop it and start it again on the same port without touching the machine's
+    Redis on 6379."""
+
+    def __init__(self) -> None:
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = int(probe.getsockname()[1])
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self._process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        self._process = subprocess.Popen(
+            [
+                str(REDIS_SERVER),
+                *("--port", str(self.port), "--bind", "127.0.0.1"),
+                *("--save", "", "--appendonly", "no", "--loglevel", "warning"),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        client = redis.Redis.from_url(self.url, socket_connect_timeout=1)
+        try:
+            deadline = time.monotonic() + 10
+            while True:
+                try:
+                    client.ping()
+                    return
+                except redis.ConnectionError:
+                    if time.monotonic() > deadline:
+                        raise
+                    time.sleep(0.1)
+        finally:
+            client.close()
+
+    def stop(self) -> None:
+        """As a crash: SIGKILL, and its data is gone."""
+        if self._process is not None:
+            self._process.kill()
+            self._process.wait(10)
+            self._process = None
 
 
 def scaled_requested() -> bool:
@@ -29,8 +77,11 @@ def scaled_requested() -> bool:
     return profile == "scaled"
 
 
-def scaled_settings() -> tuple[dict[str, Any], Callable[[], None]]:
-    """Settings for a scaled stack on two new databases, and what drops them."""
+def scaled_settings() -> tuple[dict[str, Any], PrivateRedis, Callable[[], None]]:
+    """Settings for a scaled stack on two new databases and a Redis of its own, the Redis, and
+    what drops the databases and stops it."""
+    private_redis = PrivateRedis()
+    private_redis.start()
     admin_url = make_url(POSTGRES_ADMIN_URL)
     run = uuid.uuid4().hex[:10]
     names = [f"passage_e2e_{run}", f"passage_e2e_{run}_tracker"]
@@ -40,6 +91,7 @@ def scaled_settings() -> tuple[dict[str, Any], Callable[[], None]]:
             connection.execute(text(f'CREATE DATABASE "{name}"'))
 
     def drop() -> None:
+        private_redis.stop()
         with admin.connect() as connection:
             for name in names:
                 connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
@@ -48,9 +100,13 @@ def scaled_settings() -> tuple[dict[str, Any], Callable[[], None]]:
     app_url, tracker_url = (
         admin_url.set(database=name).render_as_string(hide_password=False) for name in names
     )
-    return {
-        "replicas": REPLICAS,
-        "database_url": app_url,
-        "tracker_url": tracker_url,
-        "redis_url": REDIS_URL,
-    }, drop
+    return (
+        {
+            "replicas": REPLICAS,
+            "database_url": app_url,
+            "tracker_url": tracker_url,
+            "redis_url": private_redis.url,
+        },
+        private_redis,
+        drop,
+    )

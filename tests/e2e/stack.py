@@ -27,7 +27,7 @@ from passage.runtime.sandbox.fake_twilio import FakeTwilio
 from passage.runtime.stack import build_processes, replica_process, with_sandbox_if_needed
 from referral_directory.importer import import_directory
 from tests.casework.account_builders import account
-from tests.e2e.scaled_profile import scaled_requested, scaled_settings
+from tests.e2e.scaled_profile import PrivateRedis, scaled_requested, scaled_settings
 from tests.fakes.fake_telegram import FakeTelegram
 from translations.catalog import shipped_catalogs
 
@@ -68,8 +68,9 @@ class Stack:
     model: Path
     twilio: FakeTwilio | None
     telegram: FakeTelegram | None = None
-    # What stop() undoes besides the processes (the scaled profile's databases).
+    # What stop() undoes besides the processes (the scaled profile's databases and Redis).
     cleanups: list[Callable[[], None]] = field(default_factory=list)
+    redis: PrivateRedis | None = None
 
     def stop(self) -> None:
         self.engine.dispose()
@@ -230,8 +231,9 @@ def start_stack(var_dir: Path, twilio: FakeTwilio | None, **overrides: Any) -> S
     PASSAGE_E2E_PROFILE=scaled, the scaled profile (tests/e2e/scaled_profile.py)."""
     profile: dict[str, Any] = {}
     drop_databases: Callable[[], None] | None = None
+    private_redis: PrivateRedis | None = None
     if scaled_requested():
-        profile, drop_databases = scaled_settings()
+        profile, private_redis, drop_databases = scaled_settings()
     replicas = int(profile.get("replicas", 1))
     api_port = _front_port(replicas)
     fields: dict[str, Any] = profile | {
@@ -265,6 +267,7 @@ def start_stack(var_dir: Path, twilio: FakeTwilio | None, **overrides: Any) -> S
     stack = Stack(
         settings, make_engine(settings.resolved_database_url), ProcessGroup([]), model, twilio
     )
+    stack.redis = private_redis
     if drop_databases is not None:
         stack.cleanups.append(drop_databases)
     try:

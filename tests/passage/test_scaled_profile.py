@@ -16,8 +16,28 @@ def _closed_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def test_one_replica_needs_nothing_more(tmp_path: Path) -> None:
+def test_the_embedded_profile_needs_nothing_more(tmp_path: Path) -> None:
     assert scaled_profile_problems(Settings(var_dir=tmp_path, replicas=1)) == []
+
+
+def test_a_tracker_on_a_server_database_is_the_scaled_profile_even_with_one_replica(
+    tmp_path: Path,
+) -> None:
+    settings = Settings(
+        var_dir=tmp_path,
+        replicas=1,
+        tracker_url="postgresql://passage@127.0.0.1:1/tracker",
+        nginx_executable=tmp_path / "no-nginx",
+    )
+
+    problems = scaled_profile_problems(settings)
+
+    # No load balancer for one replica; the rest as for several.
+    assert [p.split(" ")[0] for p in problems] == [
+        "PASSAGE_DATABASE_URL",
+        "PASSAGE_TRACKER_URL:",
+        "PASSAGE_REDIS_URL",
+    ]
 
 
 def test_sqlite_missing_redis_and_missing_nginx_are_each_named(tmp_path: Path) -> None:
@@ -86,7 +106,7 @@ def test_passage_run_with_replicas_on_sqlite_stops_before_starting_anything(
     )
 
     assert run.returncode == 1
-    assert "Cannot start 2 replicas of each process:" in run.stderr
+    assert "Cannot start the scaled profile (2 of each process):" in run.stderr
     assert "- PASSAGE_DATABASE_URL is not set" in run.stderr
     assert "docs/deployment.md" in run.stderr
     assert not (tmp_path / "var" / "log").exists()
