@@ -83,7 +83,7 @@ $(NGINX):
 
 # Every test on the embedded profile; then, where PostgreSQL and Redis answer, the end-to-end
 # suite again on the scaled profile (2 replicas of each process behind nginx).
-pytest: venvs $(CHROMIUM)
+pytest: venvs $(CHROMIUM) $(NGINX)
 	$(VENV)/bin/pytest
 	@if scripts/scaled-services; then \
 	  $(MAKE) --no-print-directory pytest-scaled; \

@@ -45,6 +45,9 @@ class ManagedProcess:
     # When it was last started: a health check that reads what the process wrote (the worker's
     # heartbeat) must not take what an earlier run of it wrote for a sign of life.
     started_at: datetime | None = None
+    # Processes next to each other in a group with the same non-empty wave (the replicas of one
+    # kind) start together, and the group waits for all of them before the next.
+    wave: str = ""
 
     def start(self) -> None:
         """Start the command; again after it exited, appending to the same log."""
@@ -101,14 +104,25 @@ class ProcessGroup:
 
     def start_all(self, timeout: float, progress: Callable[[str], None] = lambda _: None) -> None:
         try:
-            for process in self.processes:
-                progress(f"starting {process.name} ...")
-                process.start()
-                self._wait_healthy(process, timeout)
-                progress(f"{process.name} is up{f' at {process.url}' if process.url else ''}")
+            for wave in self._waves():
+                for process in wave:
+                    progress(f"starting {process.name} ...")
+                    process.start()
+                for process in wave:
+                    self._wait_healthy(process, timeout)
+                    progress(f"{process.name} is up{f' at {process.url}' if process.url else ''}")
         except BaseException:
             self.stop_all()
             raise
+
+    def _waves(self) -> list[list[ManagedProcess]]:
+        waves: list[list[ManagedProcess]] = []
+        for process in self.processes:
+            if waves and process.wave and waves[-1][-1].wave == process.wave:
+                waves[-1].append(process)
+            else:
+                waves.append([process])
+        return waves
 
     def _wait_healthy(self, process: ManagedProcess, timeout: float) -> None:
         deadline = time.monotonic() + timeout

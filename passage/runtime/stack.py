@@ -245,11 +245,11 @@ def build_processes(
     else:
         if set(names) & {"actions", "rasa", "api"}:
             chosen.append(load_balancer_process(settings, app_env))
-        chosen += [
-            _server(settings, name, model, replica_ports(settings, i), envs, f" {i}")
-            for name in names
-            for i in range(1, settings.replicas + 1)
-        ]
+        for name in names:
+            for i in range(1, settings.replicas + 1):
+                replica = _server(settings, name, model, replica_ports(settings, i), envs, f" {i}")
+                replica.wave = name  # the replicas of one kind start side by side
+                chosen.append(replica)
     if settings.sms_mode is SmsMode.SANDBOX and "worker" in names:
         # Before the API and the worker, which send to it and read from it.
         chosen.insert(0, _sandbox_process(settings, app_env, settings.var_dir / "log"))

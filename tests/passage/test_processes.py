@@ -90,3 +90,47 @@ def test_second_run_in_the_same_var_dir_is_refused(tmp_path: Path) -> None:
         pass
     with exclusive_run(tmp_path):  # released when the first run ended
         pass
+
+
+def _touching(name: str, mark: Path, ready: Path, wave: str) -> ManagedProcess:
+    """A process that marks itself started, and is healthy only once `ready` exists too."""
+    return ManagedProcess(
+        name=name,
+        command=[
+            sys.executable,
+            "-c",
+            "import pathlib, sys, time; pathlib.Path(sys.argv[1]).touch(); time.sleep(600)",
+            str(mark),
+        ],
+        env=dict(os.environ),
+        log_file=mark.with_suffix(".log"),
+        is_healthy=lambda: mark.exists() and ready.exists(),
+        wave=wave,
+    )
+
+
+def test_replicas_of_one_wave_start_side_by_side_before_any_is_waited_for(
+    tmp_path: Path,
+) -> None:
+    # Each is healthy only once the other has started: one after the other, neither would be.
+    first, second = tmp_path / "first", tmp_path / "second"
+    group = ProcessGroup(
+        [
+            _touching("rasa 1", first, second, wave="rasa"),
+            _touching("rasa 2", second, first, wave="rasa"),
+        ]
+    )
+    try:
+        group.start_all(timeout=20)
+    finally:
+        group.stop_all(grace_seconds=5)
+
+
+def test_processes_without_a_wave_still_start_one_after_the_other(tmp_path: Path) -> None:
+    first, second = tmp_path / "first", tmp_path / "second"
+    group = ProcessGroup(
+        [_touching("api", first, second, wave=""), _touching("worker", second, first, wave="")]
+    )
+    with pytest.raises(StartupFailed, match="api was not healthy after 3 s"):
+        group.start_all(timeout=3)
+    assert not second.exists()
