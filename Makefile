@@ -91,8 +91,9 @@ pytest: venvs $(CHROMIUM) $(NGINX)
 	  echo "The scaled profile's end-to-end run is skipped: it needs PostgreSQL and Redis."; \
 	fi
 
-pytest-scaled: venvs $(NGINX)
+pytest-scaled: venvs $(CHROMIUM) $(NGINX)
 	PASSAGE_E2E_PROFILE=scaled $(VENV)/bin/pytest tests/e2e
+	PASSAGE_E2E_PROFILE=scaled $(VENV)/bin/pytest -m walkthrough tests/browser
 
 test: lint typecheck rasa-validate rasa-test-core pytest
 

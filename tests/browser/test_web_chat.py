@@ -6,6 +6,7 @@ import signal
 import time
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -47,6 +48,7 @@ def _told_on_screen(officer: OfficerPage, code: str) -> str:
     return text
 
 
+@pytest.mark.walkthrough
 def test_an_sms_acceptance_in_the_phone_sandbox_reaches_the_officers_page(
     page: Page, context: BrowserContext, demo_stack: DemoStack
 ) -> None:
@@ -81,6 +83,7 @@ def test_an_sms_acceptance_in_the_phone_sandbox_reaches_the_officers_page(
     assert case_turns <= 15, case_turns
 
 
+@pytest.mark.walkthrough
 def test_an_acceptance_in_the_intake_inbox_reaches_the_officers_page(
     page: Page, context: BrowserContext, demo_stack: DemoStack
 ) -> None:
@@ -117,7 +120,7 @@ def _conversation(page: Page, context: BrowserContext, stack: Stack) -> str:
 def _forgotten(stack: Stack, sender: str) -> bool:
     with Session(stack.engine) as session:
         unbound = account_for_sender(session, "webchat", sender) is None
-    store = TranscriptStore(stack.settings.resolved_tracker_db)
+    store = TranscriptStore(stack.settings.resolved_tracker_url)
     try:
         in_tracker = store.idle_since(datetime.now(UTC) + timedelta(days=1))
         return unbound and sender not in in_tracker

@@ -91,7 +91,7 @@ class Stack:
     def tracker_stored_text(self) -> str:
         """All that the tracker store's database holds where a search can find it: the SQLite
         file's bytes, or every column of every row on PostgreSQL."""
-        if self.settings.replicas == 1:
+        if not self.settings.scaled:
             return self.settings.resolved_tracker_db.read_bytes().decode("latin-1")
         engine = create_engine(_app_driver(self.settings.resolved_tracker_url))
         try:
