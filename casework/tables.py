@@ -5,6 +5,7 @@ from sqlalchemy import MetaData
 
 # Imported for their side effect: each module registers its tables on casework's metadata.
 import casework.account_models
+import casework.action_replays
 import casework.chat_addresses
 import casework.enrolment
 import casework.models

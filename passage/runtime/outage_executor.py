@@ -1,14 +1,22 @@
-"""rasa-sdk's action executor, for when an action loses the app database (PostgreSQL restarting,
-a failover): the officer is told to send the answer again, instead of a 500 that Rasa turns
-into silence after dropping the action's events."""
+"""rasa-sdk's action executor with two guards for the scaled profile:
+
+- an action that loses the app database (PostgreSQL restarting, a failover) tells the officer to
+  send the answer again, instead of a 500 that Rasa turns into silence after dropping the
+  action's events;
+- an action called again for a message it already answered (the Rasa replica that handled the
+  message died before saving the conversation, and the API sent it again) answers as the first
+  time without running again (casework/action_replays.py), so nothing is applied twice.
+"""
 
 import logging
+from datetime import UTC, datetime
 from typing import Any
 
 from rasa_sdk.executor import ActionExecutor, ActionExecutorRunResult
 from sqlalchemy.exc import DisconnectionError, OperationalError
 
-from passage.config import get_settings
+from casework.action_replays import keep_answer, kept_answer
+from passage.config import get_settings, unit_of_work
 from translations.catalog import shipped_catalogs
 
 log = logging.getLogger(__name__)
@@ -27,15 +35,51 @@ def outage_answer(action_call: dict[str, Any]) -> ActionExecutorRunResult:
     return ActionExecutorRunResult(events=[], responses=[{"text": text}])
 
 
+def replay_key(action_call: dict[str, Any]) -> tuple[str, str, str] | None:
+    """(conversation, message id, "<action>#<n>"), n counting the action's earlier runs in this
+    turn; None for a call of no officer message (a reminder, a proactive intent)."""
+    tracker = action_call.get("tracker")
+    if not isinstance(tracker, dict):
+        return None
+    latest = tracker.get("latest_message")
+    message_id = latest.get("message_id") if isinstance(latest, dict) else None
+    sender, action = action_call.get("sender_id"), action_call.get("next_action")
+    if not (isinstance(message_id, str) and message_id and isinstance(sender, str)):
+        return None
+    runs = 0
+    for event in reversed(tracker.get("events") or []):
+        if not isinstance(event, dict) or event.get("event") == "user":
+            break
+        if event.get("event") == "action" and event.get("name") == action:
+            runs += 1
+    return sender, message_id, f"{action}#{runs}"
+
+
 class OutageTolerantExecutor(ActionExecutor):  # type: ignore[misc]  # rasa-sdk is untyped
     """At module level: Sanic pickles the executor into each of its worker processes."""
 
     async def run(
         self, action_call: dict[str, Any], *args: Any, **kwargs: Any
     ) -> ActionExecutorRunResult | None:
+        key = replay_key(action_call)
         try:
-            return await super().run(action_call, *args, **kwargs)
+            if key is not None:
+                with unit_of_work() as session:
+                    kept = kept_answer(session, *key)
+                if kept is not None:
+                    return ActionExecutorRunResult(**kept)
+            answer: ActionExecutorRunResult | None = await super().run(action_call, *args, **kwargs)
         except (OperationalError, DisconnectionError) as error:
             # SQLAlchemy's message quotes the statement's parameters: the type only.
             log.warning("an action lost the database: %s", type(error).__name__)
             return outage_answer(action_call)
+        if key is not None and answer is not None:
+            try:
+                with unit_of_work() as session:
+                    keep_answer(
+                        session, *key, answer.model_dump(by_alias=True), now=datetime.now(UTC)
+                    )
+            except (OperationalError, DisconnectionError) as error:
+                # The action's own changes are in: answer it, only a resend is not covered.
+                log.warning("an action's answer was not kept: %s", type(error).__name__)
+        return answer

@@ -1,0 +1,128 @@
+"""The action server's executor: an action that loses the app database mid-turn (PostgreSQL
+restarting) answers the officer a clear line in their language and keeps nothing of the turn,
+instead of a 500 that Rasa turns into silence; and an action called again for a message it
+already answered (sent again after a Rasa replica died) answers the same without running."""
+
+import asyncio
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.executor import ActionExecutor, CollectingDispatcher
+from sqlalchemy.exc import OperationalError
+
+from passage.config import Settings
+from passage.runtime.outage_executor import DATABASE_UNREACHABLE, OutageTolerantExecutor
+from translations.catalog import shipped_catalogs
+
+
+class _LosesTheDatabase(Action):
+    def name(self) -> str:
+        return "action_loses_the_database"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        dispatcher.utter_message(text="half a turn")
+        raise OperationalError("SELECT secret FROM cases WHERE name = %s", ("Aigerim",), None)
+
+
+class _Works(Action):
+    """Counts its runs, as a tick that adds or takes off an option would change the case."""
+
+    runs = 0
+
+    def name(self) -> str:
+        return "action_works"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        _Works.runs += 1
+        dispatcher.utter_message(text=f"run {_Works.runs}")
+        return [{"event": "slot", "name": "step", "value": f"after run {_Works.runs}"}]
+
+
+def _call(
+    action: str,
+    language: str | None,
+    message_id: str | None = None,
+    events: list[dict[str, Any]] | None = None,
+) -> dict[str, Any]:
+    return {
+        "next_action": action,
+        "sender_id": "web-0",
+        "tracker": {
+            "sender_id": "web-0",
+            "slots": {"language": language},
+            "latest_message": {"message_id": message_id} if message_id else {},
+            "events": events or [],
+            "paused": False,
+            "followup_action": None,
+            "active_loop": {},
+            "latest_action_name": None,
+        },
+        "domain": {},
+        "version": "3.6.21",
+    }
+
+
+def _executor() -> ActionExecutor:
+    executor = OutageTolerantExecutor()
+    executor.register_action(_LosesTheDatabase)
+    executor.register_action(_Works)
+    return executor
+
+
+def test_an_action_that_loses_the_database_keeps_nothing_and_says_so_in_the_chat_language(
+    database: Settings, caplog: Any
+) -> None:
+    answer = asyncio.run(_executor().run(_call("action_loses_the_database", "fr", "c" * 32)))
+
+    told = shipped_catalogs().lookup(DATABASE_UNREACHABLE, "fr").text
+    assert answer is not None
+    assert (answer.events, answer.responses) == ([], [{"text": told}])
+    assert "Aigerim" not in caplog.text and "secret" not in caplog.text
+    assert "OperationalError" in caplog.text
+
+
+def _run(call: dict[str, Any]) -> tuple[list[dict[str, Any]], list[str]]:
+    answer = asyncio.run(_executor().run(call))
+    assert answer is not None
+    return answer.events, [r["text"] for r in answer.responses]
+
+
+def test_a_message_sent_again_gets_the_first_answer_and_the_action_runs_once(
+    database: Settings,
+) -> None:
+    _Works.runs = 0
+    first = _run(_call("action_works", "en", message_id="a" * 32))
+
+    again = _run(_call("action_works", "en", message_id="a" * 32))
+
+    assert _Works.runs == 1
+    assert (
+        again == first == ([{"event": "slot", "name": "step", "value": "after run 1"}], ["run 1"])
+    )
+
+
+def test_another_message_or_a_second_call_in_the_same_turn_runs_the_action(
+    database: Settings,
+) -> None:
+    _Works.runs = 0
+    _run(_call("action_works", "en", message_id="a" * 32))
+    _run(_call("action_works", "en", message_id="b" * 32))
+    earlier_in_the_turn = [
+        {"event": "user", "text": "1"},
+        {"event": "action", "name": "action_works"},
+    ]
+    _run(_call("action_works", "en", message_id="b" * 32, events=earlier_in_the_turn))
+
+    assert _Works.runs == 3
+
+
+def test_a_call_of_no_officer_message_always_runs(database: Settings) -> None:
+    _Works.runs = 0
+    _run(_call("action_works", "en"))
+    _run(_call("action_works", "en"))
+
+    assert _Works.runs == 2
