@@ -105,6 +105,7 @@ bench: model $(CHROMIUM)
 	$(VENV)/bin/python -m benchmarks.operation_holds
 	$(VENV)/bin/python -m benchmarks.operation_triage_turns
 	$(VENV)/bin/python -m benchmarks.matching
+	$(VENV)/bin/python -m benchmarks.matching --postgres
 	$(VENV)/bin/python -m benchmarks.outbox_send
 	$(VENV)/bin/python -m benchmarks.language_detection
 

@@ -4,9 +4,11 @@ Matching runs for every case while the officer waits, so the directory is read i
 records once per directory revision, not queried per need.
 """
 
+import gc
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta, timezone, tzinfo
 from functools import lru_cache
@@ -104,48 +106,180 @@ def named_area_in(text: str, names: Iterable[str]) -> str | None:
     return max(found, key=lambda name: (len(name), name)) if found else None
 
 
+@dataclass(frozen=True)
+class _Place:
+    """What matching reads of a location."""
+
+    id: str
+    point: Point | None
+    confidential: bool
+    time_zone: str | None
+
+
+@dataclass(frozen=True)
+class _Hours:
+    """What matching reads of a schedule."""
+
+    byday: str | None
+    opens_at: str | None
+    closes_at: str | None
+    timezone: float | None
+
+
+# Objects made in a paused block above which a full collection follows it.
+_MANY_OBJECTS = 200_000
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """No cyclic garbage collection in the block; a full collection after it if it made many
+    objects.
+
+    Reading or indexing a large directory makes millions of objects that all stay alive; the
+    collector would walk them again and again while they are made (at 100,000 services that
+    was more than half of the time). The collection at the end settles them in the oldest
+    generation; without it, the next case would pay for that (400 ms at 100,000 services).
+    A small directory makes too few objects to be worth a full collection of the process.
+    Nested or concurrent blocks leave collection on once the first of them ends.
+    """
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if paused:
+            gc.enable()
+            if gc.get_count()[0] > _MANY_OBJECTS:
+                gc.collect()
+
+
 def load_candidates(session: Session) -> list[Candidate]:
-    services = {s.id: s for s in session.scalars(select(Service))}
-    organizations = {o.id: o.name for o in session.scalars(select(Organization))}
-    locations = {loc.id: loc for loc in session.scalars(select(Location))}
-    endpoints = {e.service_at_location_id: e for e in session.scalars(select(XReferralEndpoint))}
+    with collector_paused():
+        return _load_candidates(session)
+
+
+def _load_candidates(session: Session) -> list[Candidate]:
+    # Plain rows of the columns matching reads, not ORM objects: at 100,000 services the
+    # objects' bookkeeping made the first case after a directory change wait tens of seconds.
+    services = {
+        row.id: row
+        for row in session.execute(
+            select(
+                Service.id,
+                Service.name,
+                Service.organization_id,
+                Service.status,
+                Service.minimum_age,
+                Service.maximum_age,
+                Service.interpretation_services,
+                Service.x_verified_at,
+            )
+        )
+    }
+    organizations = {
+        key: name for key, name in session.execute(select(Organization.id, Organization.name))
+    }
+    locations = {
+        row.id: _Place(
+            row.id, _point_of(row.latitude, row.longitude), bool(row.x_confidential), row.x_tz
+        )
+        for row in session.execute(
+            select(
+                Location.id,
+                Location.latitude,
+                Location.longitude,
+                Location.x_confidential,
+                Location.x_tz,
+            )
+        )
+    }
+    endpoints = {
+        row.service_at_location_id: row
+        for row in session.execute(
+            select(
+                XReferralEndpoint.service_at_location_id,
+                XReferralEndpoint.accepting_referrals,
+                XReferralEndpoint.languages,
+            )
+        )
+    }
     terms = _our_terms(session)
     attributes: dict[str, set[tuple[str, str]]] = defaultdict(set)
-    for attribute in session.scalars(select(Attribute)):
-        if attribute.taxonomy_term_id in terms:
-            attributes[attribute.link_id].add(terms[attribute.taxonomy_term_id])
+    for link_id, term in session.execute(select(Attribute.link_id, Attribute.taxonomy_term_id)):
+        if term in terms:
+            attributes[link_id].add(terms[term])
     languages: dict[str, set[str]] = defaultdict(set)
-    for language in session.scalars(select(Language)):
-        for owner in (language.service_id, language.location_id):
-            if owner and language.code:
-                languages[owner].add(language.code.lower())
-    areas: dict[str, list[ServiceArea]] = defaultdict(list)
-    for area in session.scalars(select(ServiceArea)):
-        for owner in {area.service_id, area.service_at_location_id} - {None}:
-            areas[str(owner)].append(area)
-    schedules: dict[str, list[Schedule]] = defaultdict(list)
-    for schedule in session.scalars(select(Schedule)):
-        for owner in {schedule.service_id, schedule.location_id, schedule.service_at_location_id}:
+    for service_id, location_id, code in session.execute(
+        select(Language.service_id, Language.location_id, Language.code)
+    ):
+        for owner in (service_id, location_id):
+            if owner and code:
+                languages[owner].add(code.lower())
+    areas: dict[str, list[tuple[str | None, str | None]]] = defaultdict(list)
+    for service_id, sal_id, name, extent in session.execute(
+        select(
+            ServiceArea.service_id,
+            ServiceArea.service_at_location_id,
+            ServiceArea.name,
+            ServiceArea.extent,
+        )
+    ):
+        for owner in {service_id, sal_id} - {None}:
+            areas[str(owner)].append((name, extent))
+    schedules: dict[str, list[_Hours]] = defaultdict(list)
+    for row in session.execute(
+        select(
+            Schedule.service_id,
+            Schedule.location_id,
+            Schedule.service_at_location_id,
+            Schedule.byday,
+            Schedule.opens_at,
+            Schedule.closes_at,
+            Schedule.timezone,
+        )
+    ):
+        hours = _Hours(row.byday, row.opens_at, row.closes_at, row.timezone)
+        for owner in {row.service_id, row.location_id, row.service_at_location_id}:
             if owner:
-                schedules[owner].append(schedule)
-    units = {u.id: u.name for u in session.scalars(select(Unit))}
-    capacities: dict[str, ServiceCapacity] = {}
-    for capacity in session.scalars(select(ServiceCapacity)):
-        known = capacities.get(capacity.service_id)
-        if known is None or capacity.updated > known.updated:
-            capacities[capacity.service_id] = capacity
+                schedules[owner].append(hours)
+    units = {key: name for key, name in session.execute(select(Unit.id, Unit.name))}
+    capacities: dict[str, tuple[float, str, datetime]] = {}
+    for service_id, available, unit_id, updated in session.execute(
+        select(
+            ServiceCapacity.service_id,
+            ServiceCapacity.available,
+            ServiceCapacity.unit_id,
+            ServiceCapacity.updated,
+        )
+    ):
+        known = capacities.get(service_id)
+        if known is None or updated > known[2]:
+            capacities[service_id] = (available, unit_id, updated)
+    # Services of one town often publish the same area: parse each extent once.
+    parsed: dict[str, Area | None] = {}
+
+    def parse(extent: str | None) -> Area | None:
+        key = extent or ""
+        if key not in parsed:
+            parsed[key] = parse_extent(key)
+        return parsed[key]
 
     candidates = []
-    for sal in session.scalars(select(ServiceAtLocation).order_by(ServiceAtLocation.id)):
-        service = services[sal.service_id]
-        location = locations.get(sal.location_id or "")
-        endpoint = endpoints.get(sal.id)
-        tags = attributes[service.id] | attributes[sal.id]
-        own_areas = areas[sal.id] or areas[service.id]
+    for sal_id, service_id, location_id in session.execute(
+        select(
+            ServiceAtLocation.id, ServiceAtLocation.service_id, ServiceAtLocation.location_id
+        ).order_by(ServiceAtLocation.id)
+    ):
+        service = services[service_id]
+        location = locations.get(location_id or "")
+        endpoint = endpoints.get(sal_id)
+        tags = attributes[service.id] | attributes[sal_id]
+        own_areas = areas[sal_id] or areas[service.id]
         latest = capacities.get(service.id)
+        own_hours = schedules[sal_id] or schedules[service.id]
         candidates.append(
             Candidate(
-                service_at_location_id=sal.id,
+                service_at_location_id=sal_id,
                 service_id=service.id,
                 service_name=service.name,
                 provider_id=service.organization_id or service.id,
@@ -156,23 +290,21 @@ def load_candidates(session: Session) -> list[Candidate]:
                 eligibility=frozenset(c for t, c in tags if t == ELIGIBILITY_TAXONOMY),
                 minimum_age=service.minimum_age,
                 maximum_age=service.maximum_age,
-                point=_point_of(location),
-                confidential=bool(location and location.x_confidential),
-                areas=tuple(
-                    a for a in (parse_extent(x.extent or "") for x in own_areas) if a is not None
-                ),
-                area_names=frozenset(normalise_area_name(a.name) for a in own_areas if a.name),
+                point=location.point if location else None,
+                confidential=bool(location and location.confidential),
+                areas=tuple(a for a in (parse(extent) for _, extent in own_areas) if a is not None),
+                area_names=frozenset(normalise_area_name(name) for name, _ in own_areas if name),
                 languages=frozenset(
                     languages[service.id]
                     | languages[location.id if location else ""]
                     | {c for c in (endpoint.languages.split(",") if endpoint else []) if c}
                 ),
                 interpretation=bool((service.interpretation_services or "").strip()),
-                capacity_available=latest.available if latest else None,
-                capacity_unit=units.get(latest.unit_id, "") if latest else "",
-                capacity_updated=latest.updated if latest else None,
-                opening_hours=_hours(schedules[sal.id] or schedules[service.id]),
-                time_zone=_zone(location, schedules[sal.id] or schedules[service.id]),
+                capacity_available=latest[0] if latest else None,
+                capacity_unit=units.get(latest[1], "") if latest else "",
+                capacity_updated=latest[2] if latest else None,
+                opening_hours=_hours(own_hours),
+                time_zone=_zone(location, own_hours),
                 verified_at=service.x_verified_at,
             )
         )
@@ -183,20 +315,22 @@ def _our_terms(session: Session) -> dict[str, tuple[str, str]]:
     ours = {taxonomy_id(CATEGORY_TAXONOMY): CATEGORY_TAXONOMY}
     ours[taxonomy_id(ELIGIBILITY_TAXONOMY)] = ELIGIBILITY_TAXONOMY
     return {
-        term.id: (ours[term.taxonomy_id], term.code)
-        for term in session.scalars(select(TaxonomyTerm))
-        if term.taxonomy_id in ours and term.code
+        term_id: (ours[taxonomy], code)
+        for term_id, taxonomy, code in session.execute(
+            select(TaxonomyTerm.id, TaxonomyTerm.taxonomy_id, TaxonomyTerm.code)
+        )
+        if taxonomy in ours and code
     }
 
 
-def _point_of(location: Location | None) -> Point | None:
-    if location is None or location.latitude is None or location.longitude is None:
+def _point_of(latitude: float | None, longitude: float | None) -> Point | None:
+    if latitude is None or longitude is None:
         return None
-    point = Point(location.latitude, location.longitude)
+    point = Point(latitude, longitude)
     return point if point.valid else None
 
 
-def _hours(schedules: list[Schedule]) -> tuple[OpeningHours, ...]:
+def _hours(schedules: list[_Hours]) -> tuple[OpeningHours, ...]:
     hours = []
     for schedule in schedules:
         if not schedule.opens_at or not schedule.closes_at:
@@ -215,10 +349,10 @@ def _hours(schedules: list[Schedule]) -> tuple[OpeningHours, ...]:
     return tuple(hours)
 
 
-def _zone(location: Location | None, schedules: list[Schedule]) -> tzinfo:
-    if location is not None and location.x_tz:
+def _zone(location: _Place | None, schedules: list[_Hours]) -> tzinfo:
+    if location is not None and location.time_zone:
         try:
-            return ZoneInfo(location.x_tz)
+            return ZoneInfo(location.time_zone)
         except (ZoneInfoNotFoundError, ValueError):
             pass  # checked on import; a zone removed from tzdata since must not stop matching
     for schedule in schedules:

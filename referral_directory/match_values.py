@@ -41,7 +41,7 @@ class CaseForMatching:
         """
         if whom is MatchFor.CHILDREN:
             return replace(self, age=None, presumed_minor=True, gender=None, with_children=False)
-        if whom is MatchFor.PERSON:
+        if whom is MatchFor.PERSON and self.with_children:
             return replace(self, with_children=False)
         return self
 

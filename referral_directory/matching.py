@@ -48,6 +48,7 @@ def category_covers(need_category: str, service_category: str) -> bool:
     )
 
 
+@lru_cache(maxsize=65536)
 def does_that_work(need_categories: tuple[str, ...], service_categories: frozenset[str]) -> bool:
     """The service has a need's category or a finer one (`legal.labour` for a `legal.labour`
     or `legal` need); a service with only `legal` covers a `legal.labour` need as a generalist."""
@@ -164,6 +165,12 @@ def _gender_fits(candidate: Candidate, gender: str | None) -> bool:
     if "women_only" in candidate.eligibility and gender != "female":
         return False
     return not ("men_only" in candidate.eligibility and gender != "male")
+
+
+def passes_people_filters(candidate: Candidate, party: CaseForMatching) -> bool:
+    """Whether the child and gender filters let `candidate` serve `party` (the people a need
+    is matched for, `CaseForMatching.matched_for`)."""
+    return _child_fits(candidate, party) and _gender_fits(candidate, party.gender)
 
 
 def _family_fits(candidate: Candidate, case: CaseForMatching) -> bool:
@@ -295,6 +302,80 @@ def _score_of(facts: _Facts, urgent: bool, female_medical: bool, rules: Matching
     return round(score, 4)
 
 
+def score_ceiling(candidate: Candidate, urgent: bool, shared_language: bool = True) -> float:
+    """The highest score `_score_of` can give `candidate` for any case at any time, leaving
+    out the acceptance record (at most 1, added by the caller); with `shared_language` False,
+    for a case that speaks none of the candidate's languages.
+
+    The index visits services from the highest ceiling down and stops once five providers
+    score above what is left: a ceiling below a real score would hide a service the scan
+    proposes, so every term here must stay at least what `_score_of` can add.
+    """
+    eligibility = candidate.eligibility
+    spoken = shared_language and bool(candidate.languages)
+    ceiling = 3.0 if spoken else 1.5 if candidate.interpretation else 0.0
+    if candidate.point is not None:
+        ceiling += 2.0
+    if candidate.capacity_available is not None and candidate.capacity_updated is not None:
+        ceiling += 2.0
+    if candidate.opening_hours:
+        ceiling += 2.0 if urgent else 0.2
+    if candidate.verified_at is not None:
+        ceiling += 1.0
+    if "female_medical_staff" in eligibility:
+        ceiling += 1.5
+    if "women_only" in eligibility or "men_only" in eligibility:
+        ceiling += 0.5
+    if "children_only" in eligibility or covers_any((CHILD_PROTECTION,), candidate.categories):
+        ceiling += 1.0
+    return ceiling
+
+
+def case_score_ceiling(
+    candidate: Candidate,
+    ceiling: float,
+    item: Need,
+    party: CaseForMatching,
+    case_point: Point | None,
+    now: datetime,
+    rules: MatchingRules,
+) -> float:
+    """`ceiling` (from `score_ceiling`, for this need's urgency) lowered to what `_score_of`
+    can give `candidate` for this need, its people (`party`), place and moment."""
+    if candidate.languages and not any(code in candidate.languages for code in party.languages):
+        ceiling -= 1.5 if candidate.interpretation else 3.0
+    if candidate.point is not None:
+        if case_point is None:
+            ceiling -= 2.0
+        else:
+            distance = distance_km(case_point, candidate.point)
+            ceiling -= 2.0 - 2.0 * max(0.0, 1.0 - distance / max(rules.max_distance_km, 1.0))
+    known = candidate.capacity_available is not None and candidate.capacity_updated is not None
+    if known and _fresh_capacity(candidate, now, rules) is None:
+        ceiling -= 2.0
+    if candidate.opening_hours and not candidate.open_at(now):
+        ceiling -= 2.0 if item.id in party.urgent else 0.2
+    if candidate.verified_at is not None:
+        age = max(timedelta(0), now - candidate.verified_at)
+        ceiling -= 1.0 if age > rules.verified_recently else age / rules.verified_recently
+    eligibility = candidate.eligibility
+    if "female_medical_staff" in eligibility and not (
+        party.gender == "female" and covers_any((MEDICAL,), frozenset(item.categories))
+    ):
+        ceiling -= 1.5
+    if ("women_only" in eligibility or "men_only" in eligibility) and not (
+        (party.gender == "female" and "women_only" in eligibility)
+        or (party.gender == "male" and "men_only" in eligibility)
+    ):
+        ceiling -= 0.5
+    children = "children_only" in eligibility or covers_any(
+        (CHILD_PROTECTION,), candidate.categories
+    )
+    if children and not party.presumed_minor:
+        ceiling -= 1.0
+    return ceiling
+
+
 def reasons_of(
     facts: _Facts,
     urgent: bool,
@@ -350,7 +431,10 @@ def reasons_of(
     return tuple(reasons)
 
 
-def _rank_key(evaluation: "Evaluation") -> tuple[bool, bool, float, float, str]:
+RankKey = tuple[bool, bool, float, float, str]
+
+
+def rank_key(evaluation: "Evaluation") -> RankKey:
     # For an urgent need, whoever is not known to be open now (closed, or hours unknown) comes
     # after everyone who is: a better score cannot make up for a closed door tonight.
     not_open = (
@@ -379,9 +463,9 @@ def rank(
             continue
         provider = evaluation.candidate.provider_id
         known = best_per_provider.get(provider)
-        if known is None or _rank_key(evaluation) < _rank_key(known):
+        if known is None or rank_key(evaluation) < rank_key(known):
             best_per_provider[provider] = evaluation
-    chosen = sorted(best_per_provider.values(), key=_rank_key)[: rules.proposals_per_need]
+    chosen = sorted(best_per_provider.values(), key=rank_key)[: rules.proposals_per_need]
     proposals = tuple(
         Proposal(
             e.candidate,
