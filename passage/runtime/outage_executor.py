@@ -23,16 +23,20 @@ log = logging.getLogger(__name__)
 DATABASE_UNREACHABLE = "chat.database_unreachable"
 
 
+# Ends the turn here: the next actions would lose the database too, and say so again.
+_END_OF_TURN = {"event": "followup", "name": "action_listen"}
+
+
 def outage_answer(action_call: dict[str, Any]) -> ActionExecutorRunResult:
-    """No event (nothing of the turn is kept, the open question stays open) and a line, in the
-    officer's language, to send the answer again."""
+    """Nothing of the turn kept (the open question stays open), the turn ended, and a line, in
+    the officer's language, to send the answer again."""
     tracker = action_call.get("tracker")
     slots = tracker.get("slots") if isinstance(tracker, dict) else None
     language = slots.get("language") if isinstance(slots, dict) else None
     if not isinstance(language, str) or not language:
         language = get_settings().default_language
     text = shipped_catalogs().lookup(DATABASE_UNREACHABLE, language).text  # English if none
-    return ActionExecutorRunResult(events=[], responses=[{"text": text}])
+    return ActionExecutorRunResult(events=[_END_OF_TURN], responses=[{"text": text}])
 
 
 def replay_key(action_call: dict[str, Any]) -> tuple[str, str, str] | None:

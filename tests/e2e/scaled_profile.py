@@ -85,7 +85,8 @@ def scaled_settings() -> tuple[dict[str, Any], PrivateRedis, Callable[[], None]]
     admin_url = make_url(POSTGRES_ADMIN_URL)
     run = uuid.uuid4().hex[:10]
     names = [f"passage_e2e_{run}", f"passage_e2e_{run}_tracker"]
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    # Checked before use: a fault test restarts PostgreSQL under it.
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT", pool_pre_ping=True)
     with admin.connect() as connection:
         for name in names:
             connection.execute(text(f'CREATE DATABASE "{name}"'))

@@ -80,7 +80,9 @@ def test_an_action_that_loses_the_database_keeps_nothing_and_says_so_in_the_chat
 
     told = shipped_catalogs().lookup(DATABASE_UNREACHABLE, "fr").text
     assert answer is not None
-    assert (answer.events, answer.responses) == ([], [{"text": told}])
+    # No change of the conversation; the turn ends there (the next actions would fail too).
+    assert answer.events == [{"event": "followup", "name": "action_listen"}]
+    assert answer.responses == [{"text": told}]
     assert "Aigerim" not in caplog.text and "secret" not in caplog.text
     assert "OperationalError" in caplog.text
 
