@@ -16,10 +16,18 @@ def make_engine(url: str, pool_size: int = 5) -> Engine:
     """`pool_size` connections kept, and as many more in a burst (not SQLite: a file)."""
     if url.startswith("sqlite:///"):
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"timeout": 15})
+        engine = create_engine(url, connect_args={"timeout": 15}, hide_parameters=True)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=pool_size, max_overflow=pool_size)
+    return create_engine(
+        url,
+        pool_pre_ping=True,
+        pool_size=pool_size,
+        max_overflow=pool_size,
+        # An error's message would quote the statement's values (what an officer typed) into
+        # logs and tracebacks; the statement itself is enough to find the fault.
+        hide_parameters=True,
+    )
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
