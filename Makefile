@@ -97,7 +97,7 @@ pytest-scaled: venvs $(CHROMIUM) $(NGINX)
 
 test: lint typecheck rasa-validate rasa-test-core pytest
 
-bench: model $(CHROMIUM)
+bench: model $(CHROMIUM) $(NGINX)
 	$(VENV)/bin/python -m benchmarks.turn_latency
 	$(VENV)/bin/python -m benchmarks.intake_turns
 	$(VENV)/bin/python -m benchmarks.answer_to_screen
@@ -106,8 +106,9 @@ bench: model $(CHROMIUM)
 	$(VENV)/bin/python -m benchmarks.operation_triage_turns
 	$(VENV)/bin/python -m benchmarks.matching
 	$(VENV)/bin/python -m benchmarks.matching --postgres
-	$(VENV)/bin/python -m benchmarks.outbox_send
+	$(VENV)/bin/python -m benchmarks.outbox_send --postgres --workers 1,2
 	$(VENV)/bin/python -m benchmarks.language_detection
+	$(VENV)/bin/python -m benchmarks.scaled_throughput
 
 clean:
 	rm -rf var .mypy_cache .ruff_cache .pytest_cache

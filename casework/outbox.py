@@ -77,12 +77,14 @@ def claim_due(
 ) -> list[OutboxMessage]:
     """Mark due rows `sending`; the caller commits before sending anything.
 
-    Each row is claimed by one conditional UPDATE (`state` still pending), so two dispatchers
-    (the worker and an API process telling an officer at once) never both take a row: on
-    PostgreSQL the SELECT also skips rows another transaction holds (SKIP LOCKED); SQLite
-    reads outside its write lock, and the UPDATE's row count is what decides there.
+    One conditional UPDATE claims the rows (`state` still pending), so two dispatchers (the
+    worker and an API process telling an officer at once, or two workers) never both take a
+    row: on PostgreSQL the inner SELECT skips rows another transaction holds (SKIP LOCKED) and
+    re-checks a row committed meanwhile; SQLite runs the whole statement under its write lock.
+    It is one statement rather than a SELECT, an UPDATE per row and a reload because the
+    worker claims one row per send, so each round trip is paid once per message.
     """
-    candidates = session.scalars(
+    due = (
         select(OutboxMessage.id)
         .where(
             OutboxMessage.state == State.PENDING.value,
@@ -92,31 +94,21 @@ def claim_due(
         .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
         .limit(limit)
         .with_for_update(skip_locked=True)
-    ).all()
-    claimed = []
-    for row_id in candidates:
-        result = session.execute(
-            update(OutboxMessage)
-            .where(OutboxMessage.id == row_id, OutboxMessage.state == State.PENDING.value)
-            .values(
-                state=State.SENDING.value,
-                claimed_at=now,
-                attempts=OutboxMessage.attempts + 1,
-            )
-            .execution_options(synchronize_session=False)
-        )
-        if getattr(result, "rowcount", 0) == 1:
-            claimed.append(row_id)
-    if not claimed:
-        return []
-    return list(
-        session.scalars(
-            select(OutboxMessage)
-            .where(OutboxMessage.id.in_(claimed))
-            .order_by(OutboxMessage.id)
-            .execution_options(populate_existing=True)
-        )
+        # Evaluated once: as a plain subquery PostgreSQL may run it again for each row it
+        # joins, and each run locks `limit` more rows, so the claim could take every due row.
+        .cte("due")
+        .prefix_with("MATERIALIZED")
     )
+    claimed = session.scalars(
+        update(OutboxMessage)
+        .where(OutboxMessage.id.in_(select(due.c.id)))
+        .where(OutboxMessage.state == State.PENDING.value)
+        .values(state=State.SENDING.value, claimed_at=now, attempts=OutboxMessage.attempts + 1)
+        .returning(OutboxMessage)
+        .execution_options(populate_existing=True)
+    ).all()
+    # RETURNING gives no order; callers send oldest first.
+    return sorted(claimed, key=lambda row: (row.next_attempt_at, row.id))
 
 
 def backoff(attempts: int) -> timedelta:
