@@ -57,7 +57,8 @@ async def relay(
     Handled once: the message carries an id of its own. When the Rasa replica it reached dies
     or refuses it (several replicas behind a load balancer), the conversation's tracker tells
     whether the message was handled before that; if so its answers are read from there,
-    otherwise it is sent once more, to whichever replica answers."""
+    otherwise it is sent once more, to whichever replica answers, marked as sent again: the
+    actions that already ran for it answer as they did, without running again."""
     message_id = uuid.uuid4().hex
     body = {
         "sender": conversation,
@@ -69,7 +70,9 @@ async def relay(
     url = f"{rasa_url}/webhooks/{channel}/webhook"
     failure: RasaUnavailable = RasaUnreachable("the assistant is not reachable")
     async with httpx.AsyncClient(timeout=_TIMEOUT, trust_env=False) as client:
-        for _attempt in range(2):
+        for attempt in range(2):
+            if attempt:
+                body["metadata"] = {**(metadata or {}), "resend": "1"}
             try:
                 response = await client.post(url, json=body, headers=headers)
             except httpx.TimeoutException:

@@ -65,6 +65,10 @@ def checked_metadata(raw: Any) -> dict[str, str]:
         kept["step"] = step
     if isinstance(shown, str) and shown.strip():
         kept["shown"] = clean_text(shown)[:_MAX_SHOWN]
+    # The API sends a message again when the replica that took it died: the action server then
+    # answers each action as it did the first time (passage/runtime/outage_executor.py).
+    if raw.get("resend") == "1":
+        kept["resend"] = "1"
     return kept
 
 

@@ -3,9 +3,9 @@
 - an action that loses the app database (PostgreSQL restarting, a failover) tells the officer to
   send the answer again, instead of a 500 that Rasa turns into silence after dropping the
   action's events;
-- an action called again for a message it already answered (the Rasa replica that handled the
-  message died before saving the conversation, and the API sent it again) answers as the first
-  time without running again (casework/action_replays.py), so nothing is applied twice.
+- for a message the API sent again because the Rasa replica handling it died before saving the
+  conversation, each action that already answered it answers the same without running again
+  (casework/action_replays.py), so nothing is applied twice.
 """
 
 import logging
@@ -15,7 +15,7 @@ from typing import Any
 from rasa_sdk.executor import ActionExecutor, ActionExecutorRunResult
 from sqlalchemy.exc import DisconnectionError, OperationalError
 
-from casework.action_replays import keep_answer, kept_answer
+from casework.action_replays import keep_answer, next_kept_answer
 from passage.config import get_settings, unit_of_work
 from translations.catalog import shipped_catalogs
 
@@ -39,24 +39,24 @@ def outage_answer(action_call: dict[str, Any]) -> ActionExecutorRunResult:
     return ActionExecutorRunResult(events=[_END_OF_TURN], responses=[{"text": text}])
 
 
-def replay_key(action_call: dict[str, Any]) -> tuple[str, str, str] | None:
-    """(conversation, message id, "<action>#<n>"), n counting the action's earlier runs in this
-    turn; None for a call of no officer message (a reminder, a proactive intent)."""
+def replay_key(action_call: dict[str, Any]) -> tuple[str, str, str, bool] | None:
+    """(conversation, message id, action, whether the message is sent again); None for a call
+    of no officer message (a reminder, a proactive intent)."""
     tracker = action_call.get("tracker")
     if not isinstance(tracker, dict):
         return None
     latest = tracker.get("latest_message")
-    message_id = latest.get("message_id") if isinstance(latest, dict) else None
-    sender, action = action_call.get("sender_id"), action_call.get("next_action")
+    if not isinstance(latest, dict):
+        return None
+    message_id, sender = latest.get("message_id"), action_call.get("sender_id")
+    action = action_call.get("next_action")
     if not (isinstance(message_id, str) and message_id and isinstance(sender, str)):
         return None
-    runs = 0
-    for event in reversed(tracker.get("events") or []):
-        if not isinstance(event, dict) or event.get("event") == "user":
-            break
-        if event.get("event") == "action" and event.get("name") == action:
-            runs += 1
-    return sender, message_id, f"{action}#{runs}"
+    if not isinstance(action, str):
+        return None
+    metadata = latest.get("metadata")
+    resent = isinstance(metadata, dict) and metadata.get("resend") == "1"
+    return sender, message_id, action, resent
 
 
 class OutageTolerantExecutor(ActionExecutor):  # type: ignore[misc]  # rasa-sdk is untyped
@@ -67,9 +67,9 @@ class OutageTolerantExecutor(ActionExecutor):  # type: ignore[misc]  # rasa-sdk 
     ) -> ActionExecutorRunResult | None:
         key = replay_key(action_call)
         try:
-            if key is not None:
+            if key is not None and key[3]:
                 with unit_of_work() as session:
-                    kept = kept_answer(session, *key)
+                    kept = next_kept_answer(session, *key[:3])
                 if kept is not None:
                     return ActionExecutorRunResult(**kept)
             answer: ActionExecutorRunResult | None = await super().run(action_call, *args, **kwargs)
@@ -81,7 +81,7 @@ class OutageTolerantExecutor(ActionExecutor):  # type: ignore[misc]  # rasa-sdk 
             try:
                 with unit_of_work() as session:
                     keep_answer(
-                        session, *key, answer.model_dump(by_alias=True), now=datetime.now(UTC)
+                        session, *key[:3], answer.model_dump(by_alias=True), now=datetime.now(UTC)
                     )
             except (OperationalError, DisconnectionError) as error:
                 # The action's own changes are in: answer it, only a resend is not covered.

@@ -46,16 +46,20 @@ def _call(
     action: str,
     language: str | None,
     message_id: str | None = None,
-    events: list[dict[str, Any]] | None = None,
+    *,
+    resent: bool = False,
 ) -> dict[str, Any]:
+    latest: dict[str, Any] = {"message_id": message_id} if message_id else {}
+    if resent:
+        latest["metadata"] = {"resend": "1"}
     return {
         "next_action": action,
         "sender_id": "web-0",
         "tracker": {
             "sender_id": "web-0",
             "slots": {"language": language},
-            "latest_message": {"message_id": message_id} if message_id else {},
-            "events": events or [],
+            "latest_message": latest,
+            "events": [],
             "paused": False,
             "followup_action": None,
             "active_loop": {},
@@ -99,25 +103,36 @@ def test_a_message_sent_again_gets_the_first_answer_and_the_action_runs_once(
     _Works.runs = 0
     first = _run(_call("action_works", "en", message_id="a" * 32))
 
-    again = _run(_call("action_works", "en", message_id="a" * 32))
+    again = _run(_call("action_works", "en", message_id="a" * 32, resent=True))
 
     assert _Works.runs == 1
-    assert (
-        again == first == ([{"event": "slot", "name": "step", "value": "after run 1"}], ["run 1"])
-    )
+    after_one_run = [{"event": "slot", "name": "step", "value": "after run 1"}]
+    assert again == first == (after_one_run, ["run 1"])
 
 
-def test_another_message_or_a_second_call_in_the_same_turn_runs_the_action(
+def test_a_message_sent_again_gets_each_answer_in_turn_then_the_action_runs(
+    database: Settings,
+) -> None:
+    _Works.runs = 0
+    # The first time, the turn called the action twice (as Rasa calls a form's validation).
+    _run(_call("action_works", "en", message_id="a" * 32))
+    _run(_call("action_works", "en", message_id="a" * 32))
+
+    replayed = [
+        _run(_call("action_works", "en", message_id="a" * 32, resent=True))[1] for _ in range(3)
+    ]
+
+    assert replayed == [["run 1"], ["run 2"], ["run 3"]]
+    assert _Works.runs == 3
+
+
+def test_a_second_call_in_the_same_turn_or_another_message_runs_the_action(
     database: Settings,
 ) -> None:
     _Works.runs = 0
     _run(_call("action_works", "en", message_id="a" * 32))
-    _run(_call("action_works", "en", message_id="b" * 32))
-    earlier_in_the_turn = [
-        {"event": "user", "text": "1"},
-        {"event": "action", "name": "action_works"},
-    ]
-    _run(_call("action_works", "en", message_id="b" * 32, events=earlier_in_the_turn))
+    _run(_call("action_works", "en", message_id="a" * 32))  # not sent again: a second call
+    _run(_call("action_works", "en", message_id="b" * 32, resent=True))  # nothing kept for it
 
     assert _Works.runs == 3
 

@@ -25,14 +25,16 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), primary_key=True),
         sa.Column("conversation_id", sa.String(255), nullable=False),
         sa.Column("message_id", sa.String(64), nullable=False),
-        sa.Column("call", sa.String(128), nullable=False),
+        sa.Column("action", sa.String(128), nullable=False),
         sa.Column("answer", sa.Text(), nullable=False),  # encrypted JSON
+        sa.Column("replayed", sa.Boolean(), nullable=False),
         sa.Column("created_at", UTCDateTime(timezone=True), nullable=False),
-        sa.UniqueConstraint("conversation_id", "message_id", "call"),
     )
     op.create_index("ix_action_replay_created_at", "action_replay", ["created_at"])
+    op.create_index("ix_action_replay_message", "action_replay", ["conversation_id", "message_id"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_action_replay_message", table_name="action_replay")
     op.drop_index("ix_action_replay_created_at", table_name="action_replay")
     op.drop_table("action_replay")
