@@ -27,7 +27,7 @@ from translations.catalog import shipped_catalogs
 router = APIRouter(prefix="/dev/phone", include_in_schema=False)
 _SANDBOX_TIMEOUT = httpx.Timeout(30.0, connect=3.0)
 _MAX_MESSAGES = 500
-_FORWARDING_HEADERS = ("forwarded", "x-forwarded-for", "x-forwarded-host", "x-real-ip")
+_FORWARDING_HEADERS = ("forwarded", "x-forwarded-host", "x-real-ip")
 _SCRIPT_TEXTS = (
     "outbound-api",
     "outbound-reply",
@@ -50,10 +50,20 @@ def _loopback(host: str) -> bool:
 def _on_this_machine(request: Request) -> bool:
     """Only a browser on this machine, asking for this machine by name: a reverse proxy in front
     would make every client look local (so forwarded requests are refused), and a Host header
-    of another name is what DNS rebinding sends."""
+    of another name is what DNS rebinding sends. The scaled profile's own nginx, on this
+    machine, names the browser in X-Forwarded-For (which uvicorn takes for the client from it
+    alone, PASSAGE_FORWARDED_ALLOW_IPS): accepted when every address it names is this
+    machine's, refused when any is another's."""
     client = request.client.host if request.client is not None else ""
     host = urlsplit(f"//{request.headers.get('host', '')}").hostname or ""
-    forwarded = any(name in request.headers for name in _FORWARDING_HEADERS)
+    forwarded_for = [
+        address.strip()
+        for address in request.headers.get("x-forwarded-for", "").split(",")
+        if address.strip()
+    ]
+    forwarded = any(name in request.headers for name in _FORWARDING_HEADERS) or not all(
+        _loopback(address) for address in forwarded_for
+    )
     return _loopback(client) and _loopback(host) and not forwarded
 
 

@@ -108,6 +108,7 @@ def test_a_reply_is_json_only(sandbox: FakeTwilio) -> None:
     [
         {"Host": "passage.example.org"},  # DNS rebinding: a page of another site, our address
         {"X-Forwarded-For": "203.0.113.9"},  # through a reverse proxy: the internet
+        {"X-Forwarded-For": "127.0.0.1, 203.0.113.9"},  # one hop beyond this machine
         {"Forwarded": "for=203.0.113.9"},
         {"X-Real-IP": "203.0.113.9"},
     ],
@@ -118,3 +119,12 @@ def test_a_request_from_beyond_this_machine_never_sees_it(
     client = TestClient(api_app())
     assert client.get("/dev/phone", headers=headers).status_code == 404
     assert client.get("/dev/phone/messages", headers=headers).status_code == 404
+
+
+def test_a_browser_on_this_machine_through_the_local_load_balancer_sees_it(
+    sandbox: FakeTwilio,
+) -> None:
+    # The scaled profile's nginx, on this machine, names the browser it forwards.
+    client = TestClient(api_app())
+    headers = {"X-Forwarded-For": "127.0.0.1", "X-Forwarded-Proto": "http"}
+    assert client.get("/dev/phone", headers=headers).status_code == 200
