@@ -90,13 +90,20 @@ class Stack:
 
     def tracker_stored_text(self) -> str:
         """All that the tracker store's database holds where a search can find it: the SQLite
-        file's bytes, or every column of every row on PostgreSQL."""
+        file's bytes, or every text column of every row on PostgreSQL."""
         if not self.settings.scaled:
             return self.settings.resolved_tracker_db.read_bytes().decode("latin-1")
         engine = create_engine(_app_driver(self.settings.resolved_tracker_url))
         try:
             with engine.connect() as connection:
-                rows = connection.execute(text("SELECT events::text FROM events")).scalars()
+                # Every text column; the numbers (id, timestamp) cannot hold what was typed,
+                # and as text a timestamp's digits can look like part of a phone number.
+                rows = connection.execute(
+                    text(
+                        "SELECT concat_ws(' ', sender_id, type_name, intent_name, action_name, "
+                        "data) FROM events"
+                    )
+                ).scalars()
                 return "\n".join(rows)
         finally:
             engine.dispose()
