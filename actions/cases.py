@@ -41,6 +41,14 @@ def tell_not_enrolled(dispatcher: CollectingDispatcher) -> None:
     dispatcher.utter_message(response="utter_not_enrolled", hotline=get_settings().public_hotline)
 
 
+def end_of_turn(tracker: Tracker) -> list[EventType]:
+    """After an answer that leads nowhere (no case, not enrolled): wait for the officer.
+    Reached as a followup (a code in a message the model did not understand), no rule says
+    what comes next, and the policies' guess was Rasa's "not understood" line under the
+    answer. Inside an interview the form asks its open question again instead."""
+    return [] if tracker.active_loop_name else [FollowupAction(LISTEN)]
+
+
 class ActionEnrol(Action):
     """Binds this chat identity to the account of the one-time code in the message."""
 
@@ -113,23 +121,23 @@ class ActionResumeCase(Action):
                 viewer = enrolled_account(session, tracker)
                 if viewer is None:
                     tell_not_enrolled(dispatcher)
-                    return []
+                    return [FollowupAction(LISTEN)]
                 if not typed:
                     dispatcher.utter_message(response="utter_ask_case_reference")
-                    return []
+                    return end_of_turn(tracker)
                 case = find_resumable_case(session, str(typed), viewer, now=datetime.now(UTC))
                 if case is None:
                     dispatcher.utter_message(
                         response="utter_case_not_found", case_reference=str(typed).upper()
                     )
-                    return []
+                    return end_of_turn(tracker)
                 resume_case(
                     session, case, viewer, now=datetime.now(UTC), source=chat_channel(tracker)
                 )
                 reference, opened_on = case.reference, case.opened_at.date().isoformat()
         except InvalidReference:
             dispatcher.utter_message(response="utter_case_reference_invalid")
-            return []
+            return end_of_turn(tracker)
         dispatcher.utter_message(
             response="utter_case_resumed", case_reference=reference, opened_on=opened_on
         )

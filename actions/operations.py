@@ -91,7 +91,7 @@ class ActionOperation(Action):
             account = enrolled_account(session, tracker)
             if account is None:
                 tell_not_enrolled(dispatcher)
-                return []
+                return [FollowupAction(LISTEN)]
             step = _step(tracker)
             try:
                 plan = operation_to_join(session, account, code or "")
@@ -99,7 +99,7 @@ class ActionOperation(Action):
                 dispatcher.utter_message(
                     text=catalogs.render("operation.not_found", language, code=typed.upper())
                 )
-                return [FollowupAction(INTAKE_FORM)] if in_interview else []
+                return [FollowupAction(INTAKE_FORM if in_interview else LISTEN)]
             if step == NEW_PERSON:
                 try:
                     case = open_case_under_operation(

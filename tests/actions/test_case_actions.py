@@ -30,7 +30,7 @@ def test_open_case_writes_a_case_and_tells_its_reference(session: Session) -> No
 def test_resume_without_a_code_asks_for_it(session: Session) -> None:
     dispatcher = CollectingDispatcher()
     events = ActionResumeCase().run(dispatcher, tracker_for("/resume_case", "resume_case"), {})
-    assert events == []
+    assert events == [FollowupAction("action_listen")]
     assert [m["response"] for m in dispatcher.messages] == ["utter_ask_case_reference"]
 
 
@@ -62,16 +62,27 @@ def test_resume_with_an_unknown_code_says_not_found(session: Session) -> None:
     dispatcher = CollectingDispatcher()
     tracker = tracker_for("zzzz-2222", "inform_case_reference", _reference_entity("zzzz-2222"))
     events = ActionResumeCase().run(dispatcher, tracker, {})
-    assert events == []
+    assert events == [FollowupAction("action_listen")]
     assert dispatcher.messages[0]["response"] == "utter_case_not_found"
     assert dispatcher.messages[0]["case_reference"] == "ZZZZ-2222"
+
+
+def test_in_an_interview_an_unknown_code_leaves_the_turn_to_the_form(session: Session) -> None:
+    tracker = tracker_for("zzzz-2222", "inform_case_reference", _reference_entity("zzzz-2222"))
+    tracker.active_loop = {"name": "intake_form"}  # the form asks its open question again
+    dispatcher = CollectingDispatcher()
+
+    events = ActionResumeCase().run(dispatcher, tracker, {})
+
+    assert events == []
+    assert dispatcher.messages[0]["response"] == "utter_case_not_found"
 
 
 def test_resume_with_something_that_is_no_code_says_so(session: Session) -> None:
     dispatcher = CollectingDispatcher()
     tracker = tracker_for("abc", "inform_case_reference", _reference_entity("abc"))
     events = ActionResumeCase().run(dispatcher, tracker, {})
-    assert events == []
+    assert events == [FollowupAction("action_listen")]
     assert [m["response"] for m in dispatcher.messages] == ["utter_case_reference_invalid"]
 
 

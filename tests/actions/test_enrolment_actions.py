@@ -53,7 +53,7 @@ def test_an_unenrolled_sender_cannot_tell_whether_a_reference_exists(session: Se
         dispatcher = CollectingDispatcher()
         entities = [{"entity": "case_reference", "value": typed}]
         tracker = tracker_for(typed, "inform_case_reference", entities, sender=STRANGER)
-        assert ActionResumeCase().run(dispatcher, tracker, {}) == []
+        assert ActionResumeCase().run(dispatcher, tracker, {}) == [FollowupAction("action_listen")]
         assert _responses(dispatcher) == ["utter_not_enrolled"]
 
 
@@ -74,7 +74,7 @@ def test_another_officer_cannot_resume_the_case(session: Session) -> None:
     entities = [{"entity": "case_reference", "value": mine.reference}]
     tracker = tracker_for(mine.reference, "inform_case_reference", entities)
 
-    assert ActionResumeCase().run(dispatcher, tracker, {}) == []
+    assert ActionResumeCase().run(dispatcher, tracker, {}) == [FollowupAction("action_listen")]
     assert _responses(dispatcher) == ["utter_case_not_found"]
 
 

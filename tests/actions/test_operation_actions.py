@@ -46,7 +46,7 @@ def test_outside_an_interview_an_unknown_code_is_said_plainly(session: Session) 
         dispatcher, tracker_for("OP-ZZZZZZ", "operation", entities=entities), {}
     )
 
-    assert events == []
+    assert events == [FollowupAction("action_listen")]
     assert [m["text"] for m in dispatcher.messages] == [
         shipped_catalogs().render("operation.not_found", "en", code="OP-ZZZZZZ")
     ]
