@@ -21,6 +21,11 @@ from translations.catalog import shipped_catalogs
 
 log = logging.getLogger(__name__)
 DATABASE_UNREACHABLE = "chat.database_unreachable"
+QUESTION_NOT_SHOWN = "chat.question_not_shown"
+# Rasa's names for a form's validation and for the actions that ask a form's questions.
+_FORM_VALIDATION = "validate_"
+_FORM_QUESTION = "action_ask_"
+_REQUESTED_SLOT = "requested_slot"
 
 
 # Ends the turn here: the next actions would lose the database too, and say so again.
@@ -28,15 +33,48 @@ _END_OF_TURN = {"event": "followup", "name": "action_listen"}
 
 
 def outage_answer(action_call: dict[str, Any]) -> ActionExecutorRunResult:
-    """Nothing of the turn kept (the open question stays open), the turn ended, and a line, in
-    the officer's language, to send the answer again."""
+    """Nothing of the action kept, the open question still open, the turn ended, and one line
+    per turn, in the officer's language, of what to do.
+
+    A form's validation also empties the slot the message filled: the form would otherwise
+    take the unchecked text as its answer and close, and the officer's next tap would find no
+    question open. A form's question (asked after an answer that may have been kept) says that
+    the question could not be shown, not that nothing was kept."""
     tracker = action_call.get("tracker")
-    slots = tracker.get("slots") if isinstance(tracker, dict) else None
-    language = slots.get("language") if isinstance(slots, dict) else None
+    tracker = tracker if isinstance(tracker, dict) else {}
+    slots = tracker.get("slots")
+    slots = slots if isinstance(slots, dict) else {}
+    language = slots.get("language")
     if not isinstance(language, str) or not language:
         language = get_settings().default_language
-    text = shipped_catalogs().lookup(DATABASE_UNREACHABLE, language).text  # English if none
-    return ActionExecutorRunResult(events=[_END_OF_TURN], responses=[{"text": text}])
+    action = action_call.get("next_action")
+    action = action if isinstance(action, str) else ""
+    events: list[dict[str, Any]] = []
+    requested = slots.get(_REQUESTED_SLOT)
+    if action.startswith(_FORM_VALIDATION) and isinstance(requested, str) and requested:
+        events.append({"event": "slot", "name": requested, "value": None})
+    catalogs = shipped_catalogs()
+    lines = {
+        key: catalogs.lookup(key, language).text
+        for key in (DATABASE_UNREACHABLE, QUESTION_NOT_SHOWN)
+    }
+    told = lines[QUESTION_NOT_SHOWN if action.startswith(_FORM_QUESTION) else DATABASE_UNREACHABLE]
+    said = _said_this_turn(tracker, set(lines.values()))
+    return ActionExecutorRunResult(
+        events=[*events, _END_OF_TURN], responses=[] if said else [{"text": told}]
+    )
+
+
+def _said_this_turn(tracker: dict[str, Any], lines: set[str]) -> bool:
+    """Whether an earlier action of this turn (a form's validation before its question) already
+    told the officer one of these lines: Rasa passes the turn's events on to the next call."""
+    events = tracker.get("events")
+    for event in reversed(events if isinstance(events, list) else []):
+        if not isinstance(event, dict) or event.get("event") == "user":
+            return False
+        if event.get("event") == "bot" and event.get("text") in lines:
+            return True
+    return False
 
 
 def replay_key(action_call: dict[str, Any]) -> tuple[str, str, str, bool] | None:

@@ -11,13 +11,19 @@ from rasa_sdk.executor import ActionExecutor, CollectingDispatcher
 from sqlalchemy.exc import OperationalError
 
 from passage.config import Settings
-from passage.runtime.outage_executor import DATABASE_UNREACHABLE, OutageTolerantExecutor
+from passage.runtime.outage_executor import (
+    DATABASE_UNREACHABLE,
+    QUESTION_NOT_SHOWN,
+    OutageTolerantExecutor,
+)
 from translations.catalog import shipped_catalogs
 
 
 class _LosesTheDatabase(Action):
+    named: str | None = None  # registered under another name: a form's validation, a question
+
     def name(self) -> str:
-        return "action_loses_the_database"
+        return self.named or "action_loses_the_database"
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
@@ -143,3 +149,58 @@ def test_a_call_of_no_officer_message_always_runs(database: Settings) -> None:
     _run(_call("action_works", "en"))
 
     assert _Works.runs == 2
+
+
+def _call_in_form(action: str, turn: list[dict[str, Any]]) -> dict[str, Any]:
+    call = _call(action, "en", "d" * 32)
+    call["tracker"]["slots"]["requested_slot"] = "intake_answer"
+    call["tracker"]["events"] = [{"event": "user", "text": "earlier"}, *turn]
+    return call
+
+
+def _outage_lines() -> tuple[str, str]:
+    catalogs = shipped_catalogs()
+    return (
+        catalogs.lookup(DATABASE_UNREACHABLE, "en").text,
+        catalogs.lookup(QUESTION_NOT_SHOWN, "en").text,
+    )
+
+
+def test_a_form_validation_that_loses_the_database_leaves_its_question_open(
+    database: Settings,
+) -> None:
+    _LosesTheDatabase.named = "validate_intake_form"
+    try:
+        events, told = _run(_call_in_form("validate_intake_form", [{"event": "user"}]))
+    finally:
+        _LosesTheDatabase.named = None
+
+    # The text the message put in the slot is taken back: the form asks its question again
+    # instead of taking the unchecked text as its answer and closing.
+    assert events == [
+        {"event": "slot", "name": "intake_answer", "value": None},
+        {"event": "followup", "name": "action_listen"},
+    ]
+    assert told == [_outage_lines()[0]]
+
+
+def test_a_form_question_that_loses_the_database_says_so_once_per_turn(
+    database: Settings,
+) -> None:
+    unreachable, not_shown = _outage_lines()
+    _LosesTheDatabase.named = "action_ask_intake_answer"
+    try:
+        # After an answer the validation took: the question could not be shown.
+        asked = _run(_call_in_form("action_ask_intake_answer", [{"event": "user"}]))
+        # After the validation itself lost the database and said so: nothing more to say.
+        after_refusal = _run(
+            _call_in_form(
+                "action_ask_intake_answer",
+                [{"event": "user"}, {"event": "bot", "text": unreachable}],
+            )
+        )
+    finally:
+        _LosesTheDatabase.named = None
+
+    assert asked == ([{"event": "followup", "name": "action_listen"}], [not_shown])
+    assert after_refusal == ([{"event": "followup", "name": "action_listen"}], [])
