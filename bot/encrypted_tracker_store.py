@@ -17,20 +17,22 @@ Keys come as the app reads them: `PASSAGE_DATA_KEYS`, else the key file named by
 Rows written before this store (plain JSON) are read as they are and age out with retention.
 """
 
+import asyncio
 import base64
 import binascii
 import logging
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from rasa.core.tracker_store import SQLTrackerStore, _create_sequence
-from sqlalchemy.exc import DontWrapMixin
+from rasa.shared.core.trackers import DialogueStateTracker
+from sqlalchemy.exc import DBAPIError, DisconnectionError, DontWrapMixin, OperationalError
 from sqlalchemy.ext.declarative import declarative_base
 
 logger = logging.getLogger(__name__)
@@ -43,6 +45,12 @@ _NONCE_BYTES = 12
 _TAG_BYTES = 16
 _KEY_ID = re.compile(r"[A-Za-z0-9_-]{1,32}")
 _KEY_TEXT = re.compile(r"[A-Za-z0-9_-]{43}=?")
+# How long a read or write waits for the database to come back (a restart, a failover): about
+# 10 s, within the conversation lock's 20 s. Rasa's own handling of a failure is worse than
+# waiting: a read that fails starts the conversation afresh (no open question, no case), and a
+# write that fails keeps the turn in that replica's memory only.
+_RETRY_DELAYS = (0.25, 0.5, 1.0, 2.0, 2.0, 2.0, 2.0)
+_Result = TypeVar("_Result")
 
 
 class TrackerCryptoError(DontWrapMixin, Exception):
@@ -214,3 +222,39 @@ class EncryptedSQLTrackerStore(SQLTrackerStore):
             _Keys.keyring.source,
         )
         super().__init__(*args, **kwargs)
+
+    async def _retrieve(
+        self, sender_id: str, fetch_events_from_all_sessions: bool
+    ) -> DialogueStateTracker | None:
+        parent = super()._retrieve
+        return await _patiently(lambda: parent(sender_id, fetch_events_from_all_sessions))
+
+    async def save(self, tracker: DialogueStateTracker) -> None:
+        # Safe to run again: Rasa's save() adds only the events the table does not hold yet.
+        # (It also streams them to an event broker, which Passage does not configure.)
+        parent = super().save
+        await _patiently(lambda: parent(tracker))
+
+
+def _connection_lost(error: Exception) -> bool:
+    if isinstance(error, (OperationalError, DisconnectionError)):
+        return True
+    return isinstance(error, DBAPIError) and error.connection_invalidated
+
+
+async def _patiently(attempt: Callable[[], Awaitable[_Result]]) -> _Result:
+    """The attempt, made again while the database cannot be reached, for a while."""
+    for delay in _RETRY_DELAYS:
+        try:
+            return await attempt()
+        except Exception as error:  # the ones to wait out are picked below
+            if not _connection_lost(error):
+                raise
+            # The type only: SQLAlchemy's message quotes the statement's parameters.
+            logger.warning(
+                "The tracker store lost the database (%s); trying again in %.2f s.",
+                type(error).__name__,
+                delay,
+            )
+            await asyncio.sleep(delay)
+    return await attempt()

@@ -26,6 +26,7 @@ from tests.casework.retention_builders import add_conversation, tracker_db
 
 RASA_PYTHON = Path(".venv-rasa/bin/python")
 SCRIPT = Path(__file__).with_name("rasa_tracker_roundtrip.py")
+OUTAGE_SCRIPT = Path(__file__).with_name("rasa_tracker_outage.py")
 pytestmark = pytest.mark.skipif(
     not RASA_PYTHON.exists(), reason="needs .venv-rasa (`make venvs` creates it)"
 )
@@ -58,13 +59,15 @@ def _events(at: datetime) -> list[dict[str, Any]]:
     ]
 
 
-def _script(env: dict[str, str], db: Path, events: list[dict[str, Any]]) -> Any:
+def _script(
+    env: dict[str, str], db: Path, events: list[dict[str, Any]], script: Path = SCRIPT
+) -> Any:
     env = env | {
         "PASSAGE_TRACKER_DB": str(db.resolve()),
         "ACTION_SERVER_URL": "http://127.0.0.1:9/webhook",
         "PASSAGE_ACTION_SERVER_TOKEN": "unused-here",
     }
-    command = [str(RASA_PYTHON), "-W", "ignore", str(SCRIPT), str(db.resolve()), SENDER]
+    command = [str(RASA_PYTHON), "-W", "ignore", str(script), str(db.resolve()), SENDER]
     return subprocess.run(
         [*command, json.dumps(events)],
         env=env,
@@ -191,3 +194,25 @@ def test_without_keys_the_store_refuses_to_start(settings: Settings) -> None:
     done = _script(env, db, [])
     assert done.returncode != 0
     assert "TrackerCryptoError" in done.stderr and "PASSAGE_DATA_KEY_FILE" in done.stderr
+
+
+def test_a_database_gone_for_a_moment_is_waited_for_not_replaced_by_an_empty_conversation(
+    settings: Settings,
+) -> None:
+    db = settings.var_dir / "tracker-outage" / "tracker.db"
+    db.parent.mkdir(parents=True, exist_ok=True)
+    events = _events(datetime.now(UTC))
+    env = rasa_environment() | tracker_key_environment(settings)
+
+    done = _script(env, db, events, OUTAGE_SCRIPT)
+
+    assert done.returncode == 0, done.stderr[-3000:]
+    loaded = json.loads(done.stdout.strip().splitlines()[-1])
+    # The turn saved while the database was away is there, and the conversation read while it
+    # was away again is the whole one (Rasa's fallback would have started an empty one).
+    assert [event["event"] for event in loaded["events"]] == [e["event"] for e in events]
+    assert loaded["events"][-1]["text"] == SAID
+    assert len(_raw_rows(db)) == len(events)
+    assert "lost the database (OperationalError)" in done.stderr
+    for secret in SECRETS:
+        assert secret not in done.stderr
