@@ -30,28 +30,24 @@ def problem(description: str, headers: dict[str, Any] | None = None) -> dict[str
     return answer
 
 
+def _retry_after(description: str) -> dict[str, Any]:
+    return {
+        "Retry-After": {"description": description, "schema": {"type": "integer", "minimum": 1}}
+    }
+
+
 # Any route (api.rate_limits).
 DATABASE_UNREACHABLE: Responses = {
     503: problem(
         "The database (or, where the route says so, the assistant) did not answer; try again.",
-        headers={
-            "Retry-After": {
-                "description": "Seconds to wait before trying again.",
-                "schema": {"type": "integer", "minimum": 1},
-            }
-        },
+        headers=_retry_after("Seconds to wait before trying again."),
     )
 }
 
 TOO_MANY_REQUESTS: Responses = {
     429: problem(
         "Too many requests from this address, account, API key or chat in the last minute.",
-        headers={
-            "Retry-After": {
-                "description": "Seconds until a request will be counted again.",
-                "schema": {"type": "integer", "minimum": 1},
-            }
-        },
+        headers=_retry_after("Seconds until a request will be counted again."),
     )
 }
 # Any route with a request body: api.body_limit's 413, and FastAPI's 400 for a body it cannot
