@@ -5,6 +5,10 @@
     writes a case ("/start_case");
 (b) Rasa alone: Rasa's REST channel answering from a plain response ("/help", no custom action).
 Both run in the same session against the same processes, with N concurrent conversations.
+
+It then counts the action server's calls per officer turn, for opening a case, for an answer
+in the interview and for "help" in it: the action server keeps its answer to each call for a
+web-chat message (casework/action_replays.py), so the rows added during a turn are its calls.
 """
 
 import argparse
@@ -14,8 +18,11 @@ import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 
+from sqlalchemy import create_engine, func, select
+
 from benchmarks.bench_stack import percentile, running_stack
 from benchmarks.chats import RestChat, WebChat, enrolled
+from casework.action_replays import ActionReplay
 from passage.config import Settings
 
 Chat = type[RestChat] | type[WebChat]
@@ -44,6 +51,35 @@ def measure(
     return [t for timings in results for t in timings]
 
 
+CALL_COUNT_CONVERSATIONS = 10
+# The interview's first question (urgent medical care) answered "no", then "help" on the next.
+INTERVIEW_TURNS = (
+    ("opening a case (/start_case)", "/start_case"),
+    ("an answer in the interview", '/choose{"choice": "no"}'),
+    ("help during the interview", "/help"),
+)
+
+
+def action_calls_per_turn(settings: Settings) -> list[tuple[str, float]]:
+    """Calls per turn of each kind, averaged over a few conversations (one at a time)."""
+    engine = create_engine(settings.resolved_database_url)
+    count = select(func.count()).select_from(ActionReplay)
+    calls = dict.fromkeys((name for name, _ in INTERVIEW_TURNS), 0)
+    try:
+        for _ in range(CALL_COUNT_CONVERSATIONS):
+            chat = enrolled(WebChat(settings), settings)
+            for name, message in INTERVIEW_TURNS:
+                with engine.connect() as connection:
+                    before = connection.scalar(count) or 0
+                if not chat.say(message):
+                    raise RuntimeError(f"no reply to {message}")
+                with engine.connect() as connection:
+                    calls[name] += (connection.scalar(count) or 0) - before
+    finally:
+        engine.dispose()
+    return [(name, total / CALL_COUNT_CONVERSATIONS) for name, total in calls.items()]
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -60,6 +96,8 @@ def main() -> int:
         print(f"measuring {args.turns} turns per scenario ...", file=sys.stderr, flush=True)
         full = measure(settings, WebChat, "/start_case", args.turns, args.concurrency)
         alone = measure(settings, RestChat, "/help", args.turns, args.concurrency)
+        print("counting action-server calls per turn ...", file=sys.stderr, flush=True)
+        calls = action_calls_per_turn(settings)
 
     rows = [
         ("(a) full stack: API, Rasa, action, DB", full),
@@ -79,6 +117,9 @@ def main() -> int:
         f"{'ratio a/b':<40} {'':>6} {percentile(full, 0.5) / percentile(alone, 0.5):>8.2f} "
         f"{percentile(full, 0.95) / percentile(alone, 0.95):>8.2f}"
     )
+    print(f"\nAction-server calls per officer turn ({CALL_COUNT_CONVERSATIONS} conversations)")
+    for name, per_turn in calls:
+        print(f"{name:<40} {per_turn:>6.1f}")
     return 0
 
 
