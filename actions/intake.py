@@ -1,16 +1,19 @@
-"""The intake interview in the chat: Rasa's `intake_form` asks, these actions do the rest.
+"""The intake interview in the chat: Rasa's `intake_form` runs it, these actions do the work.
 
 The form has one slot, `intake_answer`, filled from every message; the validation action hands
-the message to `casework.intake`, which stores the answer and decides what comes next. The
-slot only ever keeps "done" (interview over) or nothing: answers live in the database.
+the message to `casework.intake`, which stores the answer and decides what comes next, and then
+shows the open question (the form has no action of its own that asks). The slot only ever
+keeps "done" (interview over) or nothing: answers live in the database.
 """
 
+import logging
 from datetime import UTC, datetime
 from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
+from sqlalchemy.exc import DisconnectionError, OperationalError
 from sqlalchemy.orm import Session
 
 from actions.conversation import case_of, officer_language
@@ -54,7 +57,9 @@ from passage.config import get_settings, unit_of_work
 from translations.catalog import shipped_catalogs
 from translations.choices import Choice, option_title, render_choices
 
+log = logging.getLogger(__name__)
 SLOT = "intake_answer"
+QUESTION_NOT_SHOWN = "chat.question_not_shown"
 # Payloads come with confidence 1.0; typed words only when the model is this sure.
 SURE_STOP_CONFIDENCE = 0.98
 FINISHED = "done"
@@ -93,81 +98,104 @@ def _say(
     )
 
 
+def _right_after_a_message(tracker: Tracker) -> bool:
+    """Whether Rasa runs the form on the officer's message itself, not on its way back to it:
+    the form's own action event ends the events Rasa sends, and the action before it tells."""
+    actions = [event.get("name") for event in tracker.events if event.get("event") == "action"]
+    return len(actions) >= 2 and actions[-2] == "action_listen"
+
+
 def _now() -> datetime:
     return datetime.now(UTC)
 
 
-class ActionAskIntakeAnswer(Action):
-    """Shows the next question, with the consent text first when consent is asked."""
-
-    def name(self) -> str:
-        return "action_ask_intake_answer"
-
-    def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
-    ) -> list[EventType]:
-        language = officer_language(tracker)
-        # News not shown yet comes first, so the question stays the last thing on the screen.
-        tell_waiting_news(dispatcher, tracker)
-        with unit_of_work() as session:
-            case = case_of(session, tracker)
-            step = next_step(session, case, now=_now()) if case is not None else None
-            if case is None or step is None:
-                return []
-            question = step.question
-            if question.id == "consent_delivery":
-                dispatcher.utter_message(
-                    text=person_block(
-                        "consent.script",
-                        person_language=case.person_language or language,
-                        officer_language=language,
-                    )
-                )
-            chosen = draft(session, case, question) if question.kind is Kind.MANY else set()
-            if question.id in _PERSON_TEXTS and not chosen:  # once, not again on each toggle
-                dispatcher.utter_message(
-                    text=person_block(
-                        _PERSON_TEXTS[question.id],
-                        person_language=case.person_language or language,
-                        officer_language=language,
-                    )
-                )
-                if question.id == "consent_decisions":
-                    dispatcher.utter_message(
-                        text=person_block(
-                            "person.consent_categories",
-                            person_language=case.person_language or language,
-                            officer_language=language,
-                            items=consent_kinds(step),
-                        )
-                    )
-            asked_of_person = need_question_text(question.id, step.options)
-            if asked_of_person is not None and not chosen:  # once, not again on each toggle
-                dispatcher.utter_message(
-                    text=person_block(
-                        asked_of_person,
-                        person_language=case.person_language or language,
-                        officer_language=language,
-                        items=need_options(step),
-                    )
-                )
-            if question.id == "representative" and case.guardian_may_be_involved != "no":
-                _say(dispatcher, tracker, "intake.child_protection")
+def show_open_question(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
+    """The interview's open question, with the consent text first when consent is asked."""
+    language = officer_language(tracker)
+    # News not shown yet comes first, so the question stays the last thing on the screen.
+    tell_waiting_news(dispatcher, tracker)
+    with unit_of_work() as session:
+        case = case_of(session, tracker)
+        step = next_step(session, case, now=_now()) if case is not None else None
+        if case is None or step is None:
+            return
+        question = step.question
+        if question.id == "consent_delivery":
             dispatcher.utter_message(
-                **render_step(
-                    step,
-                    token=step_token(case, step),
-                    language=language,
-                    channel=tracker.get_latest_input_channel(),
-                    chosen=chosen,
+                text=person_block(
+                    "consent.script",
+                    person_language=case.person_language or language,
+                    officer_language=language,
                 )
             )
-        return []
+        chosen = draft(session, case, question) if question.kind is Kind.MANY else set()
+        if question.id in _PERSON_TEXTS and not chosen:  # once, not again on each toggle
+            dispatcher.utter_message(
+                text=person_block(
+                    _PERSON_TEXTS[question.id],
+                    person_language=case.person_language or language,
+                    officer_language=language,
+                )
+            )
+            if question.id == "consent_decisions":
+                dispatcher.utter_message(
+                    text=person_block(
+                        "person.consent_categories",
+                        person_language=case.person_language or language,
+                        officer_language=language,
+                        items=consent_kinds(step),
+                    )
+                )
+        asked_of_person = need_question_text(question.id, step.options)
+        if asked_of_person is not None and not chosen:  # once, not again on each toggle
+            dispatcher.utter_message(
+                text=person_block(
+                    asked_of_person,
+                    person_language=case.person_language or language,
+                    officer_language=language,
+                    items=need_options(step),
+                )
+            )
+        if question.id == "representative" and case.guardian_may_be_involved != "no":
+            _say(dispatcher, tracker, "intake.child_protection")
+        dispatcher.utter_message(
+            **render_step(
+                step,
+                token=step_token(case, step),
+                language=language,
+                channel=tracker.get_latest_input_channel(),
+                chosen=chosen,
+            )
+        )
 
 
 class ValidateIntakeForm(FormValidationAction):
+    """Every run of the form calls this once: with the officer's answer, which is handled, or
+    without one (the form starting, or coming back after help, going back, a language change).
+    Then it shows the open question, unless the interview is over: Rasa's own way, an action
+    that asks, would cost a second round trip to this server on every turn."""
+
     def name(self) -> str:
         return "validate_intake_form"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        events: list[EventType] = await super().run(dispatcher, tracker, domain)
+        answered = any(e.get("event") == "slot" and e.get("name") == SLOT for e in events)
+        if not answered and _right_after_a_message(tracker):
+            # A message that is no answer (help, go back): Rasa drops this run and comes back
+            # to the form once it has handled the message. What is said now would be lost,
+            # and news shown now marked as told.
+            return events
+        if tracker.get_slot(SLOT) != FINISHED:
+            try:
+                show_open_question(dispatcher, tracker)
+            except (OperationalError, DisconnectionError) as error:
+                # The answer above is kept: say that only the question could not be shown.
+                log.warning("the open question could not be read: %s", type(error).__name__)
+                _say(dispatcher, tracker, QUESTION_NOT_SHOWN)
+        return events
 
     def validate_intake_answer(
         self,

@@ -21,10 +21,8 @@ from translations.catalog import shipped_catalogs
 
 log = logging.getLogger(__name__)
 DATABASE_UNREACHABLE = "chat.database_unreachable"
-QUESTION_NOT_SHOWN = "chat.question_not_shown"
-# Rasa's names for a form's validation and for the actions that ask a form's questions.
+# Rasa's name for a form's validation.
 _FORM_VALIDATION = "validate_"
-_FORM_QUESTION = "action_ask_"
 _REQUESTED_SLOT = "requested_slot"
 
 
@@ -33,13 +31,12 @@ _END_OF_TURN = {"event": "followup", "name": "action_listen"}
 
 
 def outage_answer(action_call: dict[str, Any]) -> ActionExecutorRunResult:
-    """Nothing of the action kept, the open question still open, the turn ended, and one line
-    per turn, in the officer's language, of what to do.
+    """Nothing of the action kept, the open question still open, the turn ended, and a line, in
+    the officer's language, to send the answer again (once per turn).
 
     A form's validation also empties the slot the message filled: the form would otherwise
     take the unchecked text as its answer and close, and the officer's next tap would find no
-    question open. A form's question (asked after an answer that may have been kept) says that
-    the question could not be shown, not that nothing was kept."""
+    question open."""
     tracker = action_call.get("tracker")
     tracker = tracker if isinstance(tracker, dict) else {}
     slots = tracker.get("slots")
@@ -53,26 +50,21 @@ def outage_answer(action_call: dict[str, Any]) -> ActionExecutorRunResult:
     requested = slots.get(_REQUESTED_SLOT)
     if action.startswith(_FORM_VALIDATION) and isinstance(requested, str) and requested:
         events.append({"event": "slot", "name": requested, "value": None})
-    catalogs = shipped_catalogs()
-    lines = {
-        key: catalogs.lookup(key, language).text
-        for key in (DATABASE_UNREACHABLE, QUESTION_NOT_SHOWN)
-    }
-    told = lines[QUESTION_NOT_SHOWN if action.startswith(_FORM_QUESTION) else DATABASE_UNREACHABLE]
-    said = _said_this_turn(tracker, set(lines.values()))
+    told = shipped_catalogs().lookup(DATABASE_UNREACHABLE, language).text
+    said = _said_this_turn(tracker, told)
     return ActionExecutorRunResult(
         events=[*events, _END_OF_TURN], responses=[] if said else [{"text": told}]
     )
 
 
-def _said_this_turn(tracker: dict[str, Any], lines: set[str]) -> bool:
-    """Whether an earlier action of this turn (a form's validation before its question) already
-    told the officer one of these lines: Rasa passes the turn's events on to the next call."""
+def _said_this_turn(tracker: dict[str, Any], line: str) -> bool:
+    """Whether an earlier action of this turn already told the officer this line: Rasa passes
+    the turn's events on to the next call."""
     events = tracker.get("events")
     for event in reversed(events if isinstance(events, list) else []):
         if not isinstance(event, dict) or event.get("event") == "user":
             return False
-        if event.get("event") == "bot" and event.get("text") in lines:
+        if event.get("event") == "bot" and event.get("text") == line:
             return True
     return False
 

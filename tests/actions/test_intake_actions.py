@@ -1,5 +1,8 @@
+import asyncio
 from datetime import UTC, datetime
+from typing import Any
 
+from rasa_sdk import Tracker
 from rasa_sdk.events import ActiveLoop, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.orm import Session
@@ -104,3 +107,60 @@ def test_the_web_chats_one_control_sends_the_whole_selection_with_done(session: 
     assert (case.private_space, case.interpreter_present) == ("yes", "yes")
     step = next_step(session, case, now=datetime.now(UTC))
     assert step is not None and step.question.id == "person_language"
+
+
+FORM_DOMAIN = {"forms": {"intake_form": {"required_slots": ["intake_answer"]}}}
+
+
+def _form_run(reference: str, intent: str, text: str, after: list[str], answer: bool) -> Any:
+    """The form's validation as Rasa calls it in a turn: the officer's message, the actions
+    `after` it, then the form's own run (with the message as the candidate answer or not)."""
+    from actions.intake import ValidateIntakeForm
+
+    message = {"text": text, "intent": {"name": intent, "confidence": 1.0}, "entities": []}
+    events: list[dict[str, Any]] = [
+        {"event": "action", "name": "action_listen"},
+        {"event": "user", "text": text, "parse_data": message, "input_channel": "rest"},
+        *({"event": "action", "name": name} for name in after),
+        {"event": "slot", "name": "requested_slot", "value": "intake_answer"},
+        {"event": "action", "name": "intake_form"},
+    ]
+    if answer:
+        events.append({"event": "slot", "name": "intake_answer", "value": text})
+    slots = {
+        "case_reference": reference,
+        "requested_slot": "intake_answer",
+        "intake_answer": text if answer else None,
+    }
+    tracker = Tracker(
+        "officer-1", slots, message, events, False, None, {"name": "intake_form"}, "intake_form"
+    )
+    dispatcher = CollectingDispatcher()
+    returned = asyncio.run(ValidateIntakeForm().run(dispatcher, tracker, FORM_DOMAIN))
+    return returned, [m.get("text") or "" for m in dispatcher.messages]
+
+
+def test_an_answer_is_handled_and_the_next_question_shown_in_one_call(session: Session) -> None:
+    case = open_case(session, channel="rest", now=datetime.now(UTC), officer=account(session))
+    session.commit()
+
+    events, said = _form_run(case.reference, "deny", "no", [], answer=True)
+
+    assert events == [SlotSet("intake_answer", None)]
+    assert said[-1].startswith(shipped_catalogs().lookup("ask.present", "en").text)
+
+
+def test_a_message_that_is_no_answer_says_nothing_until_the_form_comes_back(
+    session: Session,
+) -> None:
+    case = open_case(session, channel="rest", now=datetime.now(UTC), officer=account(session))
+    session.commit()
+    urgent_medical = shipped_catalogs().lookup("ask.urgent_medical", "en").text
+
+    # Rasa drops this run (nothing to validate right after the message) and handles "help".
+    assert _form_run(case.reference, "help", "/help", [], answer=False) == ([], [])
+    # Back in the form after the help line: the open question, again.
+    events, said = _form_run(case.reference, "help", "/help", ["utter_intake_help"], answer=False)
+
+    assert events == []
+    assert said[-1].startswith(urgent_medical)

@@ -8,7 +8,7 @@ import pytest
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.orm import Session
 
-from actions.intake import ActionAskIntakeAnswer, ActionIntakeFinish, ValidateIntakeForm
+from actions.intake import ActionIntakeFinish, ValidateIntakeForm, show_open_question
 from actions.referrals import ActionReferralNews
 from casework.cases import open_case
 from casework.intake import Outcome, answer, next_step
@@ -64,7 +64,7 @@ def _case_at(session: Session, question_id: str) -> Case:
 def _asked(case: Case) -> list[dict]:
     dispatcher = CollectingDispatcher()
     tracker = tracker_for("/choose", "choose", slots={"case_reference": case.reference})
-    ActionAskIntakeAnswer().run(dispatcher, tracker, {})
+    show_open_question(dispatcher, tracker)
     return dispatcher.messages
 
 
