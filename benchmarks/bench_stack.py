@@ -1,7 +1,6 @@
 """The servers for a benchmark: the processes `make run` starts, on free ports in a temp dir."""
 
 import os
-import socket
 import sys
 import tempfile
 from collections.abc import Iterator
@@ -20,16 +19,11 @@ from passage.runtime.migrate import upgrade
 from passage.runtime.processes import ProcessGroup
 from passage.runtime.rasa_project import RasaProject
 from passage.runtime.stack import build_processes
+from tests.ports import free_port
 
 if TYPE_CHECKING:
     from passage.runtime.sandbox.fake_twilio import FakeTwilio
     from tests.e2e.stack import Stack
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @contextmanager
@@ -37,9 +31,9 @@ def running_stack() -> Iterator[Settings]:
     with tempfile.TemporaryDirectory(prefix="passage-bench-") as tmp:
         settings = Settings(
             var_dir=Path(tmp) / "var",
-            actions_port=_free_port(),
-            rasa_port=_free_port(),
-            api_port=_free_port(),
+            actions_port=free_port(),
+            rasa_port=free_port(),
+            api_port=free_port(),
             rasa_executable=Path(".venv-rasa/bin/rasa").resolve(),
             log_level="WARNING",
             # Every client here is 127.0.0.1 (tests, fake Twilio, providers): one address's limit

@@ -30,7 +30,6 @@ import signal
 import statistics
 import sys
 import time
-import uuid
 from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -59,6 +58,7 @@ from referral_directory.taxonomy import (
     taxonomy_id,
     term_id,
 )
+from tests.postgres.throwaway import throwaway_databases
 
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
 NEEDS = (
@@ -337,18 +337,9 @@ def _server_url(raw: str) -> URL:
 
 @contextmanager
 def _fresh_database(server: URL, size: int) -> Iterator[str]:
-    name = f"passage_bench_matching_{size}_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        url = server.set(database=name).render_as_string(hide_password=False)
+    with throwaway_databases(server, f"passage_bench_matching_{size}") as (url,):
         upgrade(url)
         yield url
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 @dataclass

@@ -48,7 +48,7 @@ from passage.runtime.stack import build_processes
 from referral_directory.match_values import MatchingRules
 from tests.casework.account_builders import account
 from tests.casework.test_operations import details, operation_directory
-from tests.e2e.stack import free_port
+from tests.ports import free_port
 from translations.catalog import shipped_catalogs
 
 POLL_SECONDS = 0.005

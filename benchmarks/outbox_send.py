@@ -29,7 +29,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import ExitStack, contextmanager
@@ -45,7 +44,6 @@ from sqlalchemy import Engine, create_engine, delete, func, select, text, update
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
-from sqlalchemy.pool import NullPool
 
 from casework.models import WorkerHeartbeat
 from casework.referral_models import OutboxMessage
@@ -55,6 +53,7 @@ from passage.config import make_engine
 from passage.runtime.migrate import upgrade
 from passage.runtime.sandbox.fake_twilio import FakeTwilio
 from tests.casework.referral_builders import OFFICER, POLICY, ready_case, shelters
+from tests.postgres.throwaway import throwaway_databases
 
 COUNT = 1000
 DEFAULT_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
@@ -332,19 +331,8 @@ def _run_direct(fake: FakeTwilioProcess, bodies: Sequence[str]) -> Run:
 
 @contextmanager
 def _postgres_database(admin_url: URL) -> Iterator[str]:
-    name = f"passage_bench_outbox_{uuid.uuid4().hex[:8]}"
-    # A connection of its own for each statement: a pooled one may have been cut meanwhile.
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT", poolclass=NullPool)
-    try:
-        with admin.connect() as connection:
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-        try:
-            yield admin_url.set(database=name).render_as_string(hide_password=False)
-        finally:
-            with admin.connect() as connection:
-                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    finally:
-        admin.dispose()
+    with throwaway_databases(admin_url, "passage_bench_outbox") as (url,):
+        yield url
 
 
 def _postgres_absent(admin_url: URL) -> str | None:

@@ -1,7 +1,5 @@
 """The chat endpoint's input checks. With the Rasa server down, a valid message gets a 503."""
 
-import socket
-
 import pytest
 from fastapi.testclient import TestClient
 
@@ -9,18 +7,13 @@ from passage.config import Settings, get_settings
 from passage.runtime.api_app import api_app
 from tests.api.chat_client import TAB, chat_client
 from tests.conftest import _clear_cached_wiring
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+from tests.ports import free_port
 
 
 @pytest.fixture
 def client(database: Settings, monkeypatch: pytest.MonkeyPatch) -> TestClient:
     # Nothing listens on this port: the Rasa server is "down".
-    monkeypatch.setenv("PASSAGE_RASA_URL", f"http://127.0.0.1:{_free_port()}")
+    monkeypatch.setenv("PASSAGE_RASA_URL", f"http://127.0.0.1:{free_port()}")
     _clear_cached_wiring()
     get_settings()
     return chat_client(api_app())

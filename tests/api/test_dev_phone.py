@@ -1,7 +1,6 @@
 """/dev/phone: only while the phone sandbox runs, only from this machine; it lists the sandbox's
 SMS per provider number, read through the twilio client."""
 
-import socket
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -22,22 +21,17 @@ from tests.casework.referral_builders import (
     shelters,
 )
 from tests.conftest import _clear_cached_wiring
+from tests.ports import free_port
 from translations.catalog import shipped_catalogs
 
 ROUTES = [("GET", "/dev/phone"), ("GET", "/dev/phone/messages"), ("POST", "/dev/phone/reply")]
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @pytest.fixture
 def sandbox(database: Settings, monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeTwilio]:
     """Settings as `passage run` gives its processes when it runs the sandbox, and the sandbox."""
     monkeypatch.setenv("PASSAGE_SMS_SANDBOX_TOKEN", "sandbox-token-" + "x" * 20)
-    monkeypatch.setenv("PASSAGE_SMS_SANDBOX_PORT", str(_free_port()))
+    monkeypatch.setenv("PASSAGE_SMS_SANDBOX_PORT", str(free_port()))
     _clear_cached_wiring()
     account = get_settings().sms_account
     assert account is not None

@@ -9,14 +9,15 @@ import os
 import socket
 import subprocess
 import time
-import uuid
 from collections.abc import Callable
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
 import redis
-from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
+
+from tests.postgres.throwaway import throwaway_databases
 
 PROFILE_VARIABLE = "PASSAGE_E2E_PROFILE"
 REPLICAS = 2
@@ -82,25 +83,15 @@ def scaled_settings() -> tuple[dict[str, Any], PrivateRedis, Callable[[], None]]
     what drops the databases and stops it."""
     private_redis = PrivateRedis()
     private_redis.start()
-    admin_url = make_url(POSTGRES_ADMIN_URL)
-    run = uuid.uuid4().hex[:10]
-    names = [f"passage_e2e_{run}", f"passage_e2e_{run}_tracker"]
-    # Checked before use: a fault test restarts PostgreSQL under it.
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT", pool_pre_ping=True)
-    with admin.connect() as connection:
-        for name in names:
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
+    databases = ExitStack()
+    app_url, tracker_url = databases.enter_context(
+        throwaway_databases(make_url(POSTGRES_ADMIN_URL), "passage_e2e", "passage_e2e_tracker")
+    )
 
     def drop() -> None:
         private_redis.stop()
-        with admin.connect() as connection:
-            for name in names:
-                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+        databases.close()
 
-    app_url, tracker_url = (
-        admin_url.set(database=name).render_as_string(hide_password=False) for name in names
-    )
     return (
         {
             "replicas": REPLICAS,

@@ -29,17 +29,12 @@ from referral_directory.importer import import_directory
 from tests.casework.account_builders import account
 from tests.e2e.scaled_profile import PrivateRedis, scaled_requested, scaled_settings
 from tests.fakes.fake_telegram import FakeTelegram
+from tests.ports import free_port
 from translations.catalog import shipped_catalogs
 
 
 def _processes(settings: Settings, model: Path) -> list[ManagedProcess]:
     return build_processes(settings, model)
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def _is_free(port: int) -> bool:
@@ -54,7 +49,7 @@ def _is_free(port: int) -> bool:
 def _front_port(replicas: int) -> int:
     """A free port whose replicas' ports (passage.runtime.load_balancer) are free too."""
     while True:
-        port = _free_port()
+        port = free_port()
         replica_ports = [port + REPLICA_PORT_STEP * i for i in range(1, replicas + 1)]
         if replicas == 1 or all(p <= 65535 and _is_free(p) for p in replica_ports):
             return port
@@ -223,10 +218,6 @@ class Stack:
         return code
 
 
-def free_port() -> int:
-    return _free_port()
-
-
 def _app_driver(url: str) -> str:
     """The tracker's URL as Rasa takes it, for this process's PostgreSQL driver (psycopg 3)."""
     return url.replace("postgresql://", "postgresql+psycopg://", 1)
@@ -248,7 +239,7 @@ def start_stack(var_dir: Path, twilio: FakeTwilio | None, **overrides: Any) -> S
         "actions_port": _front_port(replicas),
         "rasa_port": _front_port(replicas),
         "api_port": api_port,
-        "sms_sandbox_port": _free_port(),
+        "sms_sandbox_port": free_port(),
         "chat_message_max_chars": 2000,
         "rasa_executable": Path(".venv-rasa/bin/rasa").resolve(),
         "public_base_url": f"http://127.0.0.1:{api_port}",

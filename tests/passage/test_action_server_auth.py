@@ -14,7 +14,7 @@ from passage.config import Settings
 from passage.config.service_tokens import action_server_token
 from passage.runtime.processes import ProcessGroup
 from passage.runtime.stack import build_processes
-from tests.e2e.stack import free_port
+from tests.ports import free_port
 
 TOKEN = secrets.token_urlsafe(40)
 

@@ -2,7 +2,6 @@
 
 import os
 import signal
-import socket
 import sys
 import time
 from collections.abc import Callable
@@ -10,6 +9,7 @@ from pathlib import Path
 
 from passage.runtime.processes import ManagedProcess, ProcessGroup, http_ok
 from passage.runtime.supervision import RestartPolicy, Supervisor
+from tests.ports import free_port
 
 _SLEEPER = [sys.executable, "-c", "import time; time.sleep(600)"]
 # Up for a moment (healthy at once), then gone with a line in its log: every time.
@@ -31,12 +31,6 @@ class FakeClock:
         time.sleep(0.02)
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 def _process(tmp_path: Path, name: str, command: list[str]) -> ManagedProcess:
     return ManagedProcess(
         name=name,
@@ -48,7 +42,7 @@ def _process(tmp_path: Path, name: str, command: list[str]) -> ManagedProcess:
 
 
 def _http_server(tmp_path: Path, name: str) -> ManagedProcess:
-    port = _free_port()
+    port = free_port()
     return ManagedProcess(
         name=name,
         command=[sys.executable, "-m", "http.server", "--bind", "127.0.0.1", str(port)],

@@ -5,7 +5,6 @@ Every test here is skipped, with the reason, when that server does not answer.
 """
 
 import os
-import uuid
 from collections.abc import Iterator
 
 import pytest
@@ -15,6 +14,7 @@ from sqlalchemy.exc import OperationalError
 
 from passage.config import Settings, get_settings, session_factory
 from passage.runtime.migrate import upgrade
+from tests.postgres.throwaway import throwaway_databases
 
 ADMIN_URL = os.environ.get(
     "PASSAGE_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
@@ -40,16 +40,8 @@ def postgres_admin_url() -> URL:
 @pytest.fixture
 def postgres_url(postgres_admin_url: URL) -> Iterator[str]:
     """The URL of an empty database of this test's own, dropped afterwards."""
-    name = f"passage_test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(postgres_admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield postgres_admin_url.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with throwaway_databases(postgres_admin_url, "passage_test") as (url,):
+        yield url
 
 
 @pytest.fixture
