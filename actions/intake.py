@@ -120,42 +120,28 @@ def show_open_question(dispatcher: CollectingDispatcher, tracker: Tracker) -> No
         if case is None or step is None:
             return
         question = step.question
-        if question.id == "consent_delivery":
+        person_language = case.person_language or language
+
+        def for_the_person(message_id: str, **values: Any) -> None:
             dispatcher.utter_message(
                 text=person_block(
-                    "consent.script",
-                    person_language=case.person_language or language,
+                    message_id,
+                    person_language=person_language,
                     officer_language=language,
+                    **values,
                 )
             )
+
+        if question.id == "consent_delivery":
+            for_the_person("consent.script")
         chosen = draft(session, case, question) if question.kind is Kind.MANY else set()
         if question.id in _PERSON_TEXTS and not chosen:  # once, not again on each toggle
-            dispatcher.utter_message(
-                text=person_block(
-                    _PERSON_TEXTS[question.id],
-                    person_language=case.person_language or language,
-                    officer_language=language,
-                )
-            )
+            for_the_person(_PERSON_TEXTS[question.id])
             if question.id == "consent_decisions":
-                dispatcher.utter_message(
-                    text=person_block(
-                        "person.consent_categories",
-                        person_language=case.person_language or language,
-                        officer_language=language,
-                        items=consent_kinds(step),
-                    )
-                )
+                for_the_person("person.consent_categories", items=consent_kinds(step))
         asked_of_person = need_question_text(question.id, step.options)
         if asked_of_person is not None and not chosen:  # once, not again on each toggle
-            dispatcher.utter_message(
-                text=person_block(
-                    asked_of_person,
-                    person_language=case.person_language or language,
-                    officer_language=language,
-                    items=need_options(step),
-                )
-            )
+            for_the_person(asked_of_person, items=need_options(step))
         if question.id == "representative" and case.guardian_may_be_involved != "no":
             _say(dispatcher, tracker, "intake.child_protection")
         dispatcher.utter_message(
